@@ -1,0 +1,1 @@
+"""Summit: run a large virtual international summit."""

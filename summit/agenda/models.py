@@ -1,0 +1,162 @@
+"""Tables of the programme."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from summit.columns import (
+    Localized,
+    list_field,
+    localized_field,
+    timestamp_field,
+    utc_field,
+)
+
+
+class SessionKind(StrEnum):
+    PLENARY = "plenary"
+    HIGH_LEVEL_DIALOGUE = "high_level_dialogue"
+    PANEL = "panel"
+    WORKSHOP = "workshop"
+    CEREMONY = "ceremony"
+    SIDE_EVENT = "side_event"
+
+
+class SessionStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    LIVE = "live"
+    LATE = "late"
+    """Running late by ``delay_minutes``; the shown times shift by that much."""
+    ENDED = "ended"
+    CANCELLED = "cancelled"
+
+
+class SessionRoleKind(StrEnum):
+    SPEAKER = "speaker"
+    MODERATOR = "moderator"
+    CHAIR = "chair"
+
+
+class Summit(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=64, unique=True)
+    name: Localized = localized_field()
+    host: Localized = localized_field()
+    tagline: Localized = localized_field()
+    description: Localized = localized_field()
+    start_date: date
+    end_date: date
+    timezone: str = Field(max_length=64)
+    default_language: str = Field(max_length=8)
+    languages: list[str] = list_field()
+    website: str | None = Field(default=None, max_length=500)
+    created_at: datetime = timestamp_field()
+
+    __table_args__ = (CheckConstraint("end_date >= start_date", name="dates_in_order"),)
+
+
+class Track(SQLModel, table=True):
+    """A theme of the summit (pretalx calls these tracks)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    summit_id: int = Field(foreign_key="summit.id", ondelete="CASCADE", index=True)
+    slug: str = Field(max_length=64)
+    name: Localized = localized_field()
+    description: Localized = localized_field()
+    color: str = Field(default="#4b5563", max_length=7)
+    position: int = 0
+
+    __table_args__ = (UniqueConstraint("summit_id", "slug"),)
+
+
+class Stream(SQLModel, table=True):
+    """A virtual room: one video stream and one meeting link."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    summit_id: int = Field(foreign_key="summit.id", ondelete="CASCADE", index=True)
+    slug: str = Field(max_length=64)
+    name: Localized = localized_field()
+    stream_url: str | None = Field(default=None, max_length=500)
+    join_url: str | None = Field(default=None, max_length=500)
+    position: int = 0
+
+    __table_args__ = (UniqueConstraint("summit_id", "slug"),)
+
+
+class ProgrammeSession(SQLModel, table=True):
+    """One session of the programme; unscheduled while it has no start."""
+
+    __tablename__ = "programme_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    summit_id: int = Field(foreign_key="summit.id", ondelete="CASCADE")
+    code: str = Field(max_length=64)
+    """Stable and never reused: exports derive their ids from it."""
+    kind: SessionKind = Field(sa_type=String(32))
+    title: Localized = localized_field()
+    abstract: Localized = localized_field()
+    starts_at: datetime | None = utc_field(default=None)
+    ends_at: datetime | None = utc_field(default=None)
+    stream_id: int | None = Field(default=None, foreign_key="stream.id", ondelete="SET NULL")
+    track_id: int | None = Field(default=None, foreign_key="track.id", ondelete="SET NULL")
+    languages: list[str] = list_field()
+    status: SessionStatus = Field(default=SessionStatus.SCHEDULED, sa_type=String(16))
+    delay_minutes: int = 0
+    is_published: bool = False
+    revision: int = 1
+    """Rises with every change a delegate can see (calendar SEQUENCE)."""
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()
+
+    __table_args__ = (
+        UniqueConstraint("summit_id", "code"),
+        CheckConstraint(
+            "ends_at IS NULL OR starts_at IS NULL OR ends_at > starts_at", "ends_after_start"
+        ),
+        CheckConstraint("delay_minutes >= 0", "delay_not_negative"),
+        Index("ix_programme_session_summit_starts", "summit_id", "starts_at"),
+        Index("ix_programme_session_stream", "stream_id"),
+        Index("ix_programme_session_track", "track_id"),
+    )
+
+
+class SessionPerson(SQLModel, table=True):
+    """A person's role in one session."""
+
+    __tablename__ = "session_person"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="programme_session.id", ondelete="CASCADE")
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", index=True)
+    role: SessionRoleKind = Field(sa_type=String(16))
+    position: int = 0
+
+    __table_args__ = (UniqueConstraint("session_id", "person_id", "role"),)
+
+
+class ScheduleRelease(SQLModel, table=True):
+    """A numbered published version of the programme, with what changed since the last one."""
+
+    __tablename__ = "schedule_release"
+
+    id: int | None = Field(default=None, primary_key=True)
+    summit_id: int = Field(foreign_key="summit.id", ondelete="CASCADE")
+    version: int
+    comment: str = Field(default="", max_length=2000)
+    changes: list[dict[str, object]] = list_field()
+    published_at: datetime = timestamp_field()
+
+    __table_args__ = (UniqueConstraint("summit_id", "version"),)
+
+
+class Follow(SQLModel, table=True):
+    """A session in a delegate's personal agenda."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE")
+    session_id: int = Field(foreign_key="programme_session.id", ondelete="CASCADE", index=True)
+    created_at: datetime = timestamp_field()
+
+    __table_args__ = (UniqueConstraint("account_id", "session_id"),)

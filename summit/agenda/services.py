@@ -1,0 +1,111 @@
+"""Changes to the programme. Keyword-only; the caller owns the transaction."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from summit.agenda.forms import SessionInput, StreamInput, SummitInput, TrackInput
+from summit.agenda.models import ProgrammeSession, SessionPerson, Stream, Summit, Track
+from summit.columns import utcnow
+from summit.errors import DomainError
+from summit.people.models import Person
+from summit.persistence import assign, pk
+
+
+def upsert_summit(db: Session, *, data: SummitInput) -> Summit:
+    """Create the summit with this slug, or bring it up to date."""
+    summit = db.exec(select(Summit).where(Summit.slug == data.slug)).first()
+    if summit is None:
+        summit = Summit(**data.model_dump())
+        db.add(summit)
+    else:
+        assign(summit, data.model_dump())
+    db.flush()
+    return summit
+
+
+def upsert_track(db: Session, *, summit: Summit, data: TrackInput) -> Track:
+    track = db.exec(
+        select(Track).where(Track.summit_id == summit.id, Track.slug == data.slug)
+    ).first()
+    if track is None:
+        track = Track(summit_id=pk(summit), **data.model_dump())
+        db.add(track)
+    else:
+        assign(track, data.model_dump())
+    db.flush()
+    return track
+
+
+def upsert_stream(db: Session, *, summit: Summit, data: StreamInput) -> Stream:
+    stream = db.exec(
+        select(Stream).where(Stream.summit_id == summit.id, Stream.slug == data.slug)
+    ).first()
+    if stream is None:
+        stream = Stream(summit_id=pk(summit), **data.model_dump())
+        db.add(stream)
+    else:
+        assign(stream, data.model_dump())
+    db.flush()
+    return stream
+
+
+def upsert_session(db: Session, *, summit: Summit, data: SessionInput) -> ProgrammeSession:
+    """Create or update the session with this code, and set exactly the people it lists."""
+    _check_belongs(db, summit=summit, data=data)
+    values = data.model_dump(exclude={"people"})
+    session = db.exec(
+        select(ProgrammeSession).where(
+            ProgrammeSession.summit_id == summit.id, ProgrammeSession.code == data.code
+        )
+    ).first()
+    if session is None:
+        session = ProgrammeSession(summit_id=pk(summit), **values)
+        db.add(session)
+        db.flush()
+        _set_people(db, session=session, data=data)
+        return session
+    changed = assign(session, values)
+    changed = _set_people(db, session=session, data=data) or changed
+    if changed:
+        session.revision += 1
+        session.updated_at = utcnow()
+    db.flush()
+    return session
+
+
+def _check_belongs(db: Session, *, summit: Summit, data: SessionInput) -> None:
+    if data.stream_id is not None:
+        stream = db.get(Stream, data.stream_id)
+        if stream is None or stream.summit_id != summit.id:
+            raise DomainError("no such stream in this summit", field="stream_id")
+    if data.track_id is not None:
+        track = db.get(Track, data.track_id)
+        if track is None or track.summit_id != summit.id:
+            raise DomainError("no such theme in this summit", field="track_id")
+    person_ids = {entry.person_id for entry in data.people}
+    if person_ids:
+        found = db.exec(
+            select(Person.id).where(col(Person.id).in_(person_ids), Person.summit_id == summit.id)
+        ).all()
+        if set(found) != person_ids:
+            raise DomainError("no such person in this summit", field="people")
+
+
+def _set_people(db: Session, *, session: ProgrammeSession, data: SessionInput) -> bool:
+    wanted = {(entry.person_id, entry.role): index for index, entry in enumerate(data.people)}
+    existing = db.exec(select(SessionPerson).where(SessionPerson.session_id == session.id)).all()
+    changed = False
+    for row in existing:
+        key = (row.person_id, row.role)
+        if key not in wanted:
+            db.delete(row)
+            changed = True
+        else:
+            changed = assign(row, {"position": wanted.pop(key)}) or changed
+    for (person_id, role), position in wanted.items():
+        db.add(
+            SessionPerson(session_id=pk(session), person_id=person_id, role=role, position=position)
+        )
+        changed = True
+    return changed

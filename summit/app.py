@@ -1,0 +1,91 @@
+"""The application factory: ``create_app(settings)`` builds a Starlette app; nothing at import."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+import structlog
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from summit import ops
+from summit.agenda import routes as agenda_routes
+from summit.columns import utcnow
+from summit.db import Database, create_db_engine
+from summit.live.hub import create_hub
+from summit.logs import RequestLogMiddleware, configure_logging
+from summit.paths import data_dir
+from summit.people import routes as people_routes
+from summit.settings import Settings
+from summit.web.headers import SecurityHeadersMiddleware
+from summit.web.rendering import render
+from summit.web.templates import create_templates
+from summit.web.viewer import ViewerMiddleware
+
+log = structlog.get_logger("summit")
+
+
+def create_app(
+    settings: Settings | None = None, *, clock: Callable[[], datetime] = utcnow
+) -> Starlette:
+    """Build the app. ``clock`` lets tests and demos decide what "now" is."""
+    settings = settings or Settings()
+    configure_logging(log_format=settings.log_format, level=settings.log_level)
+    create_hub(settings.broker_url)  # refuse an unusable broker before serving anything
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        database = Database(create_db_engine(settings))
+        hub = create_hub(settings.broker_url)
+        await hub.start()
+        app.state.db = database
+        app.state.hub = hub
+        await log.ainfo("started", database=database.engine.url.get_backend_name())
+        try:
+            yield
+        finally:
+            await hub.stop()
+            database.dispose()
+
+    app = Starlette(
+        routes=[
+            *ops.routes,
+            Mount("/static", StaticFiles(directory=data_dir("static")), name="static"),
+            *agenda_routes.routes,
+            *people_routes.routes,
+        ],
+        middleware=[
+            Middleware(RequestLogMiddleware),
+            Middleware(SecurityHeadersMiddleware, https=settings.base_url.startswith("https://")),
+            Middleware(
+                ViewerMiddleware,
+                default_language=settings.default_language,
+                default_timezone=settings.default_timezone,
+            ),
+        ],
+        exception_handlers={HTTPException: _http_error, Exception: _server_error},
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.templates = create_templates()
+    app.state.clock = clock
+    return app
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    status_code = exc.status_code if isinstance(exc, HTTPException) else 500
+    return render(
+        request, "errors/error.html", {"status_code": status_code}, status_code=status_code
+    )
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    await log.aexception("unhandled error", path=request.url.path)
+    return render(request, "errors/error.html", {"status_code": 500}, status_code=500)

@@ -1,0 +1,1 @@
+"""Accounts, per-summit roles, passwords, permissions and the audit log."""

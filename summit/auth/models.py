@@ -1,0 +1,70 @@
+"""Tables of accounts, roles and the audit log."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Index, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from summit.columns import timestamp_field
+
+
+class Role(StrEnum):
+    ORGANISER = "organiser"
+    JUROR = "juror"
+    DELEGATE = "delegate"
+    SPEAKER = "speaker"
+
+
+class Account(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=320, unique=True)
+    """Stored lower-cased, so that look-ups need no function index."""
+    display_name: str = Field(max_length=200)
+    password_hash: str | None = Field(default=None, max_length=255)
+    """None until the account holder sets a password through an invitation."""
+    is_active: bool = True
+    session_version: int = 1
+    """Raised to end every signed-in session of the account at once."""
+    language: str | None = Field(default=None, max_length=8)
+    timezone: str | None = Field(default=None, max_length=64)
+    created_at: datetime = timestamp_field()
+    last_sign_in_at: datetime | None = timestamp_field(nullable=True)
+
+
+class RoleGrant(SQLModel, table=True):
+    """One role of an account in one summit."""
+
+    __tablename__ = "role_grant"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE", index=True)
+    summit_id: int = Field(foreign_key="summit.id", ondelete="CASCADE", index=True)
+    role: Role = Field(sa_type=String(16))
+    delegation_id: int | None = Field(
+        default=None, foreign_key="delegation.id", ondelete="SET NULL"
+    )
+    """For delegates: the delegation they belong to."""
+    person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    """For speakers: their entry on the programme."""
+    created_at: datetime = timestamp_field()
+
+    __table_args__ = (UniqueConstraint("account_id", "summit_id", "role"),)
+
+
+class AuditEntry(SQLModel, table=True):
+    """An append-only record of a security-relevant action."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    summit_id: int | None = Field(default=None, foreign_key="summit.id", ondelete="SET NULL")
+    account_id: int | None = Field(default=None, foreign_key="account.id", ondelete="SET NULL")
+    action: str = Field(max_length=64)
+    target: str = Field(default="", max_length=200)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    client_ip: str | None = Field(default=None, max_length=64)
+    created_at: datetime = timestamp_field()
+
+    __table_args__ = (Index("ix_audit_entry_summit_created", "summit_id", "created_at"),)

@@ -1,0 +1,1 @@
+"""Award calls, submissions, the jury, conflicts of interest, scoring and results."""

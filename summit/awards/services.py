@@ -1,0 +1,230 @@
+"""Changes to awards: calls, rubric, rounds, submissions, jury, conflicts and results.
+
+Keyword-only; the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from summit.agenda.models import ProgrammeSession, Summit
+from summit.auth.models import Account, RoleGrant
+from summit.awards.forms import (
+    AwardInput,
+    CriterionInput,
+    ResultInput,
+    RoundInput,
+    SubmissionInput,
+)
+from summit.awards.models import (
+    Award,
+    AwardResult,
+    AwardRound,
+    Conflict,
+    ConflictSource,
+    Criterion,
+    JuryMember,
+    Submission,
+)
+from summit.columns import utcnow
+from summit.errors import DomainError
+from summit.people.models import Delegation, Person
+from summit.persistence import assign, pk
+
+
+def upsert_award(db: Session, *, summit: Summit, data: AwardInput) -> Award:
+    if data.ceremony_session_id is not None:
+        ceremony = db.get(ProgrammeSession, data.ceremony_session_id)
+        if ceremony is None or ceremony.summit_id != summit.id:
+            raise DomainError("no such session in this summit", field="ceremony_session_id")
+    award = db.exec(
+        select(Award).where(Award.summit_id == summit.id, Award.slug == data.slug)
+    ).first()
+    if award is None:
+        award = Award(summit_id=pk(summit), **data.model_dump())
+        db.add(award)
+    else:
+        assign(award, data.model_dump())
+    db.flush()
+    return award
+
+
+def upsert_criterion(db: Session, *, award: Award, data: CriterionInput) -> Criterion:
+    criterion = db.exec(
+        select(Criterion).where(Criterion.award_id == award.id, Criterion.slug == data.slug)
+    ).first()
+    if criterion is None:
+        criterion = Criterion(award_id=pk(award), **data.model_dump())
+        db.add(criterion)
+    else:
+        assign(criterion, data.model_dump())
+    db.flush()
+    return criterion
+
+
+def upsert_round(db: Session, *, award: Award, data: RoundInput) -> AwardRound:
+    round_ = db.exec(
+        select(AwardRound).where(AwardRound.award_id == award.id, AwardRound.number == data.number)
+    ).first()
+    if round_ is None:
+        round_ = AwardRound(award_id=pk(award), **data.model_dump())
+        db.add(round_)
+    else:
+        assign(round_, data.model_dump())
+    db.flush()
+    return round_
+
+
+def upsert_submission(
+    db: Session, *, award: Award, data: SubmissionInput, submitted_at: datetime
+) -> Submission:
+    if data.delegation_id is not None:
+        delegation = db.get(Delegation, data.delegation_id)
+        if delegation is None or delegation.summit_id != award.summit_id:
+            raise DomainError("no such delegation in this summit", field="delegation_id")
+    values = {**data.model_dump(), "contact_email": data.contact_email or ""}
+    submission = db.exec(
+        select(Submission).where(Submission.award_id == award.id, Submission.code == data.code)
+    ).first()
+    if submission is None:
+        submission = Submission(award_id=pk(award), submitted_at=submitted_at, **values)
+        db.add(submission)
+    elif assign(submission, values):
+        submission.updated_at = utcnow()
+    db.flush()
+    return submission
+
+
+def add_juror(db: Session, *, award: Award, account: Account, is_chair: bool) -> JuryMember:
+    """Put ``account`` on the jury (and give it the juror role), then record its conflicts."""
+    member = db.exec(
+        select(JuryMember).where(
+            JuryMember.award_id == award.id, JuryMember.account_id == account.id
+        )
+    ).first()
+    if is_chair:
+        chair = db.exec(
+            select(JuryMember).where(JuryMember.award_id == award.id, col(JuryMember.is_chair))
+        ).first()
+        if chair is not None and chair.account_id != account.id:
+            raise DomainError("the jury already has a chair", field="is_chair")
+    if member is None:
+        member = JuryMember(award_id=pk(award), account_id=pk(account), is_chair=is_chair)
+        db.add(member)
+    else:
+        assign(member, {"is_chair": is_chair})
+    db.flush()
+    detect_conflicts(db, award=award, member=member)
+    return member
+
+
+def detect_conflicts(db: Session, *, award: Award, member: JuryMember) -> list[Conflict]:
+    """Record the conflicts that follow from the rules: the juror's own country or organisation.
+
+    Declared conflicts are kept as they are; rule-based ones are only ever added, because a
+    recusal that has been logged is not silently withdrawn.
+    """
+    countries, organisations = _juror_affiliations(db, award=award, member=member)
+    existing = {
+        row.submission_id
+        for row in db.exec(select(Conflict).where(Conflict.jury_member_id == member.id)).all()
+    }
+    added: list[Conflict] = []
+    submissions = db.exec(select(Submission).where(Submission.award_id == award.id)).all()
+    for submission in submissions:
+        if submission.id in existing:
+            continue
+        source: ConflictSource | None = None
+        if submission.country_code and submission.country_code in countries:
+            source = ConflictSource.COUNTRY
+            reason = f"juror's delegation is from {submission.country_code}"
+        elif submission.organisation and submission.organisation.casefold() in organisations:
+            source = ConflictSource.ORGANISATION
+            reason = "juror belongs to the submitting organisation"
+        if source is not None:
+            conflict = Conflict(
+                jury_member_id=pk(member),
+                submission_id=pk(submission),
+                source=source,
+                reason=reason,
+            )
+            db.add(conflict)
+            added.append(conflict)
+    db.flush()
+    return added
+
+
+def _juror_affiliations(
+    db: Session, *, award: Award, member: JuryMember
+) -> tuple[set[str], set[str]]:
+    grants = db.exec(
+        select(RoleGrant).where(
+            RoleGrant.account_id == member.account_id, RoleGrant.summit_id == award.summit_id
+        )
+    ).all()
+    delegation_ids = {grant.delegation_id for grant in grants if grant.delegation_id}
+    person_ids = {grant.person_id for grant in grants if grant.person_id}
+    countries: set[str] = set()
+    if delegation_ids:
+        countries = {
+            code
+            for code in db.exec(
+                select(Delegation.country_code).where(col(Delegation.id).in_(delegation_ids))
+            ).all()
+            if code
+        }
+    organisations: set[str] = set()
+    if person_ids:
+        for person in db.exec(select(Person).where(col(Person.id).in_(person_ids))).all():
+            organisations.update(name.casefold() for name in person.organisation.values() if name)
+    return countries, organisations
+
+
+def set_results(
+    db: Session, *, award: Award, results: list[ResultInput], published_at: datetime | None
+) -> list[AwardResult]:
+    """Replace the award's decided places and mentions; publish them at ``published_at``."""
+    places = [entry.place for entry in results if entry.place is not None]
+    if len(places) != len(set(places)):
+        raise DomainError("each place goes to one submission", field="results")
+    ids = {entry.submission_id for entry in results}
+    if len(ids) != len(results):
+        raise DomainError("a submission appears twice in the results", field="results")
+    valid = set(
+        db.exec(
+            select(Submission.id).where(
+                Submission.award_id == award.id, col(Submission.id).in_(ids)
+            )
+        ).all()
+    )
+    if valid != ids:
+        raise DomainError("no such submission in this award", field="results")
+    existing = {
+        row.submission_id: row
+        for row in db.exec(select(AwardResult).where(AwardResult.award_id == award.id)).all()
+    }
+    for submission_id, row in existing.items():
+        if submission_id not in ids:
+            db.delete(row)
+    db.flush()
+    kept: list[AwardResult] = []
+    for entry in results:
+        values: dict[str, Any] = {
+            "place": entry.place,
+            "is_mention": entry.is_mention,
+            "reason": entry.reason,
+        }
+        found = existing.get(entry.submission_id)
+        if found is None:
+            found = AwardResult(award_id=pk(award), submission_id=entry.submission_id, **values)
+            db.add(found)
+        elif assign(found, values):
+            found.decided_at = utcnow()
+        kept.append(found)
+    if award.results_published_at != published_at:
+        award.results_published_at = published_at
+    db.flush()
+    return kept

@@ -1,0 +1,194 @@
+"""The ``summit`` command: serve, migrate, seed, create-user, demo."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from summit.agenda.queries import summit_by_slug
+from summit.auth.forms import AccountInput, RoleInput
+from summit.auth.models import Role
+from summit.auth.services import grant_role, upsert_account
+from summit.db import Database, create_db_engine
+from summit.errors import DomainError
+from summit.migrate import upgrade
+from summit.paths import data_dir
+from summit.seeding import DEMO_PASSWORD, SeedError, SeedReport, load_summit
+from summit.settings import Settings
+
+DEMO_FOLDER = "ogp2021"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        print(f"summit: bad settings:\n{error}", file=sys.stderr)
+        return 2
+    result: int = args.handler(settings, args)
+    return result
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="summit", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="serve the app with uvicorn")
+    _serve_options(serve)
+    serve.set_defaults(handler=_serve)
+
+    migrate = commands.add_parser("migrate", help="bring the database schema to the newest version")
+    migrate.set_defaults(handler=_migrate)
+
+    seed = commands.add_parser("seed", help="load a summit from a folder of TOML files")
+    seed.add_argument(
+        "folder",
+        nargs="?",
+        type=Path,
+        default=None,
+        help=f"the folder to load (default: the demo summit, seed/{DEMO_FOLDER})",
+    )
+    seed.add_argument(
+        "--no-demo-accounts", action="store_true", help="skip the demo sign-in accounts"
+    )
+    seed.set_defaults(handler=_seed)
+
+    create_user = commands.add_parser("create-user", help="create an account with a role")
+    create_user.add_argument("--email", required=True)
+    create_user.add_argument("--name", required=True, help="the name shown to others")
+    create_user.add_argument("--summit", required=True, help="the summit's slug")
+    create_user.add_argument("--role", required=True, choices=[role.value for role in Role])
+    create_user.add_argument(
+        "--password-env",
+        metavar="VAR",
+        help="read the password from this environment variable instead of asking",
+    )
+    create_user.set_defaults(handler=_create_user)
+
+    demo = commands.add_parser("demo", help="migrate, load the demo summit and serve it")
+    _serve_options(demo)
+    demo.set_defaults(handler=_demo)
+    return parser
+
+
+def _serve_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--workers", type=int, default=1)
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "summit.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        ws="websockets",
+        # Measured: compression nearly doubles the cost of each pushed message per socket.
+        ws_per_message_deflate=False,
+        proxy_headers=True,
+        log_config=None,
+    )
+    return 0
+
+
+def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    engine = create_db_engine(settings)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    print("summit: the database schema is up to date")
+    return 0
+
+
+def _seed(settings: Settings, args: argparse.Namespace) -> int:
+    demo_accounts = not args.no_demo_accounts
+    if demo_accounts and settings.environment == "production":
+        print(
+            "summit: demo accounts are refused in production; use --no-demo-accounts",
+            file=sys.stderr,
+        )
+        return 2
+    folder = args.folder or data_dir("seed") / DEMO_FOLDER
+    report = _load(settings, folder, demo_accounts=demo_accounts)
+    if report is None:
+        return 1
+    counts = ", ".join(f"{count} {name}" for name, count in report.counts.items())
+    print(f"summit: loaded {report.summit_slug}: {counts}")
+    return 0
+
+
+def _load(settings: Settings, folder: Path, *, demo_accounts: bool) -> SeedReport | None:
+    database = Database(create_db_engine(settings))
+    try:
+        with database.write() as db:
+            return load_summit(db, folder, with_demo_accounts=demo_accounts)
+    except SeedError as error:
+        print(f"summit: the seed was not loaded (nothing changed): {error}", file=sys.stderr)
+        return None
+    finally:
+        database.dispose()
+
+
+def _create_user(settings: Settings, args: argparse.Namespace) -> int:
+    if args.password_env:
+        password = os.environ.get(args.password_env, "")
+    else:
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Password again: "):
+            print("summit: the passwords differ", file=sys.stderr)
+            return 2
+    try:
+        account_data = AccountInput(email=args.email, display_name=args.name, password=password)
+    except ValidationError as error:
+        print(f"summit: {error}", file=sys.stderr)
+        return 2
+    database = Database(create_db_engine(settings))
+    try:
+        with database.write() as db:
+            summit = summit_by_slug(db, args.summit)
+            if summit is None:
+                print(f"summit: no summit {args.summit!r}", file=sys.stderr)
+                return 2
+            account = upsert_account(db, data=account_data)
+            grant_role(db, summit=summit, account=account, data=RoleInput(role=args.role))
+    except DomainError as error:
+        print(f"summit: {error.message}", file=sys.stderr)
+        return 2
+    finally:
+        database.dispose()
+    print(f"summit: {account_data.email} is {args.role} of {args.summit}")
+    return 0
+
+
+def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    if settings.environment == "production":
+        print("summit: the demo does not run in production", file=sys.stderr)
+        return 2
+    _migrate(settings, args)
+    report = _load(settings, data_dir("seed") / DEMO_FOLDER, demo_accounts=True)
+    if report is None:
+        return 1
+    address = f"http://{args.host}:{args.port}/{report.summit_slug}/"
+    print(f"\nsummit: the demo summit is at {address}")
+    print(f"summit: demo accounts (password for each: {DEMO_PASSWORD}):")
+    for email, roles in report.accounts:
+        print(f"  {email:<28} {roles}")
+    print()
+    return _serve(settings, args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

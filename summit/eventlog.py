@@ -1,0 +1,32 @@
+"""The event table: every change the live layer pushes, written with the change itself."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index
+from sqlmodel import Field, SQLModel
+
+from summit.columns import BigID, timestamp_field
+
+
+class LiveEvent(SQLModel, table=True):
+    """One change, in commit order per process; a reconnecting page replays from its last id."""
+
+    __tablename__ = "live_event"
+
+    id: int | None = Field(
+        default=None, sa_column=Column(BigID, primary_key=True, autoincrement=True)
+    )
+    summit_id: int | None = Field(default=None, foreign_key="summit.id", ondelete="CASCADE")
+    topic: str = Field(max_length=128)
+    """Who may hear of it, e.g. ``summit:1:programme`` or ``session:42``."""
+    kind: str = Field(max_length=64)
+    subject: str = Field(max_length=128)
+    """What changed, e.g. ``session:42``."""
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    created_at: datetime = timestamp_field()
+
+    __table_args__ = (
+        Index("ix_live_event_topic_id", "topic", "id"),
+        Index("ix_live_event_created_at", "created_at"),
+    )

@@ -1,0 +1,1 @@
+"""Languages: catalogs (ar, en, fr), the viewer's language and zone, and formatting."""

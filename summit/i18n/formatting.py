@@ -1,0 +1,69 @@
+"""Dates, times and localized texts in the viewer's language and zone (Babel does the work)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import (
+    format_date,
+    format_datetime,
+    format_interval,
+    format_time,
+    get_timezone_name,
+)
+
+from summit.i18n.viewer import current_viewer
+
+
+def pick(texts: dict[str, str], fallback: str | None = None) -> str:
+    """The text in the viewer's language, else the fallback language, else any there is."""
+    language = current_viewer().language
+    for key in (language, fallback, "en"):
+        if key and texts.get(key):
+            return texts[key]
+    return next((value for value in texts.values() if value), "")
+
+
+def picked_language(texts: dict[str, str], fallback: str | None = None) -> str:
+    """The language ``pick`` chose, so the page can mark text shown in another language."""
+    language = current_viewer().language
+    for key in (language, fallback, "en"):
+        if key and texts.get(key):
+            return key
+    return next((key for key, value in texts.items() if value), language)
+
+
+def local_time(moment: datetime, zone: str | None = None, fmt: str = "short") -> str:
+    viewer = current_viewer()
+    return format_time(
+        moment, fmt, tzinfo=ZoneInfo(zone or viewer.timezone), locale=viewer.language
+    )
+
+
+def local_datetime(moment: datetime, zone: str | None = None, fmt: str = "medium") -> str:
+    viewer = current_viewer()
+    return format_datetime(
+        moment, fmt, tzinfo=ZoneInfo(zone or viewer.timezone), locale=viewer.language
+    )
+
+
+def local_day(moment: datetime, zone: str | None = None, fmt: str = "full") -> str:
+    viewer = current_viewer()
+    return format_date(
+        moment.astimezone(ZoneInfo(zone or viewer.timezone)).date(), fmt, locale=viewer.language
+    )
+
+
+def long_date(day: date, fmt: str = "long") -> str:
+    return format_date(day, fmt, locale=current_viewer().language)
+
+
+def date_range(first: date, last: date) -> str:
+    """``15–17 December 2021`` in the viewer's language."""
+    return format_interval(first, last, "yMMMd", locale=current_viewer().language)
+
+
+def zone_name(zone: str) -> str:
+    viewer = current_viewer()
+    return get_timezone_name(ZoneInfo(zone), locale=viewer.language)

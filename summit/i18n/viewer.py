@@ -1,0 +1,64 @@
+"""Who is looking: their language and time zone, for the duration of one rendering."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from summit.i18n.catalogs import translations
+
+RTL_LANGUAGES = frozenset({"ar"})
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    language: str
+    timezone: str
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.language in RTL_LANGUAGES else "ltr"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+# Viewer is frozen, so sharing the default is safe.
+_current: ContextVar[Viewer] = ContextVar(
+    "summit_viewer",
+    default=Viewer("en", "UTC"),  # noqa: B039
+)
+
+
+def current_viewer() -> Viewer:
+    return _current.get()
+
+
+@contextmanager
+def viewing_as(viewer: Viewer) -> Iterator[Viewer]:
+    """Render everything inside the block in this viewer's language and zone."""
+    token = _current.set(viewer)
+    try:
+        yield viewer
+    finally:
+        _current.reset(token)
+
+
+def gettext(message: str) -> str:
+    return translations(_current.get().language).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(_current.get().language).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    return translations(_current.get().language).pgettext(context, message)
+
+
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    return translations(_current.get().language).npgettext(context, singular, plural, n)

@@ -1,0 +1,49 @@
+"""Health checks for load balancers and orchestrators."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from summit.migrate import current_revision, head_revision
+from summit.web.context import database
+
+
+async def healthz(request: Request) -> Response:
+    """Alive: the process answers. Says nothing about its dependencies."""
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    """Ready: the database answers and its schema is the one this code expects."""
+    db = database(request)
+
+    def check(session: Session) -> dict[str, object]:
+        session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+        current = current_revision(db.engine)
+        head = head_revision(db.engine)
+        return {
+            "database": "ok",
+            "migrations": "head" if current == head else "behind",
+            "revision": current,
+            "expected": head,
+        }
+
+    try:
+        report = await db.run_read(check)
+    except SQLAlchemyError as error:
+        return JSONResponse(
+            {"status": "unavailable", "database": "unreachable", "error": type(error).__name__},
+            status_code=503,
+        )
+    ready = report["migrations"] == "head"
+    return JSONResponse(
+        {"status": "ok" if ready else "unavailable", **report}, status_code=200 if ready else 503
+    )
+
+
+routes = [Route("/healthz", healthz), Route("/readyz", readyz)]

@@ -1,0 +1,1 @@
+"""Speakers, moderators and the delegations they belong to."""

@@ -1,0 +1,52 @@
+"""Changes to people and delegations. Keyword-only; the caller owns the transaction."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from summit.agenda.models import Summit
+from summit.errors import DomainError
+from summit.people.forms import DelegationInput, PersonInput
+from summit.people.models import Delegation, DelegationRole, Person
+from summit.persistence import assign, pk
+
+
+def upsert_delegation(db: Session, *, summit: Summit, data: DelegationInput) -> Delegation:
+    delegation = db.exec(
+        select(Delegation).where(Delegation.summit_id == summit.id, Delegation.slug == data.slug)
+    ).first()
+    if delegation is None:
+        delegation = Delegation(summit_id=pk(summit), **data.model_dump())
+        db.add(delegation)
+    else:
+        assign(delegation, data.model_dump())
+    db.flush()
+    return delegation
+
+
+def upsert_person(db: Session, *, summit: Summit, data: PersonInput) -> Person:
+    if data.delegation_id is not None:
+        delegation = db.get(Delegation, data.delegation_id)
+        if delegation is None or delegation.summit_id != summit.id:
+            raise DomainError("no such delegation in this summit", field="delegation_id")
+    person = db.exec(
+        select(Person).where(Person.summit_id == summit.id, Person.slug == data.slug)
+    ).first()
+    if data.delegation_role is DelegationRole.HEAD:
+        head = db.exec(
+            select(Person).where(
+                Person.delegation_id == data.delegation_id,
+                Person.delegation_role == DelegationRole.HEAD,
+            )
+        ).first()
+        if head is not None and head.slug != data.slug:
+            raise DomainError(
+                f"{head.full_name} already heads this delegation", field="delegation_role"
+            )
+    if person is None:
+        person = Person(summit_id=pk(summit), **data.model_dump())
+        db.add(person)
+    else:
+        assign(person, data.model_dump())
+    db.flush()
+    return person

@@ -1,0 +1,1 @@
+"""Live questions on a session, their votes and moderation."""

@@ -1,0 +1,84 @@
+"""Settings, read once from ``SUMMIT_*`` environment variables."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+from zoneinfo import available_timezones
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LANGUAGES = ("en", "fr", "ar")
+
+# Marks a secret that nobody chose; production refuses it.
+_GENERATED_PREFIX = "generated-"
+
+
+def _generated_secret() -> str:
+    return _GENERATED_PREFIX + secrets.token_urlsafe(32)
+
+
+class Settings(BaseSettings):
+    """Everything a deployment can change, frozen once read."""
+
+    model_config = SettingsConfigDict(env_prefix="SUMMIT_", frozen=True, extra="forbid")
+
+    environment: Literal["development", "production", "test"] = "development"
+    """``production`` refuses a generated secret key and demo accounts."""
+
+    database_url: str = "sqlite:///summit.db"
+    """SQLAlchemy URL: ``sqlite:///path.db`` or ``postgresql+psycopg://user@host/db``."""
+
+    broker_url: str = "memory://"
+    """Live-update broker: ``memory://`` (one process), ``redis://…`` or ``postgresql://…``."""
+
+    secret_key: str = Field(default_factory=_generated_secret)
+    """Signs cookies and tokens. A generated one lasts one process: set it in production."""
+
+    base_url: str = "http://127.0.0.1:8000"
+    """The public address, used in links that leave the app (feeds, invitations)."""
+
+    default_language: Literal["en", "fr", "ar"] = "en"
+    default_timezone: str = "UTC"
+    """Shown to a viewer who has not told us their zone and whose browser has not either."""
+
+    log_format: Literal["console", "json"] = "console"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if value not in available_timezones():
+            raise ValueError(f"unknown time zone {value!r}")
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _production_needs_a_real_secret(self) -> Settings:
+        if self.environment == "production" and (
+            self.secret_key.startswith(_GENERATED_PREFIX) or len(self.secret_key) < 32
+        ):
+            raise ValueError(
+                "SUMMIT_SECRET_KEY must be set to a random value of at least 32 characters "
+                "in production"
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite:
+            return None
+        raw = self.database_url.split("///", 1)[1]
+        return Path(raw) if raw and raw != ":memory:" else None

@@ -1,0 +1,13 @@
+"""Imports every context's tables, so that ``SQLModel.metadata`` is complete."""
+
+from sqlmodel import SQLModel
+
+from summit import eventlog
+from summit.agenda import models as agenda
+from summit.auth import models as auth
+from summit.awards import models as awards
+from summit.people import models as people
+from summit.qa import models as qa
+
+metadata = SQLModel.metadata
+__all__ = ["agenda", "auth", "awards", "eventlog", "metadata", "people", "qa"]

@@ -1,0 +1,1 @@
+"""The browser front end's plumbing: templates, htmx, headers and error pages."""

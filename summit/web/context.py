@@ -1,0 +1,38 @@
+"""Looks up what every summit page needs from the request, answering 404 when it is not there."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+
+from summit.agenda.models import Summit
+from summit.agenda.queries import summit_by_slug
+from summit.db import Database
+from summit.i18n.viewer import Viewer
+
+
+def database(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def viewer(request: Request) -> Viewer:
+    found: Viewer = request.state.viewer
+    return found
+
+
+def now(request: Request) -> datetime:
+    """The clock the app runs on; tests and demos may set a fixed one."""
+    clock = request.app.state.clock
+    moment: datetime = clock()
+    return moment
+
+
+def require_summit(db: Session, slug: str) -> Summit:
+    summit = summit_by_slug(db, slug)
+    if summit is None:
+        raise HTTPException(status_code=404)
+    return summit

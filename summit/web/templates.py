@@ -1,0 +1,44 @@
+"""The Jinja environment: autoescaped, strict about missing names, translated through gettext."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import StrictUndefined
+from jinja2_fragments.starlette import Jinja2Blocks
+from starlette.requests import Request
+
+from summit.i18n import formatting
+from summit.i18n.viewer import current_viewer, gettext, ngettext, npgettext, pgettext
+from summit.paths import data_dir
+from summit.settings import LANGUAGES
+
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
+
+
+def _viewer_context(request: Request) -> dict[str, Any]:
+    return {"viewer": current_viewer(), "language_names": LANGUAGE_NAMES, "languages": LANGUAGES}
+
+
+def create_templates() -> Jinja2Blocks:
+    templates = Jinja2Blocks(directory=data_dir("templates"), context_processors=[_viewer_context])
+    env = templates.env
+    env.undefined = StrictUndefined
+    env.autoescape = True
+    env.trim_blocks = True
+    env.lstrip_blocks = True
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
+    )
+    env.filters.update(
+        pick=formatting.pick,
+        picked_language=formatting.picked_language,
+        local_time=formatting.local_time,
+        local_datetime=formatting.local_datetime,
+        local_day=formatting.local_day,
+        long_date=formatting.long_date,
+        zone_name=formatting.zone_name,
+    )
+    env.globals["date_range"] = formatting.date_range
+    return templates

@@ -1,0 +1,122 @@
+"""Fixtures: a real SQLite file per test, the machine's PostgreSQL, and the demo summit."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from summit.app import create_app
+from summit.db import Database, create_db_engine
+from summit.migrate import upgrade
+from summit.paths import data_dir
+from summit.seeding import load_summit
+from summit.settings import Settings
+
+DEMO_FOLDER = data_dir("seed") / "ogp2021"
+# The middle of the demo summit's first day in Seoul: the opening session is over.
+DURING_THE_SUMMIT = datetime(2021, 12, 15, 2, 0, tzinfo=UTC)
+POSTGRES_URL = os.environ.get(
+    "SUMMIT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def sqlite_settings(path: Path, **overrides: object) -> Settings:
+    return Settings(
+        database_url=f"sqlite:///{path}",
+        environment="test",
+        secret_key="test-secret-key-that-is-long-enough-0123456789",
+        **overrides,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return sqlite_settings(tmp_path / "summit.db")
+
+
+@pytest.fixture
+def database(settings: Settings) -> Iterator[Database]:
+    """A migrated, empty SQLite database in a file of its own."""
+    database = Database(create_db_engine(settings))
+    upgrade(database.engine)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_database_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo summit, migrated and seeded once; tests get a copy of the file."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    database = Database(create_db_engine(sqlite_settings(path)))
+    upgrade(database.engine)
+    with database.write() as db:
+        load_summit(db, DEMO_FOLDER)
+    # Fold the WAL into the main file, so that copying one file copies everything.
+    with database.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_settings(tmp_path: Path, demo_database_file: Path) -> Settings:
+    path = tmp_path / "summit.db"
+    shutil.copyfile(demo_database_file, path)
+    return sqlite_settings(path)
+
+
+@pytest.fixture
+def demo_database(demo_settings: Settings) -> Iterator[Database]:
+    database = Database(create_db_engine(demo_settings))
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def demo_app(demo_settings: Settings) -> Starlette:
+    return create_app(demo_settings, clock=lambda: DURING_THE_SUMMIT)
+
+
+@pytest.fixture
+def client(demo_app: Starlette) -> Iterator[TestClient]:
+    with TestClient(demo_app, base_url="http://127.0.0.1:8000") as client:
+        yield client
+
+
+@pytest.fixture
+def postgres_engine() -> Iterator[Engine]:
+    """A fresh, empty PostgreSQL database on the machine's server, dropped afterwards."""
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"summit_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as error:
+        admin.dispose()
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must have PostgreSQL at {POSTGRES_URL}: {error}")
+        pytest.skip(f"no PostgreSQL at {POSTGRES_URL}")
+    engine = create_engine(make_url(POSTGRES_URL).set(database=name))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+
+from summit.live.hub import SUBSCRIBER_BUFFER, HubConfigurationError, MemoryHub, create_hub
+
+
+@pytest.mark.anyio
+async def test_publish_reaches_only_subscribers_of_the_topic() -> None:
+    hub = MemoryHub()
+    programme = hub.subscribe(frozenset({"summit:1:programme"}))
+    other = hub.subscribe(frozenset({"session:9"}))
+
+    delivered = await hub.publish("summit:1:programme", "<div id='x'></div>")
+
+    assert (delivered, programme.queue.get_nowait(), other.queue.empty()) == (
+        1,
+        "<div id='x'></div>",
+        True,
+    )
+
+
+@pytest.mark.anyio
+async def test_a_subscriber_that_cannot_keep_up_is_dropped_and_others_are_served() -> None:
+    hub = MemoryHub()
+    stuck = hub.subscribe(frozenset({"t"}))
+    reader = hub.subscribe(frozenset({"t"}))
+
+    received = []
+    for index in range(SUBSCRIBER_BUFFER + 5):
+        await hub.publish("t", str(index))
+        received.append(reader.queue.get_nowait())
+
+    assert (stuck.overflowed, reader.overflowed, hub.listener_count("t"), len(received)) == (
+        True,
+        False,
+        1,
+        SUBSCRIBER_BUFFER + 5,
+    )
+
+
+@pytest.mark.anyio
+async def test_unsubscribe_forgets_empty_topics() -> None:
+    hub = MemoryHub()
+    subscription = hub.subscribe(frozenset({"a", "b"}))
+
+    hub.unsubscribe(subscription)
+
+    assert (hub.listener_count("a"), hub.listener_count("b")) == (0, 0)
+
+
+def test_an_unavailable_broker_is_refused_with_a_reason() -> None:
+    with pytest.raises(HubConfigurationError, match="not available"):
+        create_hub("kafka://127.0.0.1:9092")
