@@ -50,11 +50,16 @@ def settings(tmp_path: Path) -> Settings:
     return sqlite_settings(tmp_path / "summit.db")
 
 
+def migrated_database(settings: Settings) -> Database:
+    database = Database(create_db_engine(settings))
+    upgrade(database.engine)
+    return database
+
+
 @pytest.fixture
 def database(settings: Settings) -> Iterator[Database]:
     """A migrated, empty SQLite database in a file of its own."""
-    database = Database(create_db_engine(settings))
-    upgrade(database.engine)
+    database = migrated_database(settings)
     yield database
     database.dispose()
 

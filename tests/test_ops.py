@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from starlette.testclient import TestClient
+
+from summit.app import create_app
+from summit.settings import Settings
+
+
+def test_healthz_answers_without_a_database(settings: Settings) -> None:
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/healthz")
+
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+def test_readyz_is_ready_on_a_migrated_database(client: TestClient) -> None:
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json()["migrations"] == "head"
+
+
+def test_readyz_is_unavailable_before_migrations(settings: Settings) -> None:
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json()["migrations"] == "behind"
+
+
+def test_readyz_is_unavailable_when_the_database_is_unreachable(tmp_path: object) -> None:
+    settings = Settings(
+        database_url="postgresql+psycopg://nobody@127.0.0.1:1/nothing", environment="test"
+    )
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/readyz")
+
+    assert (response.status_code, response.json()["database"]) == (503, "unreachable")
