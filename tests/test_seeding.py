@@ -24,7 +24,7 @@ SEOUL = ZoneInfo("Asia/Seoul")
 def _snapshot(database: Database) -> dict[str, list[tuple[Any, ...]]]:
     with database.engine.connect() as connection:
         return {
-            name: [tuple(row) for row in connection.execute(select(table))]
+            name: [tuple(row) for row in connection.execute(table.select())]
             for name, table in sorted(metadata.tables.items())
         }
 
