@@ -6,13 +6,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import Engine, inspect
 from sqlmodel import Session, col, select
 
 from summit.agenda.models import ProgrammeSession, SessionPerson, Stream, Summit, Track
 from summit.auth.models import Account, Role, RoleGrant
 from summit.awards.models import Award, AwardResult, Conflict, Criterion, JuryMember, Submission
 from summit.db import Database
+from summit.migrate import upgrade
 from summit.people.models import Delegation, Person
 from summit.seeding import SeedError, load_summit
 from summit.tables import metadata
@@ -24,7 +25,10 @@ SEOUL = ZoneInfo("Asia/Seoul")
 def _snapshot(database: Database) -> dict[str, list[tuple[Any, ...]]]:
     with database.engine.connect() as connection:
         return {
-            name: [tuple(row) for row in connection.execute(table.select())]
+            name: [
+                tuple(row)
+                for row in connection.execute(table.select().order_by(*table.primary_key.columns))
+            ]
             for name, table in sorted(metadata.tables.items())
         }
 
@@ -237,3 +241,18 @@ def test_a_dangling_reference_names_the_record(database: Database, tmp_path: Pat
 
 def test_every_table_is_in_the_database(demo_database: Database) -> None:
     assert set(metadata.tables) <= set(inspect(demo_database.engine).get_table_names())
+
+
+@pytest.mark.postgres
+def test_seeding_on_postgres_is_idempotent(postgres_engine: Engine) -> None:
+    upgrade(postgres_engine)
+    database = Database(postgres_engine)
+    with database.write() as db:
+        load_summit(db, DEMO_FOLDER)
+    before = _snapshot(database)
+
+    with database.write() as db:
+        report = load_summit(db, DEMO_FOLDER)
+
+    assert _snapshot(database) == before
+    assert report.counts["sessions"] == len(before["programme_session"])
