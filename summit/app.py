@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -10,6 +11,7 @@ import structlog
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount
@@ -17,15 +19,23 @@ from starlette.staticfiles import StaticFiles
 
 from summit import ops
 from summit.agenda import routes as agenda_routes
+from summit.auth import organiser_routes
+from summit.auth import routes as auth_routes
 from summit.columns import utcnow
 from summit.db import Database, create_db_engine
+from summit.live import routes as live_routes
 from summit.live.hub import create_hub
+from summit.live.sessions import SessionWatch
 from summit.logs import RequestLogMiddleware, configure_logging
+from summit.mail import LogMailer, Mailer
 from summit.paths import data_dir
 from summit.people import routes as people_routes
 from summit.settings import Settings
+from summit.web.body import BodyLimitMiddleware
 from summit.web.headers import SecurityHeadersMiddleware
+from summit.web.ratelimit import RateLimiter
 from summit.web.rendering import render
+from summit.web.session import SessionCodec
 from summit.web.templates import create_templates
 from summit.web.viewer import ViewerMiddleware
 
@@ -33,9 +43,13 @@ log = structlog.get_logger("summit")
 
 
 def create_app(
-    settings: Settings | None = None, *, clock: Callable[[], datetime] = utcnow
+    settings: Settings | None = None,
+    *,
+    clock: Callable[[], datetime] = utcnow,
+    mailer: Mailer | None = None,
 ) -> Starlette:
-    """Build the app. ``clock`` lets tests and demos decide what "now" is."""
+    """Build the app. ``clock`` lets tests and demos decide what "now" is; ``mailer`` where
+    mail goes (the log by default)."""
     settings = settings or Settings()
     configure_logging(log_format=settings.log_format, level=settings.log_level)
     create_hub(settings.broker_url)  # refuse an unusable broker before serving anything
@@ -47,10 +61,15 @@ def create_app(
         await hub.start()
         app.state.db = database
         app.state.hub = hub
+        app.state.rate_limiter = RateLimiter(settings.rate_limit_url)
+        watch = SessionWatch(database=database, hub=hub)
+        app.state.session_watch = watch
+        watcher = asyncio.create_task(watch.run(), name="session-watch")
         await log.ainfo("started", database=database.engine.url.get_backend_name())
         try:
             yield
         finally:
+            watcher.cancel()
             await hub.stop()
             database.dispose()
 
@@ -58,12 +77,17 @@ def create_app(
         routes=[
             *ops.routes,
             Mount("/static", StaticFiles(directory=data_dir("static")), name="static"),
+            *auth_routes.routes,
+            *organiser_routes.routes,
             *agenda_routes.routes,
             *people_routes.routes,
+            *live_routes.routes,
         ],
         middleware=[
             Middleware(RequestLogMiddleware),
-            Middleware(SecurityHeadersMiddleware, https=settings.base_url.startswith("https://")),
+            Middleware(SecurityHeadersMiddleware, https=settings.is_https),
+            Middleware(TrustedHostMiddleware, allowed_hosts=settings.host_names),
+            Middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes),
             Middleware(
                 ViewerMiddleware,
                 default_language=settings.default_language,
@@ -76,6 +100,12 @@ def create_app(
     app.state.settings = settings
     app.state.templates = create_templates()
     app.state.clock = clock
+    app.state.session_codec = SessionCodec(
+        secret_key=settings.secret_key,
+        max_age_seconds=settings.session_days * 24 * 3600,
+        secure=settings.is_https,
+    )
+    app.state.mailer = mailer or LogMailer(include_body=settings.environment != "production")
     return app
 
 

@@ -98,6 +98,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         # Measured: compression nearly doubles the cost of each pushed message per socket.
         ws_per_message_deflate=False,
         proxy_headers=True,
+        forwarded_allow_ips=settings.trusted_proxies,
         access_log=False,  # the app logs each request itself, with its duration
     )
     return 0

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    """A request the domain refuses, with the field it concerns when there is one."""
+    """A request the domain refuses, with the field it concerns when there is one.
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    ``template`` is an English message, marked for translation; values that come from users go
+    in ``params`` (never into the template), so that a translated message stays inert.
+    """
+
+    def __init__(self, template: str, *, field: str | None = None, **params: object) -> None:
+        self.template = template
+        self.params = params
+        self.message = template % params if params else template
         self.field = field
+        super().__init__(self.message)
 
 
 class NotFound(DomainError):

@@ -7,9 +7,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
+from summit.auth.permissions import Access
 from summit.migrate import current_revision, head_revision
+from summit.web.access import page
 from summit.web.context import database
 
 
@@ -46,4 +47,7 @@ async def readyz(request: Request) -> Response:
     )
 
 
-routes = [Route("/healthz", healthz), Route("/readyz", readyz)]
+routes = [
+    page("/healthz", healthz, access=Access.PUBLIC, name="healthz"),
+    page("/readyz", readyz, access=Access.PUBLIC, name="readyz"),
+]

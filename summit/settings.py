@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
 from pydantic import Field, field_validator, model_validator
@@ -44,6 +45,25 @@ class Settings(BaseSettings):
     default_timezone: str = "UTC"
     """Shown to a viewer who has not told us their zone and whose browser has not either."""
 
+    allowed_hosts: str = ""
+    """Comma-separated host names this app answers to, besides the base URL's host."""
+
+    allowed_origins: str = ""
+    """Comma-separated origins (``https://host``) allowed to post forms and open sockets, besides
+    the base URL's origin and the request's own."""
+
+    trusted_proxies: str = "127.0.0.1"
+    """Comma-separated addresses whose ``X-Forwarded-For`` is believed (passed to uvicorn)."""
+
+    rate_limit_url: str = "memory://"
+    """Where attempt counters live: ``memory://`` (one process) or ``redis://host:port/db``."""
+
+    session_days: int = Field(default=14, ge=1, le=90)
+    """How long a sign-in lasts without activity."""
+
+    max_request_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    """Largest request body accepted; larger ones get 413."""
+
     log_format: Literal["console", "json"] = "console"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -71,6 +91,23 @@ class Settings(BaseSettings):
                 "in production"
             )
         return self
+
+    @property
+    def host_names(self) -> list[str]:
+        """Every host name the trusted-host check lets through."""
+        base = urlsplit(self.base_url).hostname or "127.0.0.1"
+        extra = [name.strip() for name in self.allowed_hosts.split(",") if name.strip()]
+        return sorted({base, "127.0.0.1", "localhost", *extra})
+
+    @property
+    def origins(self) -> frozenset[str]:
+        parts = urlsplit(self.base_url)
+        extra = {origin.strip().rstrip("/") for origin in self.allowed_origins.split(",")}
+        return frozenset({f"{parts.scheme}://{parts.netloc}", *extra} - {""})
+
+    @property
+    def is_https(self) -> bool:
+        return self.base_url.startswith("https://")
 
     @property
     def is_sqlite(self) -> bool:

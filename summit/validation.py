@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from babel import Locale
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 
 from summit.settings import LANGUAGES
 
@@ -17,10 +17,32 @@ CODE = re.compile(r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$")
 LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 
 
+MAX_TEXT = 20_000
+MAX_SHORT_TEXT = 300
+
+
 class Input(BaseModel):
-    """Base of every validated input: unknown fields are mistakes, not extras."""
+    """Base of every validated input: unknown fields are mistakes, not extras, and no text may
+    hold a NUL (PostgreSQL cannot store one, and nothing legitimate needs it)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, values: Any) -> Any:
+        if _holds_nul(values):
+            raise ValueError("text may not contain NUL characters")
+        return values
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def _slug(value: str) -> str:
@@ -55,19 +77,26 @@ def _language(value: str) -> str:
     return value
 
 
-def _texts(value: dict[str, str]) -> dict[str, str]:
+def _texts(value: dict[str, str], limit: int = MAX_TEXT) -> dict[str, str]:
     cleaned = {key: text.strip() for key, text in value.items() if text and text.strip()}
     unknown = set(cleaned) - set(LANGUAGES)
     if unknown:
         raise ValueError(f"texts in unsupported languages: {', '.join(sorted(unknown))}")
+    too_long = sorted(key for key, text in cleaned.items() if len(text) > limit)
+    if too_long:
+        raise ValueError(f"use at most {limit} characters ({', '.join(too_long)})")
     return cleaned
 
 
 def _required_texts(value: dict[str, str]) -> dict[str, str]:
-    cleaned = _texts(value)
+    cleaned = _texts(value, MAX_SHORT_TEXT)
     if not cleaned:
         raise ValueError("give the text in at least one language")
     return cleaned
+
+
+def _short_texts(value: dict[str, str]) -> dict[str, str]:
+    return _texts(value, MAX_SHORT_TEXT)
 
 
 def _web_url(value: str) -> str:
@@ -83,4 +112,6 @@ CountryCode = Annotated[str, AfterValidator(_country)]
 LanguageCode = Annotated[str, AfterValidator(_language)]
 Texts = Annotated[dict[str, str], AfterValidator(_texts)]
 RequiredTexts = Annotated[dict[str, str], AfterValidator(_required_texts)]
+"""A name or title: at least one language, each at most 300 characters."""
+ShortTexts = Annotated[dict[str, str], AfterValidator(_short_texts)]
 WebURL = Annotated[str, AfterValidator(_web_url)]

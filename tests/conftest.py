@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -98,9 +100,43 @@ def demo_app(demo_settings: Settings) -> Starlette:
     return create_app(demo_settings, clock=lambda: DURING_THE_SUMMIT)
 
 
+BASE_URL = "http://127.0.0.1:8000"
+DEMO_PASSWORD = "summit-demo-2021"
+_CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client: TestClient, path: str = "/signin") -> str:
+    """The CSRF token a page of the app hands this client (and sets its cookie)."""
+    match = _CSRF_FIELD.search(client.get(path).text)
+    assert match, f"no CSRF field on {path}"
+    return match.group(1)
+
+
+def post_form(
+    client: TestClient, path: str, data: dict[str, str], *, token_from: str = "/signin"
+) -> Any:
+    """POST a form as the app's own pages do: with the CSRF token and the app's Origin."""
+    return client.post(
+        path,
+        data={**data, "csrf_token": csrf_token(client, token_from)},
+        headers={"origin": BASE_URL},
+        follow_redirects=False,
+    )
+
+
+def sign_in(client: TestClient, email: str, password: str = DEMO_PASSWORD) -> None:
+    response = post_form(client, "/signin", {"email": email, "password": password, "next": "/"})
+    assert response.status_code == 303, response.text
+
+
+def make_client(app: Starlette) -> TestClient:
+    """A client that talks to the app as a browser on the app's own origin would."""
+    return TestClient(app, base_url=BASE_URL)
+
+
 @pytest.fixture
 def client(demo_app: Starlette) -> Iterator[TestClient]:
-    with TestClient(demo_app, base_url="http://127.0.0.1:8000") as client:
+    with make_client(demo_app) as client:
         yield client
 
 

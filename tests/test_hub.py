@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from summit.live.hub import SUBSCRIBER_BUFFER, HubConfigurationError, MemoryHub, create_hub
+from summit.live.hub import (
+    OVERFLOW,
+    SESSION_ENDED,
+    SUBSCRIBER_BUFFER,
+    HubConfigurationError,
+    MemoryHub,
+    create_hub,
+)
 
 
 @pytest.mark.anyio
@@ -31,12 +38,26 @@ async def test_a_subscriber_that_cannot_keep_up_is_dropped_and_others_are_served
         await hub.publish("t", str(index))
         received.append(reader.queue.get_nowait())
 
-    assert (stuck.overflowed, reader.overflowed, hub.listener_count("t"), len(received)) == (
+    assert (stuck.closed, reader.closed, hub.listener_count("t"), len(received)) == (
         True,
         False,
         1,
         SUBSCRIBER_BUFFER + 5,
     )
+    # What the stuck one finds next is the order to close, not stale news.
+    assert (stuck.queue.qsize(), stuck.queue.get_nowait()) == (1, OVERFLOW)
+
+
+@pytest.mark.anyio
+async def test_closing_a_topic_closes_its_subscribers_only() -> None:
+    hub = MemoryHub()
+    mine = hub.subscribe(frozenset({"account:1", "summit:1:public"}))
+    other = hub.subscribe(frozenset({"account:2", "summit:1:public"}))
+
+    closed = await hub.close_topic("account:1", SESSION_ENDED)
+
+    assert (closed, mine.queue.get_nowait(), other.closed) == (1, SESSION_ENDED, False)
+    assert hub.listener_count("summit:1:public") == 1
 
 
 @pytest.mark.anyio

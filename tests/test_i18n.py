@@ -18,6 +18,8 @@ KEYWORDS = {
     "ngettext": (1, 2),
     "pgettext": ((1, "c"), 2),
     "npgettext": ((1, "c"), 2, 3),
+    "N_": None,
+    "DomainError": None,
 }
 
 

@@ -4,10 +4,11 @@ from starlette.testclient import TestClient
 
 from summit.app import create_app
 from summit.settings import Settings
+from tests.conftest import make_client
 
 
 def test_healthz_answers_without_a_database(settings: Settings) -> None:
-    with TestClient(create_app(settings)) as client:
+    with make_client(create_app(settings)) as client:
         response = client.get("/healthz")
 
     assert (response.status_code, response.json()) == (200, {"status": "ok"})
@@ -21,7 +22,7 @@ def test_readyz_is_ready_on_a_migrated_database(client: TestClient) -> None:
 
 
 def test_readyz_is_unavailable_before_migrations(settings: Settings) -> None:
-    with TestClient(create_app(settings)) as client:
+    with make_client(create_app(settings)) as client:
         response = client.get("/readyz")
 
     assert response.status_code == 503
@@ -32,7 +33,7 @@ def test_readyz_is_unavailable_when_the_database_is_unreachable(tmp_path: object
     settings = Settings(
         database_url="postgresql+psycopg://nobody@127.0.0.1:1/nothing", environment="test"
     )
-    with TestClient(create_app(settings)) as client:
+    with make_client(create_app(settings)) as client:
         response = client.get("/readyz")
 
     assert (response.status_code, response.json()["database"]) == (503, "unreachable")

@@ -7,7 +7,7 @@ from starlette.testclient import TestClient
 
 from summit.app import create_app
 from summit.settings import Settings
-from tests.conftest import DURING_THE_SUMMIT
+from tests.conftest import DURING_THE_SUMMIT, make_client
 
 
 def _plain(page: str) -> str:
@@ -164,7 +164,7 @@ def test_home_says_what_comes_next_during_the_summit(client: TestClient) -> None
 
 def test_home_says_the_summit_has_ended_afterwards(demo_settings: Settings) -> None:
     app = create_app(demo_settings, clock=lambda: DURING_THE_SUMMIT.replace(year=2022))
-    with TestClient(app) as client:
+    with make_client(app) as client:
         page = client.get("/ogp2021/").text
 
     assert "This summit has ended" in page

@@ -10,11 +10,10 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event
-from starlette.testclient import TestClient
 
 from summit.app import create_app
 from summit.settings import Settings
-from tests.conftest import migrated_database, sqlite_settings
+from tests.conftest import make_client, migrated_database, sqlite_settings
 from tests.factories import make_summit
 
 
@@ -38,7 +37,7 @@ def _queries_for(settings: Settings, *, days: int, path: str) -> int:
         make_summit(db, days=days)
     database.dispose()
     app = create_app(settings, clock=lambda: datetime(2021, 12, 15, tzinfo=UTC))
-    with TestClient(app) as client:
+    with make_client(app) as client:
         client.get(path)  # warm the caches (catalogs, templates)
         with count_queries(app.state.db.engine) as statements:
             assert client.get(path).status_code == 200

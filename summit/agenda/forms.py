@@ -9,14 +9,23 @@ from pydantic import AwareDatetime, Field, field_validator, model_validator
 
 from summit.agenda.models import SessionKind, SessionRoleKind, SessionStatus
 from summit.settings import LANGUAGES
-from summit.validation import Code, Input, LanguageCode, RequiredTexts, Slug, Texts, WebURL
+from summit.validation import (
+    Code,
+    Input,
+    LanguageCode,
+    RequiredTexts,
+    ShortTexts,
+    Slug,
+    Texts,
+    WebURL,
+)
 
 
 class SummitInput(Input):
     slug: Slug
     name: RequiredTexts
-    host: Texts = Field(default_factory=dict)
-    tagline: Texts = Field(default_factory=dict)
+    host: ShortTexts = Field(default_factory=dict)
+    tagline: ShortTexts = Field(default_factory=dict)
     description: Texts = Field(default_factory=dict)
     start_date: date
     end_date: date

@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
 
 from summit.agenda import queries
-from summit.web.context import database, now, require_summit, viewer
+from summit.auth.permissions import Access
+from summit.web.access import page
+from summit.web.context import current_summit, database, now, viewer
 from summit.web.rendering import render
 
 
@@ -20,34 +21,28 @@ async def summit_index(request: Request) -> Response:
 
 
 async def summit_home(request: Request) -> Response:
-    slug = request.path_params["slug"]
+    summit = current_summit(request)
     moment = now(request)
-
-    def load(db: Session) -> queries.HomeView:
-        return queries.home_view(db, summit=require_summit(db, slug), now=moment)
-
-    view = await database(request).run_read(load)
+    view = await database(request).run_read(
+        lambda db: queries.home_view(db, summit=summit, now=moment)
+    )
     return render(request, "summits/home.html", {"view": view, "summit": view.summit}, block="live")
 
 
 async def programme(request: Request) -> Response:
-    slug = request.path_params["slug"]
+    summit = current_summit(request)
     zone = viewer(request).zone
-
-    def load(db: Session) -> tuple[object, object]:
-        summit = require_summit(db, slug)
-        return summit, queries.programme_by_day(db, summit=summit, zone=zone)
-
-    summit, days = await database(request).run_read(load)
+    days = await database(request).run_read(
+        lambda db: queries.programme_by_day(db, summit=summit, zone=zone)
+    )
     return render(request, "agenda/programme.html", {"summit": summit, "days": days})
 
 
 async def themes_css(request: Request) -> Response:
     """The themes' colours as CSS custom properties: the CSP forbids inline styles."""
-    slug = request.path_params["slug"]
+    summit = current_summit(request)
 
     def load(db: Session) -> list[tuple[str, str]]:
-        summit = require_summit(db, slug)
         return [(track.slug, track.color) for track in queries.tracks(db, summit=summit)]
 
     # Slugs and colours are validated on input (a slug pattern, a #rrggbb colour).
@@ -59,8 +54,8 @@ async def themes_css(request: Request) -> Response:
 
 
 routes = [
-    Route("/", summit_index, name="summit_index"),
-    Route("/{slug:str}/", summit_home, name="summit_home"),
-    Route("/{slug:str}/programme", programme, name="programme"),
-    Route("/{slug:str}/themes.css", themes_css, name="summit_themes_css"),
+    page("/", summit_index, access=Access.PUBLIC, name="summit_index"),
+    page("/{slug:str}/", summit_home, access=Access.PUBLIC, name="summit_home"),
+    page("/{slug:str}/programme", programme, access=Access.PUBLIC, name="programme"),
+    page("/{slug:str}/themes.css", themes_css, access=Access.PUBLIC, name="summit_themes_css"),
 ]

@@ -78,18 +78,18 @@ def _check_belongs(db: Session, *, summit: Summit, data: SessionInput) -> None:
     if data.stream_id is not None:
         stream = db.get(Stream, data.stream_id)
         if stream is None or stream.summit_id != summit.id:
-            raise DomainError("no such stream in this summit", field="stream_id")
+            raise DomainError("No such stream in this summit.", field="stream_id")
     if data.track_id is not None:
         track = db.get(Track, data.track_id)
         if track is None or track.summit_id != summit.id:
-            raise DomainError("no such theme in this summit", field="track_id")
+            raise DomainError("No such theme in this summit.", field="track_id")
     person_ids = {entry.person_id for entry in data.people}
     if person_ids:
         found = db.exec(
             select(Person.id).where(col(Person.id).in_(person_ids), Person.summit_id == summit.id)
         ).all()
         if set(found) != person_ids:
-            raise DomainError("no such person in this summit", field="people")
+            raise DomainError("No such person in this summit.", field="people")
 
 
 def _set_people(db: Session, *, session: ProgrammeSession, data: SessionInput) -> bool:

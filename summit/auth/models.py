@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from summit.columns import timestamp_field
+from summit.columns import timestamp_field, utc_field
 
 
 class Role(StrEnum):
@@ -68,3 +68,36 @@ class AuditEntry(SQLModel, table=True):
     created_at: datetime = timestamp_field()
 
     __table_args__ = (Index("ix_audit_entry_summit_created", "summit_id", "created_at"),)
+
+
+class TokenPurpose(StrEnum):
+    INVITATION = "invitation"
+    RESET = "reset"
+
+
+class AccountToken(SQLModel, table=True):
+    """A single-use, expiring link: an invitation to a role, or a password reset.
+
+    Only the SHA-256 of the token is stored, so a copy of the database opens no door.
+    """
+
+    __tablename__ = "account_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    purpose: TokenPurpose = Field(sa_type=String(16))
+    token_hash: str = Field(max_length=64, unique=True)
+    email: str = Field(max_length=320)
+    summit_id: int | None = Field(default=None, foreign_key="summit.id", ondelete="CASCADE")
+    role: Role | None = Field(default=None, sa_type=String(16))
+    delegation_id: int | None = Field(
+        default=None, foreign_key="delegation.id", ondelete="SET NULL"
+    )
+    person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    account_id: int | None = Field(default=None, foreign_key="account.id", ondelete="CASCADE")
+    """For a reset: whose password it resets."""
+    created_by_id: int | None = Field(default=None, foreign_key="account.id", ondelete="SET NULL")
+    created_at: datetime = timestamp_field()
+    expires_at: datetime = utc_field()
+    used_at: datetime | None = timestamp_field(nullable=True)
+
+    __table_args__ = (Index("ix_account_token_summit_created", "summit_id", "created_at"),)

@@ -7,6 +7,8 @@ from functools import cache
 from pwdlib import PasswordHash
 
 MIN_PASSWORD_LENGTH = 10
+# Long enough for any passphrase, short enough that hashing cannot be used to burn CPU.
+MAX_PASSWORD_LENGTH = 1024
 
 
 @cache

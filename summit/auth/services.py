@@ -7,9 +7,15 @@ from typing import Any
 from sqlmodel import Session, select
 
 from summit.agenda.models import Summit
+from summit.auth.audit import AuditAction, record
 from summit.auth.forms import AccountInput, RoleInput
-from summit.auth.models import Account, AuditEntry, Role, RoleGrant
-from summit.auth.passwords import hash_password, verify_password
+from summit.auth.models import Account, Role, RoleGrant
+from summit.auth.passwords import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+    verify_password,
+)
 from summit.errors import DomainError
 from summit.people.models import Delegation, Person
 from summit.persistence import assign, pk
@@ -35,18 +41,25 @@ def upsert_account(db: Session, *, data: AccountInput) -> Account:
     return account
 
 
-def grant_role(db: Session, *, summit: Summit, account: Account, data: RoleInput) -> RoleGrant:
+def grant_role(
+    db: Session,
+    *,
+    summit: Summit,
+    account: Account,
+    data: RoleInput,
+    granted_by: Account | None = None,
+) -> RoleGrant:
     """Give ``account`` a role in ``summit`` (idempotent), checking what it points at."""
     if data.delegation_id is not None:
         delegation = db.get(Delegation, data.delegation_id)
         if delegation is None or delegation.summit_id != summit.id:
-            raise DomainError("no such delegation in this summit", field="delegation_id")
+            raise DomainError("No such delegation in this summit.", field="delegation_id")
     if data.person_id is not None:
         person = db.get(Person, data.person_id)
         if person is None or person.summit_id != summit.id:
-            raise DomainError("no such person in this summit", field="person_id")
+            raise DomainError("No such person in this summit.", field="person_id")
     if data.role is Role.SPEAKER and data.person_id is None:
-        raise DomainError("a speaker account is linked to its programme entry", field="person_id")
+        raise DomainError("A speaker account is linked to its programme entry.", field="person_id")
     grant = db.exec(
         select(RoleGrant).where(
             RoleGrant.account_id == account.id,
@@ -58,16 +71,88 @@ def grant_role(db: Session, *, summit: Summit, account: Account, data: RoleInput
     if grant is None:
         grant = RoleGrant(account_id=pk(account), summit_id=pk(summit), role=data.role, **values)
         db.add(grant)
-        db.add(
-            AuditEntry(
-                summit_id=pk(summit),
-                account_id=None,
-                action="role.granted",
-                target=f"account:{account.id}",
-                detail={"role": data.role.value},
-            )
+        record(
+            db,
+            action=AuditAction.ROLE_GRANTED,
+            summit_id=summit.id,
+            account_id=granted_by.id if granted_by else None,
+            target=f"account:{account.id}",
+            role=data.role.value,
         )
     else:
         assign(grant, values)
     db.flush()
     return grant
+
+
+def authenticate(db: Session, *, email: str, password: str) -> Account | None:
+    """The active account with this e-mail and password, or None.
+
+    Unknown addresses cost the same hashing work as known ones, so that timing does not tell
+    which addresses have accounts.
+    """
+    account = db.exec(select(Account).where(Account.email == email.strip().lower())).first()
+    if account is None or not account.is_active:
+        verify_password(password, None)
+        return None
+    return account if verify_password(password, account.password_hash) else None
+
+
+def end_sessions(db: Session, *, account: Account) -> None:
+    """Sign the account out everywhere: every cookie carrying the old version stops working."""
+    account.session_version += 1
+    db.add(account)
+    db.flush()
+
+
+def set_password(db: Session, *, account: Account, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(
+            "Use at least %(count)d characters.", field="new_password", count=MIN_PASSWORD_LENGTH
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise DomainError(
+            "Use at most %(count)d characters.", field="new_password", count=MAX_PASSWORD_LENGTH
+        )
+    account.password_hash = hash_password(password)
+    end_sessions(db, account=account)
+
+
+def change_password(
+    db: Session, *, account: Account, current_password: str, new_password: str
+) -> None:
+    """Replace the password after checking the current one; ends every other session too."""
+    if not verify_password(current_password, account.password_hash):
+        raise DomainError("This is not your current password.", field="current_password")
+    set_password(db, account=account, password=new_password)
+    record(db, action=AuditAction.PASSWORD_CHANGED, account_id=account.id, target=_who(account))
+
+
+def disable_account(db: Session, *, account: Account, by: Account | None = None) -> None:
+    account.is_active = False
+    end_sessions(db, account=account)
+    record(
+        db,
+        action=AuditAction.ACCOUNT_DISABLED,
+        account_id=by.id if by else None,
+        target=_who(account),
+    )
+
+
+def revoke_role(db: Session, *, grant: RoleGrant, by: Account) -> None:
+    """Take a role away. Roles are read on every request, so the next page already lacks it;
+    the caller closes the account's open sockets so that they re-subscribe without it."""
+    record(
+        db,
+        action=AuditAction.ROLE_REVOKED,
+        summit_id=grant.summit_id,
+        account_id=by.id,
+        target=f"account:{grant.account_id}",
+        role=grant.role,
+    )
+    db.delete(grant)
+    db.flush()
+
+
+def _who(account: Account) -> str:
+    return f"account:{account.id}"

@@ -39,7 +39,7 @@ def upsert_award(db: Session, *, summit: Summit, data: AwardInput) -> Award:
     if data.ceremony_session_id is not None:
         ceremony = db.get(ProgrammeSession, data.ceremony_session_id)
         if ceremony is None or ceremony.summit_id != summit.id:
-            raise DomainError("no such session in this summit", field="ceremony_session_id")
+            raise DomainError("No such session in this summit.", field="ceremony_session_id")
     award = db.exec(
         select(Award).where(Award.summit_id == summit.id, Award.slug == data.slug)
     ).first()
@@ -84,7 +84,7 @@ def upsert_submission(
     if data.delegation_id is not None:
         delegation = db.get(Delegation, data.delegation_id)
         if delegation is None or delegation.summit_id != award.summit_id:
-            raise DomainError("no such delegation in this summit", field="delegation_id")
+            raise DomainError("No such delegation in this summit.", field="delegation_id")
     values = {**data.model_dump(), "contact_email": data.contact_email or ""}
     submission = db.exec(
         select(Submission).where(Submission.award_id == award.id, Submission.code == data.code)
@@ -110,7 +110,7 @@ def add_juror(db: Session, *, award: Award, account: Account, is_chair: bool) ->
             select(JuryMember).where(JuryMember.award_id == award.id, col(JuryMember.is_chair))
         ).first()
         if chair is not None and chair.account_id != account.id:
-            raise DomainError("the jury already has a chair", field="is_chair")
+            raise DomainError("The jury already has a chair.", field="is_chair")
     if member is None:
         member = JuryMember(award_id=pk(award), account_id=pk(account), is_chair=is_chair)
         db.add(member)
@@ -189,10 +189,10 @@ def set_results(
     """Replace the award's decided places and mentions; publish them at ``published_at``."""
     places = [entry.place for entry in results if entry.place is not None]
     if len(places) != len(set(places)):
-        raise DomainError("each place goes to one submission", field="results")
+        raise DomainError("Each place goes to one submission.", field="results")
     ids = {entry.submission_id for entry in results}
     if len(ids) != len(results):
-        raise DomainError("a submission appears twice in the results", field="results")
+        raise DomainError("A submission appears twice in the results.", field="results")
     valid = set(
         db.exec(
             select(Submission.id).where(
@@ -201,7 +201,7 @@ def set_results(
         ).all()
     )
     if valid != ids:
-        raise DomainError("no such submission in this award", field="results")
+        raise DomainError("No such submission in this award.", field="results")
     existing = {
         row.submission_id: row
         for row in db.exec(select(AwardResult).where(AwardResult.award_id == award.id)).all()

@@ -62,3 +62,14 @@ def pgettext(context: str, message: str) -> str:
 
 def npgettext(context: str, singular: str, plural: str, n: int) -> str:
     return translations(_current.get().language).npgettext(context, singular, plural, n)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional name extractors look for
+    """Marks a message for extraction where it is written; it is translated where it is shown."""
+    return message
+
+
+def translate_error(template: str, params: dict[str, object] | None = None) -> str:
+    """A domain error's message in the viewer's language, its values filled in afterwards."""
+    translated = gettext(template)
+    return translated % params if params else translated

@@ -1,7 +1,8 @@
 """The hub: tells every listener in this process about news on the topics it follows.
 
-The in-process hub is the embedded default. Each subscriber owns a small bounded queue; a
-subscriber that cannot keep up is dropped (and told so) rather than allowed to slow the others.
+The in-process hub is the embedded default. Each subscriber owns a small bounded mailbox; a
+subscriber that cannot keep up is dropped (its socket closes with 1013 and catches up on
+reconnect) rather than allowed to slow the others.
 """
 
 from __future__ import annotations
@@ -11,6 +12,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 SUBSCRIBER_BUFFER = 64
+
+TRY_AGAIN_LATER = 1013
+POLICY_VIOLATION = 1008
+
+
+@dataclass(frozen=True, slots=True)
+class Close:
+    """Tells a socket to close with this code and reason."""
+
+    code: int
+    reason: str
+
+
+OVERFLOW = Close(TRY_AGAIN_LATER, "too slow: reconnect to catch up")
+SESSION_ENDED = Close(POLICY_VIOLATION, "session ended")
+# 1012 makes the page's socket reconnect, and so re-subscribe with the account's new roles.
+ROLES_CHANGED = Close(1012, "roles changed")
 
 
 class HubConfigurationError(ValueError):
@@ -22,10 +40,18 @@ class Subscription:
     """One listener's topics and its bounded mailbox."""
 
     topics: frozenset[str]
-    queue: asyncio.Queue[str] = field(
-        default_factory=lambda: asyncio.Queue(maxsize=SUBSCRIBER_BUFFER)
+    queue: asyncio.Queue[str | Close] = field(
+        # One slot more than the buffer, kept for the final Close.
+        default_factory=lambda: asyncio.Queue(maxsize=SUBSCRIBER_BUFFER + 1)
     )
-    overflowed: bool = False
+    closed: bool = False
+
+    def close(self, message: Close) -> None:
+        """Replace whatever is waiting with ``message``: nothing after it will be read."""
+        self.closed = True
+        while not self.queue.empty():
+            self.queue.get_nowait()
+        self.queue.put_nowait(message)
 
 
 class MemoryHub:
@@ -38,9 +64,9 @@ class MemoryHub:
         return None
 
     async def stop(self) -> None:
-        for subscribers in self._by_topic.values():
-            for subscription in subscribers:
-                subscription.overflowed = True
+        for subscribers in list(self._by_topic.values()):
+            for subscription in list(subscribers):
+                subscription.close(Close(1012, "server restarting"))
         self._by_topic.clear()
 
     def subscribe(self, topics: frozenset[str]) -> Subscription:
@@ -64,13 +90,21 @@ class MemoryHub:
         """Hand ``message`` to every subscriber of ``topic``; returns how many took it."""
         delivered = 0
         for subscription in tuple(self._by_topic.get(topic, ())):
-            try:
-                subscription.queue.put_nowait(message)
-                delivered += 1
-            except asyncio.QueueFull:
-                subscription.overflowed = True
+            if subscription.queue.qsize() >= SUBSCRIBER_BUFFER:
+                subscription.close(OVERFLOW)
                 self.unsubscribe(subscription)
+                continue
+            subscription.queue.put_nowait(message)
+            delivered += 1
         return delivered
+
+    async def close_topic(self, topic: str, message: Close) -> int:
+        """Close every subscriber of ``topic`` (e.g. an account's sockets when it signs out)."""
+        subscribers = tuple(self._by_topic.get(topic, ()))
+        for subscription in subscribers:
+            subscription.close(message)
+            self.unsubscribe(subscription)
+        return len(subscribers)
 
 
 def create_hub(broker_url: str) -> MemoryHub:

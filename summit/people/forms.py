@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import EmailStr, Field, model_validator
 
 from summit.people.models import DelegationKind, DelegationRole
-from summit.validation import CountryCode, Input, RequiredTexts, Slug, Texts
+from summit.validation import CountryCode, Input, RequiredTexts, ShortTexts, Slug, Texts
 
 
 class DelegationInput(Input):
@@ -24,8 +24,8 @@ class DelegationInput(Input):
 class PersonInput(Input):
     slug: Slug
     full_name: str = Field(min_length=1, max_length=200)
-    title: Texts = Field(default_factory=dict)
-    organisation: Texts = Field(default_factory=dict)
+    title: ShortTexts = Field(default_factory=dict)
+    organisation: ShortTexts = Field(default_factory=dict)
     bio: Texts = Field(default_factory=dict)
     delegation_id: int | None = None
     delegation_role: DelegationRole | None = None

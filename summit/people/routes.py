@@ -2,45 +2,32 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from summit.agenda import queries
+from summit.auth.permissions import Access
 from summit.i18n.formatting import pick
-from summit.web.context import database, require_summit
+from summit.web.access import page
+from summit.web.context import current_summit, database
 from summit.web.rendering import render
 
 
 async def speakers(request: Request) -> Response:
-    slug = request.path_params["slug"]
-
-    def load(db: Session) -> dict[str, object]:
-        summit = require_summit(db, slug)
-        return {"summit": summit, "speakers": queries.speakers(db, summit=summit)}
-
-    return render(request, "people/speakers.html", await database(request).run_read(load))
+    summit = current_summit(request)
+    found = await database(request).run_read(lambda db: queries.speakers(db, summit=summit))
+    return render(request, "people/speakers.html", {"summit": summit, "speakers": found})
 
 
 async def delegations(request: Request) -> Response:
-    slug = request.path_params["slug"]
-
-    def load(db: Session) -> dict[str, object]:
-        summit = require_summit(db, slug)
-        entries = queries.delegations(db, summit=summit)
-        return {"summit": summit, "entries": entries}
-
-    context = await database(request).run_read(load)
+    summit = current_summit(request)
+    entries = await database(request).run_read(lambda db: queries.delegations(db, summit=summit))
     # Sorted here, not in SQL: the order depends on the viewer's language.
-    context["entries"] = sorted(
-        context["entries"],  # type: ignore[call-overload]
-        key=lambda entry: pick(entry.delegation.name).casefold(),
-    )
-    return render(request, "people/delegations.html", context)
+    entries.sort(key=lambda entry: pick(entry.delegation.name).casefold())
+    return render(request, "people/delegations.html", {"summit": summit, "entries": entries})
 
 
 routes = [
-    Route("/{slug:str}/speakers", speakers, name="speakers"),
-    Route("/{slug:str}/delegations", delegations, name="delegations"),
+    page("/{slug:str}/speakers", speakers, access=Access.PUBLIC, name="speakers"),
+    page("/{slug:str}/delegations", delegations, access=Access.PUBLIC, name="delegations"),
 ]

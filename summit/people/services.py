@@ -28,7 +28,7 @@ def upsert_person(db: Session, *, summit: Summit, data: PersonInput) -> Person:
     if data.delegation_id is not None:
         delegation = db.get(Delegation, data.delegation_id)
         if delegation is None or delegation.summit_id != summit.id:
-            raise DomainError("no such delegation in this summit", field="delegation_id")
+            raise DomainError("No such delegation in this summit.", field="delegation_id")
     person = db.exec(
         select(Person).where(Person.summit_id == summit.id, Person.slug == data.slug)
     ).first()
@@ -41,7 +41,9 @@ def upsert_person(db: Session, *, summit: Summit, data: PersonInput) -> Person:
         ).first()
         if head is not None and head.slug != data.slug:
             raise DomainError(
-                f"{head.full_name} already heads this delegation", field="delegation_role"
+                "%(name)s already heads this delegation.",
+                field="delegation_role",
+                name=head.full_name,
             )
     if person is None:
         person = Person(summit_id=pk(summit), **data.model_dump())

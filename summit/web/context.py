@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from summit.agenda.models import Summit
-from summit.agenda.queries import summit_by_slug
 from summit.db import Database
 from summit.i18n.viewer import Viewer
 
@@ -31,8 +29,9 @@ def now(request: Request) -> datetime:
     return moment
 
 
-def require_summit(db: Session, slug: str) -> Summit:
-    summit = summit_by_slug(db, slug)
+def current_summit(request: Request) -> Summit:
+    """The summit named in the path, loaded by the route's guard (see ``web.access``)."""
+    summit: Summit | None = getattr(request.state, "summit", None)
     if summit is None:
         raise HTTPException(status_code=404)
     return summit

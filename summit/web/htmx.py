@@ -5,6 +5,10 @@ from __future__ import annotations
 from starlette.requests import Request
 
 
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
 def is_fragment_request(request: Request) -> bool:
     """True when htmx asks for a piece of a page, not for a whole page.
 
@@ -20,6 +24,6 @@ def is_fragment_request(request: Request) -> bool:
 
 def redirect_headers(request: Request, url: str) -> dict[str, str]:
     """htmx follows ``HX-Redirect``; a plain browser follows ``Location``."""
-    if request.headers.get("hx-request") == "true":
+    if is_htmx(request):
         return {"hx-redirect": url}
     return {"location": url}

@@ -12,12 +12,18 @@ from summit.i18n import formatting
 from summit.i18n.viewer import current_viewer, gettext, ngettext, npgettext, pgettext
 from summit.paths import data_dir
 from summit.settings import LANGUAGES
+from summit.web.access import context_defaults
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
 
 
 def _viewer_context(request: Request) -> dict[str, Any]:
-    return {"viewer": current_viewer(), "language_names": LANGUAGE_NAMES, "languages": LANGUAGES}
+    return {
+        "viewer": current_viewer(),
+        "language_names": LANGUAGE_NAMES,
+        "languages": LANGUAGES,
+        **context_defaults(request),
+    }
 
 
 def create_templates() -> Jinja2Blocks:

@@ -1,0 +1,48 @@
+"""The audit log: what happened, to whom, by whom. Rows are only ever added."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from sqlmodel import Session
+
+from summit.auth.models import AuditEntry
+
+
+class AuditAction(StrEnum):
+    SIGN_IN = "sign_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    SIGN_OUT = "sign_out"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - an action name, not a secret
+    PASSWORD_RESET_REQUESTED = "password_reset_requested"  # noqa: S105
+    PASSWORD_RESET = "password_reset"  # noqa: S105
+    ROLE_GRANTED = "role_granted"
+    ROLE_REVOKED = "role_revoked"
+    INVITATION_ISSUED = "invitation_issued"
+    INVITATION_USED = "invitation_used"
+    ACCOUNT_DISABLED = "account_disabled"
+    PERMISSION_DENIED = "permission_denied"
+    RATE_LIMITED = "rate_limited"
+
+
+def record(
+    db: Session,
+    *,
+    action: AuditAction,
+    summit_id: int | None = None,
+    account_id: int | None = None,
+    target: str = "",
+    client_ip: str | None = None,
+    **detail: Any,
+) -> AuditEntry:
+    entry = AuditEntry(
+        summit_id=summit_id,
+        account_id=account_id,
+        action=action.value,
+        target=target[:200],
+        client_ip=client_ip,
+        detail=detail,
+    )
+    db.add(entry)
+    return entry

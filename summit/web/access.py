@@ -1,0 +1,208 @@
+"""Every route passes through here: who is asking, may they, and is the request genuine.
+
+Routes are declared with ``page(...)`` or ``socket(...)`` and an ``Access`` level; nothing is
+served without one (a test walks every route of the app to make sure). For routes under a
+summit's slug, the summit is loaded once here and handed to the endpoint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import structlog
+from sqlmodel import Session
+from starlette.exceptions import HTTPException
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
+
+from summit.agenda.models import Summit
+from summit.agenda.queries import summit_by_slug
+from summit.auth.audit import AuditAction, record
+from summit.auth.permissions import ANONYMOUS, Access, Principal, allows
+from summit.web import csrf
+from summit.web.forms import read_form
+from summit.web.htmx import is_htmx
+from summit.web.redirects import sign_in_url
+from summit.web.rendering import render
+from summit.web.session import load_principal, session_claim
+
+ACCESS_ATTRIBUTE = "summit_access"
+Endpoint = Callable[[Request], Awaitable[Response]]
+SocketEndpoint = Callable[[WebSocket], Awaitable[None]]
+
+log = structlog.get_logger("summit.access")
+
+
+def access_of(endpoint: object) -> Access | None:
+    """The access a route's endpoint declared, or None for an undeclared one."""
+    found = getattr(endpoint, ACCESS_ATTRIBUTE, None)
+    return found if isinstance(found, Access) else None
+
+
+def page(
+    path: str,
+    endpoint: Endpoint,
+    *,
+    access: Access,
+    methods: Sequence[str] = ("GET",),
+    name: str | None = None,
+) -> Route:
+    async def guarded(request: Request) -> Response:
+        principal, summit = await _identify(request)
+        if "slug" in request.path_params and summit is None:
+            raise HTTPException(status_code=404)
+        if request.method not in csrf.SAFE_METHODS and not await _genuine(request):
+            return await _refuse(request, principal, summit, reason="csrf")
+        if not allows(principal, access, summit.id if summit else None):
+            if not principal.is_authenticated and request.method in csrf.SAFE_METHODS:
+                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                return _redirect(request, sign_in_url(target))
+            return await _refuse(request, principal, summit, reason="role")
+        response = await endpoint(request)
+        _finish(request, response, principal)
+        return response
+
+    setattr(guarded, ACCESS_ATTRIBUTE, access)
+    guarded.__name__ = endpoint.__name__
+    guarded.__doc__ = endpoint.__doc__
+    return Route(path, guarded, methods=list(methods), name=name or endpoint.__name__)
+
+
+def socket(path: str, endpoint: SocketEndpoint, *, access: Access, name: str) -> WebSocketRoute:
+    """A WebSocket route: the Origin is checked and the caller identified before accepting."""
+
+    async def guarded(websocket: WebSocket) -> None:
+        settings = websocket.app.state.settings
+        own = _own_origin(websocket)
+        origin = websocket.headers.get("origin")
+        if not csrf.origin_allowed(
+            origin.rstrip("/") if origin else None,
+            own_origin=own,
+            allowed=settings.origins,
+            required=True,
+        ):
+            # Closing before accepting makes the server answer the handshake with 403.
+            await websocket.close(code=1008, reason="origin not allowed")
+            return
+        principal, summit = await _identify(websocket)
+        if "slug" in websocket.path_params and summit is None:
+            await websocket.close(code=1008, reason="no such summit")
+            return
+        if not allows(principal, access, summit.id if summit else None):
+            await websocket.close(code=1008, reason="not allowed")
+            return
+        await endpoint(websocket)
+
+    setattr(guarded, ACCESS_ATTRIBUTE, access)
+    return WebSocketRoute(path, guarded, name=name)
+
+
+async def _identify(connection: HTTPConnection) -> tuple[Principal, Summit | None]:
+    """The principal and the path's summit, in one trip to the database."""
+    state = connection.app.state
+    claim = session_claim(connection, state.session_codec)
+    slug = connection.path_params.get("slug")
+    if claim is None and slug is None:
+        principal: Principal = ANONYMOUS
+        summit = None
+    else:
+
+        def load(db: Session) -> tuple[Principal, Summit | None]:
+            return load_principal(db, claim), summit_by_slug(db, slug) if slug else None
+
+        principal, summit = await state.db.run_read(load)
+    connection.state.principal = principal
+    connection.state.summit = summit
+    connection.state.stale_session = claim is not None and not principal.is_authenticated
+    if connection.scope["type"] == "http":
+        value = connection.cookies.get(csrf.CSRF_COOKIE)
+        connection.state.csrf_new_cookie = None if value else csrf.new_cookie_value()
+        connection.state.csrf_token = csrf.token_for(
+            value or connection.state.csrf_new_cookie, state.settings.secret_key
+        )
+    return principal, summit
+
+
+def _own_origin(connection: HTTPConnection) -> str:
+    scheme = {"ws": "http", "wss": "https"}.get(connection.url.scheme, connection.url.scheme)
+    return f"{scheme}://{connection.headers.get('host', '')}"
+
+
+async def _genuine(request: Request) -> bool:
+    """Origin first (cheap, no body), then the token from the header or the form."""
+    settings = request.app.state.settings
+    if not csrf.origin_allowed(
+        csrf.request_origin(request.headers),
+        own_origin=_own_origin(request),
+        allowed=settings.origins,
+        required=False,
+    ):
+        return False
+    submitted = request.headers.get(csrf.CSRF_HEADER)
+    if submitted is None:
+        value = (await read_form(request)).get(csrf.CSRF_FIELD)
+        submitted = value if isinstance(value, str) else None
+    return csrf.token_matches(request.cookies.get(csrf.CSRF_COOKIE), submitted, settings.secret_key)
+
+
+async def _refuse(
+    request: Request, principal: Principal, summit: Summit | None, *, reason: str
+) -> Response:
+    if principal.is_authenticated:
+
+        def audit(db: Session) -> None:
+            record(
+                db,
+                action=AuditAction.PERMISSION_DENIED,
+                summit_id=summit.id if summit else None,
+                account_id=principal.account_id,
+                target=f"{request.method} {request.url.path}"[:200],
+                client_ip=request.client.host if request.client else None,
+                reason=reason,
+            )
+
+        await request.app.state.db.run_write(audit)
+    await log.ainfo("refused", path=request.url.path, reason=reason)
+    response = render(request, "errors/error.html", {"status_code": 403}, status_code=403)
+    _finish(request, response, principal)
+    return response
+
+
+def _redirect(request: Request, url: str) -> Response:
+    if is_htmx(request):
+        response: Response = Response(status_code=204, headers={"hx-redirect": url})
+    else:
+        response = RedirectResponse(url, status_code=303)
+    _finish(request, response, request.state.principal)
+    return response
+
+
+def _finish(request: Request, response: Response, principal: Principal) -> None:
+    """What every answer carries: no caching of personal pages, and the cookies it needs."""
+    if principal.is_authenticated:
+        response.headers["cache-control"] = "no-store"
+    codec = request.app.state.session_codec
+    if getattr(request.state, "stale_session", False):
+        codec.clear_cookie(response)
+    new_value = getattr(request.state, "csrf_new_cookie", None)
+    if new_value:
+        response.set_cookie(
+            csrf.CSRF_COOKIE,
+            new_value,
+            httponly=True,
+            samesite="lax",
+            secure=codec.secure,
+            path="/",
+        )
+
+
+def context_defaults(request: Request) -> dict[str, Any]:
+    """What every template may use about the asker: their principal and CSRF token."""
+    state = request.state
+    return {
+        "principal": getattr(state, "principal", ANONYMOUS),
+        "csrf_token": getattr(state, "csrf_token", ""),
+    }
