@@ -11,11 +11,16 @@
   } catch (e) {
     return;
   }
-  if (!zone) {
+  // IANA names use only letters, digits, "/", "_", "+" and "-": safe in a cookie as they are.
+  if (!zone || !/^[A-Za-z0-9_+\/-]+$/.test(zone)) {
     return;
   }
-  document.cookie = "summit_tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=lax";
-  if (document.body && document.body.dataset.viewerTimezone !== zone) {
+  document.cookie = "summit_tz=" + zone + "; path=/; max-age=31536000; samesite=lax";
+  // Reload once to show the right times; never loop if the server does not take the zone.
+  var marker = "summit_tz_reloaded";
+  if (document.body && document.body.dataset.viewerTimezone !== zone
+      && window.sessionStorage.getItem(marker) !== zone) {
+    window.sessionStorage.setItem(marker, zone);
     window.location.reload();
   }
 })();
