@@ -70,6 +70,7 @@ def create_app(
             yield
         finally:
             watcher.cancel()
+            await app.state.rate_limiter.close()
             await hub.stop()
             database.dispose()
 

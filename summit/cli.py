@@ -10,11 +10,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
+from sqlmodel import select
 
 from summit.agenda.queries import summit_by_slug
 from summit.auth.forms import AccountInput, RoleInput
-from summit.auth.models import Role
-from summit.auth.services import grant_role, upsert_account
+from summit.auth.models import Account, Role
+from summit.auth.services import disable_account, grant_role, upsert_account
 from summit.db import Database, create_db_engine
 from summit.errors import DomainError
 from summit.migrate import upgrade
@@ -72,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
         help="read the password from this environment variable instead of asking",
     )
     create_user.set_defaults(handler=_create_user)
+
+    disable = commands.add_parser(
+        "disable-user", help="disable an account and end its sessions (open pages included)"
+    )
+    disable.add_argument("--email", required=True)
+    disable.set_defaults(handler=_disable_user)
 
     demo = commands.add_parser("demo", help="migrate, load the demo summit and serve it")
     _serve_options(demo)
@@ -171,6 +178,22 @@ def _create_user(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         database.dispose()
     print(f"summit: {account_data.email} is {args.role} of {args.summit}")
+    return 0
+
+
+def _disable_user(settings: Settings, args: argparse.Namespace) -> int:
+    database = Database(create_db_engine(settings))
+    try:
+        with database.write() as db:
+            account = db.exec(select(Account).where(Account.email == args.email.lower())).first()
+            if account is None:
+                print(f"summit: no account {args.email!r}", file=sys.stderr)
+                return 2
+            disable_account(db, account=account)
+    finally:
+        database.dispose()
+    # Running servers notice within seconds and close the account's open sockets.
+    print(f"summit: {args.email} is disabled and signed out everywhere")
     return 0
 
 

@@ -28,6 +28,7 @@ from summit.settings import Settings
 DEMO_FOLDER = data_dir("seed") / "ogp2021"
 # The middle of the demo summit's first day in Seoul: the opening session is over.
 DURING_THE_SUMMIT = datetime(2021, 12, 15, 2, 0, tzinfo=UTC)
+REDIS_URL = os.environ.get("SUMMIT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 POSTGRES_URL = os.environ.get(
     "SUMMIT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
@@ -161,3 +162,23 @@ def postgres_engine() -> Iterator[Engine]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """The machine's Redis (a database of its own, emptied before and after)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.flushdb()
+    except redis.ConnectionError as error:
+        client.close()
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must have Redis at {REDIS_URL}: {error}")
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    try:
+        yield REDIS_URL
+    finally:
+        client.flushdb()
+        client.close()

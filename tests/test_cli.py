@@ -129,3 +129,20 @@ def test_create_user_refuses_an_unknown_summit(
 
     assert code == 2
     assert "no summit 'nowhere'" in capsys.readouterr().err
+
+
+def test_disable_user_ends_the_accounts_sessions(
+    env_database: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["migrate"])
+    main(["seed"])
+
+    assert main(["disable-user", "--email", "Juror1@example.org"]) == 0
+    assert main(["disable-user", "--email", "nobody@example.org"]) == 2
+
+    database = Database(create_db_engine(env_database))
+    with database.read() as db:
+        account = db.exec(select(Account).where(Account.email == "juror1@example.org")).one()
+    database.dispose()
+    assert (account.is_active, account.session_version) == (False, 2)
+    assert "no account 'nobody@example.org'" in capsys.readouterr().err
