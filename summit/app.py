@@ -19,6 +19,7 @@ from starlette.staticfiles import StaticFiles
 
 from summit import ops
 from summit.agenda import routes as agenda_routes
+from summit.agenda.grid import grid_stylesheet
 from summit.auth import organiser_routes
 from summit.auth import routes as auth_routes
 from summit.columns import utcnow
@@ -32,6 +33,7 @@ from summit.paths import data_dir
 from summit.people import routes as people_routes
 from summit.settings import Settings
 from summit.web.body import BodyLimitMiddleware
+from summit.web.cache import ProgrammeCache
 from summit.web.headers import SecurityHeadersMiddleware
 from summit.web.ratelimit import RateLimiter
 from summit.web.rendering import render
@@ -101,6 +103,8 @@ def create_app(
     app.state.settings = settings
     app.state.templates = create_templates()
     app.state.clock = clock
+    app.state.programme_cache = ProgrammeCache()
+    app.state.grid_css = grid_stylesheet()
     app.state.session_codec = SessionCodec(
         secret_key=settings.secret_key,
         max_age_seconds=settings.session_days * 24 * 3600,

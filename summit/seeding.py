@@ -25,6 +25,7 @@ from summit.agenda.forms import (
     TrackInput,
 )
 from summit.agenda.models import ProgrammeSession, Summit
+from summit.agenda.publishing import pending_changes, publish
 from summit.agenda.services import upsert_session, upsert_stream, upsert_summit, upsert_track
 from summit.auth.forms import AccountInput, RoleInput
 from summit.auth.models import Account
@@ -44,6 +45,7 @@ from summit.awards.services import (
     upsert_round,
     upsert_submission,
 )
+from summit.columns import utcnow
 from summit.errors import DomainError
 from summit.people.forms import DelegationInput, PersonInput
 from summit.people.services import upsert_delegation, upsert_person
@@ -117,6 +119,9 @@ def load_summit(db: Session, folder: Path, *, with_demo_accounts: bool = True) -
         sessions[session_data.code] = _call(
             where, upsert_session, db=db, summit=summit, data=session_data
         ).id
+
+    if pending_changes(db, summit=summit):
+        publish(db, summit=summit, comment="Programme loaded from the seed files", now=utcnow())
 
     accounts: dict[str, Account] = {}
     if with_demo_accounts:

@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.testclient import TestClient
 
-from summit.agenda.models import Summit
+from summit.agenda.models import ProgrammeSession, Summit
 from summit.auth.forms import AccountInput, RoleInput
 from summit.auth.models import Account, Role, RoleGrant
 from summit.auth.services import grant_role, upsert_account
@@ -50,6 +50,22 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, str], dict[str, int]]] = {
     ("GET", "/{slug}/"): ("/ogp2021/", {}, everyone(200)),
     ("GET", "/{slug}/programme"): ("/ogp2021/programme", {}, everyone(200)),
     ("GET", "/{slug}/themes.css"): ("/ogp2021/themes.css", {}, everyone(200)),
+    ("GET", "/grid.css"): ("/grid.css", {}, everyone(200)),
+    ("GET", "/{slug}/programme/grid"): ("/ogp2021/programme/grid", {}, everyone(200)),
+    ("GET", "/{slug}/now"): ("/ogp2021/now", {}, everyone(200)),
+    ("GET", "/{slug}/sessions/{session_id}"): ("/ogp2021/sessions/{opening}", {}, everyone(200)),
+    ("GET", "/{slug}/changes"): ("/ogp2021/changes", {}, everyone(200)),
+    ("GET", "/{slug}/changes.atom"): ("/ogp2021/changes.atom", {}, everyone(200)),
+    ("GET", "/{slug}/speakers/{person_slug}"): (
+        "/ogp2021/speakers/aziz-akhannouch",
+        {},
+        everyone(200),
+    ),
+    ("GET", "/{slug}/delegations/{delegation_slug}"): (
+        "/ogp2021/delegations/morocco",
+        {},
+        everyone(200),
+    ),
     ("GET", "/{slug}/speakers"): ("/ogp2021/speakers", {}, everyone(200)),
     ("GET", "/{slug}/delegations"): ("/ogp2021/delegations", {}, everyone(200)),
     ("GET", "/signin"): ("/signin", {}, everyone(200)),
@@ -173,11 +189,15 @@ def test_each_caller_gets_what_the_table_says(
 ) -> None:
     caller, client = caller_client
     grant = _juror4_grant(demo_database)
+    with demo_database.read() as db:
+        opening = db.exec(
+            select(ProgrammeSession.id).where(ProgrammeSession.code == "OPENING")
+        ).one()
     answers: dict[tuple[str, str], int] = {}
     expected: dict[tuple[str, str], int] = {}
 
     for (method, declared), (path, data, statuses) in MATRIX.items():
-        concrete = path.format(juror4_grant=grant)
+        concrete = path.format(juror4_grant=grant, opening=opening)
         if method == "GET":
             response = client.get(concrete, follow_redirects=False)
         else:

@@ -2,8 +2,9 @@
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from summit.columns import (
@@ -52,6 +53,9 @@ class Summit(SQLModel, table=True):
     default_language: str = Field(max_length=8)
     languages: list[str] = list_field()
     website: str | None = Field(default=None, max_length=500)
+    programme_stamp: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
+    """Rises whenever what the public sees of the programme changes (a publication, a live
+    status): cached pages are keyed by it."""
     created_at: datetime = timestamp_field()
 
     __table_args__ = (CheckConstraint("end_date >= start_date", name="dates_in_order"),)
@@ -105,6 +109,7 @@ class ProgrammeSession(SQLModel, table=True):
     status: SessionStatus = Field(default=SessionStatus.SCHEDULED, sa_type=String(16))
     delay_minutes: int = 0
     is_published: bool = False
+    """Whether the next publication includes this session (the public never sees the draft)."""
     revision: int = 1
     """Rises with every change a delegate can see (calendar SEQUENCE)."""
     created_at: datetime = timestamp_field()
@@ -119,6 +124,40 @@ class ProgrammeSession(SQLModel, table=True):
         Index("ix_programme_session_summit_starts", "summit_id", "starts_at"),
         Index("ix_programme_session_stream", "stream_id"),
         Index("ix_programme_session_track", "track_id"),
+    )
+
+
+class PublishedSession(SQLModel, table=True):
+    """A session as the public sees it: copied from the draft when the programme is published.
+
+    Live status changes (live, running late, ended) are written here at once as well; every
+    other change waits for the next publication.
+    """
+
+    __tablename__ = "published_session"
+
+    id: int = Field(foreign_key="programme_session.id", ondelete="CASCADE", primary_key=True)
+    summit_id: int = Field(foreign_key="summit.id", ondelete="CASCADE")
+    code: str = Field(max_length=64)
+    kind: SessionKind = Field(sa_type=String(32))
+    title: Localized = localized_field()
+    abstract: Localized = localized_field()
+    starts_at: datetime = utc_field()
+    ends_at: datetime = utc_field()
+    stream_id: int | None = Field(default=None, foreign_key="stream.id", ondelete="SET NULL")
+    track_id: int | None = Field(default=None, foreign_key="track.id", ondelete="SET NULL")
+    languages: list[str] = list_field()
+    people: list[dict[str, Any]] = list_field()
+    """``[{"person_id": 1, "role": "speaker"}, ...]`` in programme order."""
+    status: SessionStatus = Field(default=SessionStatus.SCHEDULED, sa_type=String(16))
+    delay_minutes: int = 0
+    revision: int = 1
+    version: int
+    """The programme version that last changed this session."""
+
+    __table_args__ = (
+        Index("ix_published_session_summit_starts", "summit_id", "starts_at"),
+        CheckConstraint("ends_at > starts_at", "ends_after_start"),
     )
 
 

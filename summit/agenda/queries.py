@@ -1,18 +1,23 @@
-"""Reads of the programme for pages, exports and other contexts. Each runs a fixed number of
-queries, whatever the size of the summit."""
+"""Reads of the published programme, for pages, exports and other contexts.
+
+Each function runs a fixed number of queries, whatever the size of the summit; filters are
+applied in Python on the summit's published sessions (hundreds, not millions), which keeps the
+result cacheable per programme version.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from summit.agenda.models import (
     ProgrammeSession,
-    SessionPerson,
+    PublishedSession,
+    ScheduleRelease,
     SessionStatus,
     Stream,
     Summit,
@@ -25,24 +30,63 @@ LIVE_STATUSES = (SessionStatus.LIVE, SessionStatus.LATE)
 
 @dataclass(frozen=True)
 class SessionCard:
-    """A session with what a listing shows beside it."""
+    """A published session with what a listing shows beside it."""
 
-    session: ProgrammeSession
+    session: PublishedSession
     stream: Stream | None
     track: Track | None
-    people: list[tuple[SessionPerson, Person]] = field(default_factory=list)
+    people: list[tuple[str, Person]] = field(default_factory=list)
+    """(role, person) in programme order."""
+
+    @property
+    def shown_start(self) -> datetime:
+        """The start delegates should expect: shifted when the session runs late."""
+        return self.session.starts_at + timedelta(minutes=self.session.delay_minutes)
+
+    @property
+    def shown_end(self) -> datetime:
+        return self.session.ends_at + timedelta(minutes=self.session.delay_minutes)
+
+    @property
+    def column_key(self) -> int | None:
+        return self.session.stream_id
 
 
 @dataclass(frozen=True)
-class HomeView:
+class Programme:
+    """Everything the public programme pages need, loaded in a fixed number of queries."""
+
     summit: Summit
+    cards: list[SessionCard]
+    streams: list[Stream]
     tracks: list[Track]
-    live: list[SessionCard]
-    upcoming: list[SessionCard]
-    phase: str
-    """``before``, ``during`` or ``after`` the summit, by the summit's own calendar."""
-    session_count: int
-    stream_count: int
+    delegations: dict[int, Delegation]
+    version: int
+
+
+@dataclass(frozen=True)
+class ProgrammeFilter:
+    day: date | None = None
+    track: str | None = None
+    stream: str | None = None
+    kind: str | None = None
+    language: str | None = None
+    delegation: str | None = None
+    query: str = ""
+
+    @property
+    def active(self) -> bool:
+        return any(
+            (
+                self.day,
+                self.track,
+                self.stream,
+                self.kind,
+                self.language,
+                self.delegation,
+                self.query,
+            )
+        )
 
 
 def summits(db: Session) -> list[Summit]:
@@ -68,134 +112,203 @@ def tracks(db: Session, *, summit: Summit) -> list[Track]:
     )
 
 
-def home_view(db: Session, *, summit: Summit, now: datetime, upcoming_limit: int = 5) -> HomeView:
-    published = select(ProgrammeSession).where(
-        ProgrammeSession.summit_id == summit.id, col(ProgrammeSession.is_published)
-    )
-    live = list(
-        db.exec(
-            published.where(col(ProgrammeSession.status).in_(LIVE_STATUSES)).order_by(
-                col(ProgrammeSession.starts_at)
-            )
-        )
-    )
-    upcoming = list(
-        db.exec(
-            published.where(
-                ProgrammeSession.status == SessionStatus.SCHEDULED,
-                col(ProgrammeSession.starts_at) > now,
-            )
-            .order_by(col(ProgrammeSession.starts_at))
-            .limit(upcoming_limit)
-        )
-    )
-    cards = _cards(db, summit=summit, sessions=live + upcoming)
-    counts = db.exec(
-        select(ProgrammeSession.id).where(
-            ProgrammeSession.summit_id == summit.id, col(ProgrammeSession.is_published)
-        )
-    ).all()
-    streams = db.exec(select(Stream.id).where(Stream.summit_id == summit.id)).all()
-    return HomeView(
-        summit=summit,
-        tracks=tracks(db, summit=summit),
-        live=cards[: len(live)],
-        upcoming=cards[len(live) :],
-        phase=summit_phase(summit, now),
-        session_count=len(counts),
-        stream_count=len(streams),
+def streams(db: Session, *, summit: Summit) -> list[Stream]:
+    return list(
+        db.exec(select(Stream).where(Stream.summit_id == summit.id).order_by(col(Stream.position)))
     )
 
 
-def programme_by_day(
-    db: Session, *, summit: Summit, zone: ZoneInfo
-) -> dict[date, list[SessionCard]]:
-    """Published, scheduled sessions grouped by their day in ``zone``, in start order."""
+def current_version(db: Session, *, summit: Summit) -> int:
+    version = db.exec(
+        select(ScheduleRelease.version)
+        .where(ScheduleRelease.summit_id == summit.id)
+        .order_by(col(ScheduleRelease.version).desc())
+    ).first()
+    return version or 0
+
+
+def programme(db: Session, *, summit: Summit) -> Programme:
+    """The whole published programme with its streams, themes, people and delegations.
+
+    Six queries, whatever the number of sessions.
+    """
     sessions = list(
         db.exec(
-            select(ProgrammeSession)
-            .where(
-                ProgrammeSession.summit_id == summit.id,
-                col(ProgrammeSession.is_published),
-                col(ProgrammeSession.starts_at).is_not(None),
-            )
-            .order_by(col(ProgrammeSession.starts_at), col(ProgrammeSession.id))
+            select(PublishedSession)
+            .where(PublishedSession.summit_id == summit.id)
+            .order_by(col(PublishedSession.starts_at), col(PublishedSession.stream_id))
         )
     )
-    days: dict[date, list[SessionCard]] = defaultdict(list)
-    for card in _cards(db, summit=summit, sessions=sessions):
-        if card.session.starts_at is not None:
-            days[card.session.starts_at.astimezone(zone).date()].append(card)
-    return dict(days)
-
-
-def _cards(db: Session, *, summit: Summit, sessions: list[ProgrammeSession]) -> list[SessionCard]:
-    """Attach streams, themes and people with three queries, however many sessions."""
-    if not sessions:
-        return []
-    streams = {
-        stream.id: stream for stream in db.exec(select(Stream).where(Stream.summit_id == summit.id))
-    }
-    tracks = {
-        track.id: track for track in db.exec(select(Track).where(Track.summit_id == summit.id))
-    }
-    ids = [session.id for session in sessions]
-    people: dict[int | None, list[tuple[SessionPerson, Person]]] = defaultdict(list)
-    rows = db.exec(
-        select(SessionPerson, Person)
-        .join(Person, col(Person.id) == SessionPerson.person_id)
-        .where(col(SessionPerson.session_id).in_(ids))
-        .order_by(col(SessionPerson.position))
+    stream_rows = streams(db, summit=summit)
+    track_rows = tracks(db, summit=summit)
+    person_ids = {entry["person_id"] for session in sessions for entry in session.people}
+    people = (
+        {
+            person.id: person
+            for person in db.exec(select(Person).where(col(Person.id).in_(person_ids)))
+        }
+        if person_ids
+        else {}
     )
-    for link, person in rows:
-        people[link.session_id].append((link, person))
-    return [
+    delegations = {
+        delegation.id: delegation
+        for delegation in db.exec(select(Delegation).where(Delegation.summit_id == summit.id))
+        if delegation.id is not None
+    }
+    by_stream = {stream.id: stream for stream in stream_rows}
+    by_track = {track.id: track for track in track_rows}
+    cards = [
         SessionCard(
             session=session,
-            stream=streams.get(session.stream_id),
-            track=tracks.get(session.track_id),
-            people=people.get(session.id, []),
+            stream=by_stream.get(session.stream_id),
+            track=by_track.get(session.track_id),
+            people=[
+                (entry["role"], people[entry["person_id"]])
+                for entry in session.people
+                if entry["person_id"] in people
+            ],
         )
         for session in sessions
     ]
+    return Programme(
+        summit=summit,
+        cards=cards,
+        streams=stream_rows,
+        tracks=track_rows,
+        delegations=delegations,
+        version=current_version(db, summit=summit),
+    )
 
 
-def speakers(db: Session, *, summit: Summit) -> list[tuple[Person, Delegation | None]]:
+def filtered(programme: Programme, wanted: ProgrammeFilter, zone: ZoneInfo) -> list[SessionCard]:
+    """The cards that pass every filter; the search looks at titles, abstracts and names in
+    every language, ignoring case."""
+    needle = wanted.query.casefold().strip()
+    delegation_id = next(
+        (
+            delegation.id
+            for delegation in programme.delegations.values()
+            if delegation.slug == wanted.delegation
+        ),
+        None,
+    )
+    found = []
+    for card in programme.cards:
+        session = card.session
+        if wanted.day and card.shown_start.astimezone(zone).date() != wanted.day:
+            continue
+        if wanted.track and (card.track is None or card.track.slug != wanted.track):
+            continue
+        if wanted.stream and (card.stream is None or card.stream.slug != wanted.stream):
+            continue
+        if wanted.kind and session.kind != wanted.kind:
+            continue
+        if wanted.language and wanted.language not in session.languages:
+            continue
+        if wanted.delegation and not any(
+            person.delegation_id == delegation_id for _, person in card.people
+        ):
+            continue
+        if needle and not _matches(card, needle):
+            continue
+        found.append(card)
+    return found
+
+
+def _matches(card: SessionCard, needle: str) -> bool:
+    haystack = [
+        *card.session.title.values(),
+        *card.session.abstract.values(),
+        card.session.code,
+        *(person.full_name for _, person in card.people),
+    ]
+    return any(needle in text.casefold() for text in haystack)
+
+
+def by_day(cards: list[SessionCard], zone: ZoneInfo) -> dict[date, list[SessionCard]]:
+    """Cards grouped by the day they start on in ``zone``, in start order."""
+    days: dict[date, list[SessionCard]] = defaultdict(list)
+    for card in cards:
+        days[card.shown_start.astimezone(zone).date()].append(card)
+    return dict(sorted(days.items()))
+
+
+def now_and_next(
+    programme: Programme, *, now: datetime, limit: int = 5
+) -> tuple[list[SessionCard], list[SessionCard]]:
+    """What is live, and the next sessions not yet started."""
+    live = [card for card in programme.cards if card.session.status in LIVE_STATUSES]
+    upcoming = [
+        card
+        for card in programme.cards
+        if card.session.status == SessionStatus.SCHEDULED and card.shown_start > now
+    ]
+    upcoming.sort(key=lambda card: card.shown_start)
+    return live, upcoming[:limit]
+
+
+def session_card(programme: Programme, session_id: int) -> SessionCard | None:
+    return next((card for card in programme.cards if card.session.id == session_id), None)
+
+
+def speakers(programme: Programme) -> list[Person]:
     """Everyone on the published programme, by name."""
-    on_programme = (
-        select(SessionPerson.person_id)
-        .join(ProgrammeSession, col(ProgrammeSession.id) == SessionPerson.session_id)
-        .where(ProgrammeSession.summit_id == summit.id, col(ProgrammeSession.is_published))
-    )
-    rows = db.exec(
-        select(Person, Delegation)
-        .join(Delegation, col(Delegation.id) == Person.delegation_id, isouter=True)
-        .where(Person.summit_id == summit.id, col(Person.id).in_(on_programme))
-        .order_by(col(Person.full_name))
-    )
-    return [(person, delegation) for person, delegation in rows]
+    found = {person.id: person for card in programme.cards for _, person in card.people}
+    return sorted(found.values(), key=lambda person: person.full_name.casefold())
+
+
+def sessions_of_person(programme: Programme, person_id: int) -> list[SessionCard]:
+    return [
+        card for card in programme.cards if any(person.id == person_id for _, person in card.people)
+    ]
+
+
+def person_by_slug(db: Session, *, summit: Summit, slug: str) -> Person | None:
+    return db.exec(select(Person).where(Person.summit_id == summit.id, Person.slug == slug)).first()
 
 
 @dataclass(frozen=True)
 class DelegationEntry:
     delegation: Delegation
     head: Person | None
-    member_count: int
+    members: list[Person]
+
+    @property
+    def member_count(self) -> int:
+        return len(self.members)
 
 
 def delegations(db: Session, *, summit: Summit) -> list[DelegationEntry]:
     rows = list(db.exec(select(Delegation).where(Delegation.summit_id == summit.id)))
     members: dict[int | None, list[Person]] = defaultdict(list)
     for person in db.exec(
-        select(Person).where(Person.summit_id == summit.id, col(Person.delegation_id).is_not(None))
+        select(Person)
+        .where(Person.summit_id == summit.id, col(Person.delegation_id).is_not(None))
+        .order_by(col(Person.full_name))
     ):
         members[person.delegation_id].append(person)
-    entries = [
+    return [
         DelegationEntry(
             delegation=row,
             head=next((p for p in members[row.id] if p.delegation_role == "head"), None),
-            member_count=len(members[row.id]),
+            members=members[row.id],
         )
         for row in rows
     ]
-    return entries
+
+
+def summit_days(summit: Summit) -> list[date]:
+    return [
+        summit.start_date + timedelta(days=offset)
+        for offset in range((summit.end_date - summit.start_date).days + 1)
+    ]
+
+
+def draft_sessions(db: Session, *, summit: Summit) -> list[ProgrammeSession]:
+    return list(
+        db.exec(
+            select(ProgrammeSession)
+            .where(ProgrammeSession.summit_id == summit.id)
+            .order_by(col(ProgrammeSession.starts_at), col(ProgrammeSession.code))
+        )
+    )

@@ -1,16 +1,86 @@
-"""Public pages of the programme: the summit index, a summit's home, the programme list."""
+"""Public pages of the programme: the start page, a summit's home, the programme as a list and
+as a grid per day, "now and next", session pages and the changes (page and Atom feed)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
 from sqlmodel import Session
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from summit.agenda import queries
-from summit.auth.permissions import Access
+from summit.agenda import publishing, queries
+from summit.agenda.grid import DayGrid, day_grid
+from summit.agenda.models import SessionKind
+from summit.auth.permissions import Access, Principal
+from summit.i18n.viewer import current_viewer
 from summit.web.access import page
+from summit.web.cache import CSRF_PLACEHOLDER, ProgrammeCache
 from summit.web.context import current_summit, database, now, viewer
+from summit.web.htmx import is_fragment_request
 from summit.web.rendering import render
+
+ContextBuilder = Callable[[queries.Programme], dict[str, Any]]
+
+
+async def programme_page(
+    request: Request,
+    template: str,
+    build: ContextBuilder,
+    *,
+    block: str | None = None,
+    minute_bound: bool = False,
+) -> Response:
+    """Render a page made from the published programme, from cache when the visitor is anonymous.
+
+    ``minute_bound`` pages (what is live, what comes next) are cached for one minute at most.
+    """
+    summit = current_summit(request)
+    cache: ProgrammeCache = request.app.state.programme_cache
+    principal: Principal = request.state.principal
+
+    async def fresh() -> Response:
+        programme = await cache.programme(database(request), summit)
+        return render(request, template, {"summit": summit, **build(programme)}, block=block)
+
+    if principal.is_authenticated:
+        return await fresh()
+    shown = current_viewer()
+    moment = f"|{int(now(request).timestamp() // 60)}" if minute_bound else ""
+    assert summit.id is not None  # noqa: S101
+    key = (
+        summit.id,
+        summit.programme_stamp,
+        f"{request.url.path}?{request.url.query}{moment}",
+        shown.language,
+        shown.timezone,
+        is_fragment_request(request),
+    )
+    found = cache.page(key)
+    if found is None:
+        token = request.state.csrf_token
+        request.state.csrf_token = CSRF_PLACEHOLDER
+        try:
+            response = await fresh()
+        finally:
+            request.state.csrf_token = token
+        headers = {
+            name: value
+            for name, value in response.headers.items()
+            if name in {"content-type", "vary"}
+        }
+        found = (response.status_code, bytes(response.body), headers)
+        if response.status_code == 200:
+            cache.store_page(key, *found)
+    status, body, headers = found
+    return Response(
+        body.replace(CSRF_PLACEHOLDER.encode(), request.state.csrf_token.encode()),
+        status_code=status,
+        headers=headers,
+    )
 
 
 async def summit_index(request: Request) -> Response:
@@ -21,21 +91,148 @@ async def summit_index(request: Request) -> Response:
 
 
 async def summit_home(request: Request) -> Response:
-    summit = current_summit(request)
     moment = now(request)
-    view = await database(request).run_read(
-        lambda db: queries.home_view(db, summit=summit, now=moment)
+
+    def build(programme: queries.Programme) -> dict[str, Any]:
+        live, upcoming = queries.now_and_next(programme, now=moment)
+        return {
+            "live": live,
+            "upcoming": upcoming,
+            "tracks": programme.tracks,
+            "phase": queries.summit_phase(programme.summit, moment),
+            "session_count": len(programme.cards),
+            "stream_count": len(programme.streams),
+        }
+
+    return await programme_page(
+        request, "summits/home.html", build, block="live", minute_bound=True
     )
-    return render(request, "summits/home.html", {"view": view, "summit": view.summit}, block="live")
 
 
-async def programme(request: Request) -> Response:
-    summit = current_summit(request)
+def _filters(request: Request, programme: queries.Programme) -> queries.ProgrammeFilter:
+    """Filters from the query string; values that match nothing are dropped, not errors."""
+    params = request.query_params
+    day = None
+    try:
+        day = date.fromisoformat(params.get("day", ""))
+    except ValueError:
+        day = None
+    kinds = {kind.value for kind in SessionKind}
+    return queries.ProgrammeFilter(
+        day=day,
+        track=params.get("theme")
+        if params.get("theme") in {t.slug for t in programme.tracks}
+        else None,
+        stream=params.get("stream")
+        if params.get("stream") in {s.slug for s in programme.streams}
+        else None,
+        kind=params.get("kind") if params.get("kind") in kinds else None,
+        language=params.get("language") if (params.get("language") or "").isalpha() else None,
+        delegation=params.get("delegation")
+        if params.get("delegation") in {d.slug for d in programme.delegations.values()}
+        else None,
+        query=params.get("q", "")[:200],
+    )
+
+
+def _languages(programme: queries.Programme) -> list[str]:
+    return sorted({code for card in programme.cards for code in card.session.languages})
+
+
+def _days(programme: queries.Programme, zone: Any) -> list[date]:
+    return sorted({card.shown_start.astimezone(zone).date() for card in programme.cards})
+
+
+async def programme_list(request: Request) -> Response:
     zone = viewer(request).zone
-    days = await database(request).run_read(
-        lambda db: queries.programme_by_day(db, summit=summit, zone=zone)
+
+    def build(programme: queries.Programme) -> dict[str, Any]:
+        wanted = _filters(request, programme)
+        cards = queries.filtered(programme, wanted, zone)
+        return {
+            "days": queries.by_day(cards, zone),
+            "all_days": _days(programme, zone),
+            "filters": wanted,
+            "found": len(cards),
+            "streams": programme.streams,
+            "tracks": programme.tracks,
+            "kinds": [kind.value for kind in SessionKind],
+            "session_languages": _languages(programme),
+            "delegations": sorted(programme.delegations.values(), key=lambda d: d.slug),
+        }
+
+    return await programme_page(request, "agenda/programme.html", build, block="results")
+
+
+async def programme_grid(request: Request) -> Response:
+    zone = viewer(request).zone
+
+    def build(programme: queries.Programme) -> dict[str, Any]:
+        days = _days(programme, zone)
+        try:
+            day = date.fromisoformat(request.query_params.get("day", ""))
+        except ValueError:
+            day = days[0] if days else programme.summit.start_date
+        grid: DayGrid = day_grid(
+            programme.cards,
+            streams=programme.streams,
+            day=day,
+            zone=zone,
+        )
+        return {"grid": grid, "day": day, "days": days}
+
+    return await programme_page(request, "agenda/grid.html", build, block="grid")
+
+
+async def now_next(request: Request) -> Response:
+    moment = now(request)
+
+    def build(programme: queries.Programme) -> dict[str, Any]:
+        live, upcoming = queries.now_and_next(programme, now=moment, limit=12)
+        return {"live": live, "upcoming": upcoming, "moment": moment}
+
+    return await programme_page(request, "agenda/now.html", build, block="now", minute_bound=True)
+
+
+async def session_page(request: Request) -> Response:
+    session_id = request.path_params["session_id"]
+
+    def build(programme: queries.Programme) -> dict[str, Any]:
+        card = queries.session_card(programme, session_id)
+        if card is None:
+            raise HTTPException(status_code=404)
+        return {"card": card, "delegations": programme.delegations}
+
+    return await programme_page(request, "agenda/session.html", build, block="session")
+
+
+async def changes(request: Request) -> Response:
+    summit = current_summit(request)
+    releases = await database(request).run_read(lambda db: publishing.releases(db, summit=summit))
+    programme = await request.app.state.programme_cache.programme(database(request), summit)
+    streams = {stream.id: stream for stream in programme.streams}
+    return render(
+        request,
+        "agenda/changes.html",
+        {"summit": summit, "releases": releases, "streams": streams, "parse": _parse},
     )
-    return render(request, "agenda/programme.html", {"summit": summit, "days": days})
+
+
+def _parse(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+async def changes_feed(request: Request) -> Response:
+    summit = current_summit(request)
+    releases = await database(request).run_read(lambda db: publishing.releases(db, summit=summit))
+    settings = request.app.state.settings
+    response = render(
+        request,
+        "agenda/changes.atom",
+        {"summit": summit, "releases": releases, "base_url": settings.base_url, "parse": _parse},
+    )
+    response.headers["content-type"] = "application/atom+xml; charset=utf-8"
+    return response
 
 
 async def themes_css(request: Request) -> Response:
@@ -53,9 +250,27 @@ async def themes_css(request: Request) -> Response:
     return Response(rules, media_type="text/css", headers={"cache-control": "public, max-age=300"})
 
 
+async def grid_css(request: Request) -> Response:
+    """Placement classes for programme grids (rows of five minutes, up to 24 hours, and up to
+    24 stream columns), since the CSP forbids inline styles."""
+    return Response(
+        request.app.state.grid_css,
+        media_type="text/css",
+        headers={"cache-control": "public, max-age=86400"},
+    )
+
+
 routes = [
     page("/", summit_index, access=Access.PUBLIC, name="summit_index"),
+    page("/grid.css", grid_css, access=Access.PUBLIC, name="grid_css"),
     page("/{slug:str}/", summit_home, access=Access.PUBLIC, name="summit_home"),
-    page("/{slug:str}/programme", programme, access=Access.PUBLIC, name="programme"),
+    page("/{slug:str}/programme", programme_list, access=Access.PUBLIC, name="programme"),
+    page("/{slug:str}/programme/grid", programme_grid, access=Access.PUBLIC, name="grid"),
+    page("/{slug:str}/now", now_next, access=Access.PUBLIC, name="now"),
+    page(
+        "/{slug:str}/sessions/{session_id:int}", session_page, access=Access.PUBLIC, name="session"
+    ),
+    page("/{slug:str}/changes", changes, access=Access.PUBLIC, name="changes"),
+    page("/{slug:str}/changes.atom", changes_feed, access=Access.PUBLIC, name="changes_feed"),
     page("/{slug:str}/themes.css", themes_css, access=Access.PUBLIC, name="summit_themes_css"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import (
     format_date,
     format_datetime,
@@ -67,3 +68,9 @@ def date_range(first: date, last: date) -> str:
 def zone_name(zone: str) -> str:
     viewer = current_viewer()
     return get_timezone_name(ZoneInfo(zone), locale=viewer.language)
+
+
+def language_name(code: str) -> str:
+    """A language's name in the viewer's language (``fr`` → "French", "français", "الفرنسية")."""
+    name: str = Locale.parse(current_viewer().language).languages.get(code, code)
+    return name

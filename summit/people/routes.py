@@ -1,11 +1,15 @@
-"""Public pages of people: speakers and delegations."""
+"""Public pages of people: speakers and delegations, each with the sessions they appear in."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
 from summit.agenda import queries
+from summit.agenda.routes import programme_page
 from summit.auth.permissions import Access
 from summit.i18n.formatting import pick
 from summit.web.access import page
@@ -14,9 +18,27 @@ from summit.web.rendering import render
 
 
 async def speakers(request: Request) -> Response:
-    summit = current_summit(request)
-    found = await database(request).run_read(lambda db: queries.speakers(db, summit=summit))
-    return render(request, "people/speakers.html", {"summit": summit, "speakers": found})
+    def build(programme: queries.Programme) -> dict[str, Any]:
+        return {"speakers": queries.speakers(programme), "delegations": programme.delegations}
+
+    return await programme_page(request, "people/speakers.html", build)
+
+
+async def speaker(request: Request) -> Response:
+    slug = request.path_params["person_slug"]
+
+    def build(programme: queries.Programme) -> dict[str, Any]:
+        found = [p for p in queries.speakers(programme) if p.slug == slug]
+        if not found:
+            raise HTTPException(status_code=404)
+        person = found[0]
+        return {
+            "person": person,
+            "delegation": programme.delegations.get(person.delegation_id or -1),
+            "cards": queries.sessions_of_person(programme, person.id or -1),
+        }
+
+    return await programme_page(request, "people/speaker.html", build)
 
 
 async def delegations(request: Request) -> Response:
@@ -27,7 +49,33 @@ async def delegations(request: Request) -> Response:
     return render(request, "people/delegations.html", {"summit": summit, "entries": entries})
 
 
+async def delegation(request: Request) -> Response:
+    summit = current_summit(request)
+    slug = request.path_params["delegation_slug"]
+    entries = await database(request).run_read(lambda db: queries.delegations(db, summit=summit))
+    entry = next((item for item in entries if item.delegation.slug == slug), None)
+    if entry is None:
+        raise HTTPException(status_code=404)
+    programme = await request.app.state.programme_cache.programme(database(request), summit)
+    member_ids = {person.id for person in entry.members}
+    cards = [
+        card
+        for card in programme.cards
+        if any(person.id in member_ids for _, person in card.people)
+    ]
+    return render(
+        request, "people/delegation.html", {"summit": summit, "entry": entry, "cards": cards}
+    )
+
+
 routes = [
     page("/{slug:str}/speakers", speakers, access=Access.PUBLIC, name="speakers"),
+    page("/{slug:str}/speakers/{person_slug:str}", speaker, access=Access.PUBLIC, name="speaker"),
     page("/{slug:str}/delegations", delegations, access=Access.PUBLIC, name="delegations"),
+    page(
+        "/{slug:str}/delegations/{delegation_slug:str}",
+        delegation,
+        access=Access.PUBLIC,
+        name="delegation",
+    ),
 ]

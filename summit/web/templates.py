@@ -45,6 +45,7 @@ def create_templates() -> Jinja2Blocks:
         local_day=formatting.local_day,
         long_date=formatting.long_date,
         zone_name=formatting.zone_name,
+        language_name=formatting.language_name,
     )
     env.globals["date_range"] = formatting.date_range
     return templates
