@@ -18,6 +18,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from summit import ops
+from summit.agenda import editor_routes
 from summit.agenda import routes as agenda_routes
 from summit.agenda.grid import grid_stylesheet
 from summit.auth import organiser_routes
@@ -82,6 +83,7 @@ def create_app(
             Mount("/static", StaticFiles(directory=data_dir("static")), name="static"),
             *auth_routes.routes,
             *organiser_routes.routes,
+            *editor_routes.routes,
             *agenda_routes.routes,
             *people_routes.routes,
             *live_routes.routes,

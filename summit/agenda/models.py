@@ -199,3 +199,17 @@ class Follow(SQLModel, table=True):
     created_at: datetime = timestamp_field()
 
     __table_args__ = (UniqueConstraint("account_id", "session_id"),)
+
+
+class AcceptedConflict(SQLModel, table=True):
+    """An organiser's "I know, keep it": the conflict stops being flagged."""
+
+    __tablename__ = "accepted_conflict"
+
+    id: int | None = Field(default=None, primary_key=True)
+    summit_id: int = Field(foreign_key="summit.id", ondelete="CASCADE")
+    key: str = Field(max_length=200)
+    accepted_by_id: int | None = Field(default=None, foreign_key="account.id", ondelete="SET NULL")
+    accepted_at: datetime = timestamp_field()
+
+    __table_args__ = (UniqueConstraint("summit_id", "key"),)
