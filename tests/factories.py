@@ -15,7 +15,9 @@ from summit.agenda.forms import (
     TrackInput,
 )
 from summit.agenda.models import SessionKind, SessionRoleKind, Summit
+from summit.agenda.publishing import publish as publish_programme
 from summit.agenda.services import upsert_session, upsert_stream, upsert_summit, upsert_track
+from summit.columns import utcnow
 from summit.people.forms import DelegationInput, PersonInput
 from summit.people.models import DelegationKind, DelegationRole
 from summit.people.services import upsert_delegation, upsert_person
@@ -32,9 +34,12 @@ def make_summit(
     streams: int = 4,
     sessions_per_stream_per_day: int = 4,
     timezone: str = "Asia/Seoul",
+    first_day: date = date(2021, 12, 15),
+    speakers: int | None = None,
+    publish: bool = True,
 ) -> Summit:
-    """A published summit of ``days`` × ``streams`` × ``sessions_per_stream_per_day`` sessions."""
-    first_day = date(2021, 12, 15)
+    """A published summit of ``days`` × ``streams`` × ``sessions_per_stream_per_day`` sessions,
+    half an hour each, from 07:00; ``speakers`` people share them (one each by default)."""
     summit = upsert_summit(
         db,
         data=SummitInput(
@@ -60,6 +65,24 @@ def make_summit(
         ),
     )
     zone = ZoneInfo(timezone)
+    people: list[int] = []
+    if speakers is not None:
+        for index in range(speakers):
+            people.append(
+                pk(
+                    upsert_person(
+                        db,
+                        summit=summit,
+                        data=PersonInput(
+                            slug=f"person-{index}",
+                            full_name=f"Person {index} Example",
+                            delegation_id=pk(delegation),
+                            delegation_role=DelegationRole.MEMBER,
+                        ),
+                    )
+                )
+            )
+    counter = 0
     for stream_index in range(streams):
         stream = upsert_stream(
             db,
@@ -69,19 +92,25 @@ def make_summit(
         for day in range(days):
             for slot in range(sessions_per_stream_per_day):
                 code = f"S{stream_index}-D{day}-N{slot}"
-                person = upsert_person(
-                    db,
-                    summit=summit,
-                    data=PersonInput(
-                        slug=code.lower(),
-                        full_name=f"Speaker {code} Example",
-                        delegation_id=pk(delegation),
-                        delegation_role=DelegationRole.MEMBER,
-                    ),
-                )
+                if speakers is None:
+                    person_id = pk(
+                        upsert_person(
+                            db,
+                            summit=summit,
+                            data=PersonInput(
+                                slug=code.lower(),
+                                full_name=f"Speaker {code} Example",
+                                delegation_id=pk(delegation),
+                                delegation_role=DelegationRole.MEMBER,
+                            ),
+                        )
+                    )
+                else:
+                    person_id = people[counter % len(people)]
+                counter += 1
                 starts = datetime.combine(
                     first_day + timedelta(days=day), datetime.min.time(), zone
-                ) + timedelta(hours=8 + 2 * slot)
+                ) + timedelta(hours=7, minutes=35 * slot)
                 upsert_session(
                     db,
                     summit=summit,
@@ -90,13 +119,15 @@ def make_summit(
                         kind=KINDS[slot % len(KINDS)],
                         title={"en": f"Session {code}", "ar": f"جلسة {code}"},
                         starts_at=starts,
-                        ends_at=starts + timedelta(minutes=90),
+                        ends_at=starts + timedelta(minutes=30),
                         stream_id=pk(stream),
                         track_id=pk(track),
                         is_published=True,
                         people=[
-                            SessionPersonInput(person_id=pk(person), role=SessionRoleKind.SPEAKER)
+                            SessionPersonInput(person_id=person_id, role=SessionRoleKind.SPEAKER)
                         ],
                     ),
                 )
+    if publish:
+        publish_programme(db, summit=summit, comment="Factory programme", now=utcnow())
     return summit
