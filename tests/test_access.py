@@ -99,6 +99,49 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, str], dict[str, int]]] = {
     ),
     ("GET", "/{slug}/manage/members"): ("/ogp2021/manage/members", {}, ORGANISER_ONLY),
     ("GET", "/{slug}/manage/audit"): ("/ogp2021/manage/audit", {}, ORGANISER_ONLY),
+    ("GET", "/{slug}/manage/schedule"): ("/ogp2021/manage/schedule", {}, ORGANISER_ONLY),
+    ("GET", "/{slug}/manage/sessions/new"): ("/ogp2021/manage/sessions/new", {}, ORGANISER_ONLY),
+    ("POST", "/{slug}/manage/sessions/new"): (
+        "/ogp2021/manage/sessions/new",
+        {"code": "X", "kind": "panel"},
+        {**ORGANISER_ONLY_POST, "organiser": 422},
+    ),
+    ("GET", "/{slug}/manage/sessions/{session_id}"): (
+        "/ogp2021/manage/sessions/{opening}",
+        {},
+        ORGANISER_ONLY,
+    ),
+    ("POST", "/{slug}/manage/sessions/{session_id}"): (
+        "/ogp2021/manage/sessions/{opening}",
+        {"kind": "panel"},
+        {**ORGANISER_ONLY_POST, "organiser": 422},
+    ),
+    ("POST", "/{slug}/manage/sessions/{session_id}/move"): (
+        "/ogp2021/manage/sessions/{opening}/move",
+        {"stream_id": "1", "start_time": "09:00", "day": "2021-12-15"},
+        ORGANISER_ONLY_POST | {"organiser": 303},
+    ),
+    ("POST", "/{slug}/manage/sessions/{session_id}/resize"): (
+        "/ogp2021/manage/sessions/{opening}/resize",
+        {"delta": "5"},
+        ORGANISER_ONLY_POST | {"organiser": 303},
+    ),
+    ("POST", "/{slug}/manage/sessions/{session_id}/unschedule"): (
+        "/ogp2021/manage/sessions/{opening}/unschedule",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 303},
+    ),
+    ("POST", "/{slug}/manage/conflicts/accept"): (
+        "/ogp2021/manage/conflicts/accept",
+        {"key": "no-such-conflict"},
+        ORGANISER_ONLY_POST | {"organiser": 422},
+    ),
+    ("GET", "/{slug}/manage/publish"): ("/ogp2021/manage/publish", {}, ORGANISER_ONLY),
+    ("POST", "/{slug}/manage/publish"): (
+        "/ogp2021/manage/publish",
+        {"comment": "x"},
+        ORGANISER_ONLY_POST | {"organiser": 303},
+    ),
     ("POST", "/{slug}/manage/members/{grant_id}/revoke"): (
         "/ogp2021/manage/members/{juror4_grant}/revoke",
         {},

@@ -4,25 +4,36 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from summit.agenda.conflicts import ConflictKind, Window, find_conflicts
-from summit.agenda.models import ProgrammeSession, SessionPerson, SessionStatus
+from summit.agenda.models import (
+    ProgrammeSession,
+    SessionKind,
+    SessionPerson,
+    SessionRoleKind,
+    SessionStatus,
+)
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
 
 def _session(
-    session_id: int, start: str, minutes: int = 60, *, stream: int | None = 1, **extra: object
+    session_id: int,
+    start: str,
+    minutes: int = 60,
+    *,
+    stream: int | None = 1,
+    status: SessionStatus = SessionStatus.SCHEDULED,
 ) -> ProgrammeSession:
     starts = datetime.fromisoformat(start).replace(tzinfo=SEOUL)
     return ProgrammeSession(
         id=session_id,
         summit_id=1,
         code=f"S{session_id}",
-        kind="panel",
+        kind=SessionKind.PANEL,
         title={"en": f"Session {session_id}"},
         starts_at=starts,
         ends_at=starts + timedelta(minutes=minutes),
         stream_id=stream,
-        **extra,
+        status=status,
     )
 
 
@@ -68,8 +79,8 @@ def test_a_cancelled_session_conflicts_with_nothing() -> None:
 def test_a_person_in_two_sessions_at_once() -> None:
     sessions = [_session(1, "2021-12-15T09:00"), _session(2, "2021-12-15T09:30", stream=2)]
     links = [
-        SessionPerson(session_id=1, person_id=7, role="speaker"),
-        SessionPerson(session_id=2, person_id=7, role="moderator"),
+        SessionPerson(session_id=1, person_id=7, role=SessionRoleKind.SPEAKER),
+        SessionPerson(session_id=2, person_id=7, role=SessionRoleKind.MODERATOR),
     ]
 
     assert _conflicts(sessions, links) == [(ConflictKind.PERSON_OVERLAP, (1, 2), 7)]
@@ -93,8 +104,8 @@ def test_a_session_outside_the_summit_days() -> None:
 def test_a_person_scheduled_outside_their_availability() -> None:
     sessions = [_session(1, "2021-12-15T09:00"), _session(2, "2021-12-15T15:00")]
     links = [
-        SessionPerson(session_id=1, person_id=7, role="speaker"),
-        SessionPerson(session_id=2, person_id=7, role="speaker"),
+        SessionPerson(session_id=1, person_id=7, role=SessionRoleKind.SPEAKER),
+        SessionPerson(session_id=2, person_id=7, role=SessionRoleKind.SPEAKER),
     ]
     mornings = {
         7: [

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -196,8 +196,9 @@ def move_session(
             "A session lasts at most 24 hours, in steps of five minutes.", field="duration"
         )
     session.stream_id = stream_id
-    session.starts_at = starts_at
-    session.ends_at = starts_at + duration
+    # Elapsed time, in UTC: adding to a local time would ignore a clock change in between.
+    session.starts_at = starts_at.astimezone(UTC)
+    session.ends_at = session.starts_at + duration
     _touch(session)
     db.add(session)
     db.flush()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -272,7 +272,7 @@ async def session_save(request: Request) -> Response:
             day = date.fromisoformat(form["day"]) if form["day"] else None
             if day is None:
                 raise DomainError("Choose the day.", field="day")
-            starts_at = editor.local_moment(day, form["start_time"], zone)
+            starts_at = editor.local_moment(day, form["start_time"], zone).astimezone(UTC)
             ends_at = starts_at + timedelta(minutes=_int(form["duration"] or "0", "duration"))
         data = SessionInput(
             code=existing.code if existing else form["code"].upper(),

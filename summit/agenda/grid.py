@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -66,8 +66,12 @@ class DayGrid:
     """The moment the first row starts."""
 
     def row_of(self, moment: datetime) -> int:
-        minutes = (moment - self.origin).total_seconds() / 60
-        return HEADER_ROWS + 1 + int(minutes // SLOT_MINUTES)
+        return HEADER_ROWS + 1 + int(_elapsed_minutes(self.origin, moment) // SLOT_MINUTES)
+
+
+def _elapsed_minutes(earlier: datetime, later: datetime) -> float:
+    # In UTC: subtracting two times of the same zone in Python ignores a clock change between.
+    return (later.astimezone(UTC) - earlier.astimezone(UTC)).total_seconds() / 60
 
 
 def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -101,12 +105,12 @@ def day_grid(
     while mark < last:
         hours.append(
             HourMark(
-                row=HEADER_ROWS + 1 + int((mark - origin).total_seconds() // 60 // SLOT_MINUTES),
+                row=HEADER_ROWS + 1 + int(_elapsed_minutes(origin, mark) // SLOT_MINUTES),
                 moment=mark,
             )
         )
-        mark = (mark.astimezone(ZoneInfo("UTC")) + timedelta(hours=1)).astimezone(zone)
-    rows = HEADER_ROWS + 1 + int((mark - origin).total_seconds() // 60 // SLOT_MINUTES)
+        mark = (mark.astimezone(UTC) + timedelta(hours=1)).astimezone(zone)
+    rows = HEADER_ROWS + 1 + int(_elapsed_minutes(origin, mark) // SLOT_MINUTES)
     column_of = {stream.id: index + 2 for index, stream in enumerate(streams[: MAX_COLUMNS - 1])}
     placed: list[Placed] = []
     for item in todays:
@@ -115,8 +119,8 @@ def day_grid(
             continue
         start = max(item.shown_start, origin)
         end = min(item.shown_end, mark)
-        row_start = HEADER_ROWS + 1 + int((start - origin).total_seconds() // 60 // SLOT_MINUTES)
-        row_end = HEADER_ROWS + 1 + -int(-(end - origin).total_seconds() // 60 // SLOT_MINUTES)
+        row_start = HEADER_ROWS + 1 + int(_elapsed_minutes(origin, start) // SLOT_MINUTES)
+        row_end = HEADER_ROWS + 1 + -int(-_elapsed_minutes(origin, end) // SLOT_MINUTES)
         placed.append(
             Placed(
                 item=item,
