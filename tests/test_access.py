@@ -55,6 +55,12 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, str], dict[str, int]]] = {
     ("GET", "/{slug}/now"): ("/ogp2021/now", {}, everyone(200)),
     ("GET", "/{slug}/sessions/{session_id}"): ("/ogp2021/sessions/{opening}", {}, everyone(200)),
     ("GET", "/{slug}/changes"): ("/ogp2021/changes", {}, everyone(200)),
+    ("GET", "/{slug}/agenda"): ("/ogp2021/agenda", {}, {"anonymous": 303, **SIGNED_IN}),
+    ("POST", "/{slug}/sessions/{session_id}/follow"): (
+        "/ogp2021/sessions/{opening}/follow",
+        {"follow": "1"},
+        {"anonymous": 403, **dict.fromkeys(SIGNED_IN, 303)},
+    ),
     ("GET", "/{slug}/changes.atom"): ("/ogp2021/changes.atom", {}, everyone(200)),
     ("GET", "/{slug}/speakers/{person_slug}"): (
         "/ogp2021/speakers/aziz-akhannouch",

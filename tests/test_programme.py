@@ -200,3 +200,73 @@ def test_grid_rows_follow_elapsed_time_on_a_25_hour_day() -> None:
         hours=1
     )
     assert [mark.row for mark in grid.hours] == [5, 17, 29, 41]
+
+
+def test_following_sessions_builds_my_agenda_and_flags_overlaps(
+    client: TestClient, demo_database: Database
+) -> None:
+    from tests.conftest import BASE_URL, csrf_token, sign_in
+
+    with demo_database.read() as db:
+        ids = {
+            code: session_id
+            for code, session_id in db.exec(select(ProgrammeSession.code, ProgrammeSession.id))
+        }
+    sign_in(client, "delegate@example.org")
+    token = csrf_token(client, "/ogp2021/")
+    headers = {"origin": BASE_URL, "hx-request": "true", "x-csrf-token": token}
+    # The opening and a session in another stream at the same time, and the MENA dialogue.
+    listing = client.get("/ogp2021/programme?day=2021-12-15&tz=Asia/Seoul").text
+    assert "Add to my agenda" in listing
+
+    button = client.post(
+        f"/ogp2021/sessions/{ids['OPENING']}/follow", data={"follow": "1"}, headers=headers
+    )
+    client.post(
+        f"/ogp2021/sessions/{ids['MENA-DIALOGUE']}/follow", data={"follow": "1"}, headers=headers
+    )
+
+    assert button.status_code == 200 and 'aria-pressed="true"' in button.text
+    agenda = client.get("/ogp2021/agenda?tz=Asia/Seoul").text
+    assert _titles(agenda) == [
+        "Official opening of the OGP Global Summit 2021",
+        "Future challenges of inclusion, equality and participation",
+    ]
+    assert "Overlaps another session you follow" not in agenda
+
+    with demo_database.read() as db:
+        mena = db.exec(
+            select(ProgrammeSession).where(ProgrammeSession.code == "MENA-DIALOGUE")
+        ).one()
+        clash = db.exec(
+            select(ProgrammeSession).where(
+                ProgrammeSession.starts_at < mena.ends_at,
+                ProgrammeSession.ends_at > mena.starts_at,
+                ProgrammeSession.code != "MENA-DIALOGUE",
+            )
+        ).first()
+    assert clash is not None, "the demo runs other sessions beside the MENA dialogue"
+    client.post(f"/ogp2021/sessions/{clash.id}/follow", data={"follow": "1"}, headers=headers)
+
+    agenda = client.get("/ogp2021/agenda").text
+    assert agenda.count("Overlaps another session you follow") == 2
+    unfollow = client.post(
+        f"/ogp2021/sessions/{clash.id}/follow", data={"follow": "0"}, headers=headers
+    )
+    assert 'aria-pressed="false"' in unfollow.text
+    assert "Overlaps another session you follow" not in client.get("/ogp2021/agenda").text
+
+
+def test_following_needs_an_account(client: TestClient) -> None:
+    from tests.conftest import BASE_URL, csrf_token
+
+    token = csrf_token(client, "/signin")
+
+    response = client.post(
+        "/ogp2021/sessions/1/follow",
+        data={"follow": "1", "csrf_token": token},
+        headers={"origin": BASE_URL},
+    )
+
+    assert response.status_code == 403
+    assert client.get("/ogp2021/agenda", follow_redirects=False).status_code == 303

@@ -12,15 +12,17 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from summit.agenda import publishing, queries
+from summit.agenda import follows, publishing, queries
 from summit.agenda.grid import DayGrid, day_grid
 from summit.agenda.models import SessionKind
 from summit.auth.permissions import Access, Principal
+from summit.errors import DomainError
 from summit.i18n.viewer import current_viewer
 from summit.web.access import page
 from summit.web.cache import CSRF_PLACEHOLDER, ProgrammeCache
 from summit.web.context import current_summit, database, now, viewer
-from summit.web.htmx import is_fragment_request
+from summit.web.forms import read_form, text_fields
+from summit.web.htmx import is_fragment_request, is_htmx
 from summit.web.rendering import render
 
 ContextBuilder = Callable[[queries.Programme], dict[str, Any]]
@@ -42,12 +44,13 @@ async def programme_page(
     cache: ProgrammeCache = request.app.state.programme_cache
     principal: Principal = request.state.principal
 
-    async def fresh() -> Response:
+    async def fresh(followed: set[int]) -> Response:
         programme = await cache.programme(database(request), summit)
-        return render(request, template, {"summit": summit, **build(programme)}, block=block)
+        context = {"summit": summit, "followed": followed, **build(programme)}
+        return render(request, template, context, block=block)
 
     if principal.is_authenticated:
-        return await fresh()
+        return await fresh(await followed_by(request))
     shown = current_viewer()
     moment = f"|{int(now(request).timestamp() // 60)}" if minute_bound else ""
     assert summit.id is not None  # noqa: S101
@@ -64,7 +67,7 @@ async def programme_page(
         token = request.state.csrf_token
         request.state.csrf_token = CSRF_PLACEHOLDER
         try:
-            response = await fresh()
+            response = await fresh(set())
         finally:
             request.state.csrf_token = token
         headers = {
@@ -80,6 +83,18 @@ async def programme_page(
         body.replace(CSRF_PLACEHOLDER.encode(), request.state.csrf_token.encode()),
         status_code=status,
         headers=headers,
+    )
+
+
+async def followed_by(request: Request) -> set[int]:
+    """The sessions the signed-in asker follows in the path's summit (none for visitors)."""
+    principal: Principal = request.state.principal
+    account_id = principal.account_id
+    if account_id is None:
+        return set()
+    summit = current_summit(request)
+    return await database(request).run_read(
+        lambda db: follows.followed_ids(db, summit=summit, account_id=account_id)
     )
 
 
@@ -260,6 +275,54 @@ async def grid_css(request: Request) -> Response:
     )
 
 
+async def follow(request: Request) -> Response:
+    """Follow or unfollow a session (one click); answers with the button's new state."""
+    summit = current_summit(request)
+    principal: Principal = request.state.principal
+    session_id = request.path_params["session_id"]
+    form = text_fields(await read_form(request), "follow")
+    wanted = form["follow"] == "1"
+    account_id = principal.account_id
+    assert account_id is not None  # noqa: S101 - the route is for signed-in accounts
+
+    def change(db: Session) -> bool:
+        return follows.set_follow(
+            db, summit=summit, account_id=account_id, session_id=session_id, follow=wanted
+        )
+
+    try:
+        now_following = await database(request).run_write(change)
+    except DomainError as error:
+        raise HTTPException(status_code=404) from error
+    if not is_htmx(request):
+        return RedirectResponse(request.url_for("agenda", slug=summit.slug), status_code=303)
+    return render(
+        request,
+        "agenda/follow_button.html",
+        {"summit": summit, "session_id": session_id, "following": now_following},
+    )
+
+
+async def agenda(request: Request) -> Response:
+    """My agenda: every followed session, all days, with overlaps flagged."""
+    zone = viewer(request).zone
+
+    summit = current_summit(request)
+    followed = await followed_by(request)
+    programme = await request.app.state.programme_cache.programme(database(request), summit)
+    cards = [card for card in programme.cards if card.session.id in followed]
+    return render(
+        request,
+        "agenda/agenda.html",
+        {
+            "summit": summit,
+            "days": queries.by_day(cards, zone),
+            "clashes": follows.overlapping(cards),
+            "followed": followed,
+        },
+    )
+
+
 routes = [
     page("/", summit_index, access=Access.PUBLIC, name="summit_index"),
     page("/grid.css", grid_css, access=Access.PUBLIC, name="grid_css"),
@@ -271,6 +334,14 @@ routes = [
         "/{slug:str}/sessions/{session_id:int}", session_page, access=Access.PUBLIC, name="session"
     ),
     page("/{slug:str}/changes", changes, access=Access.PUBLIC, name="changes"),
+    page("/{slug:str}/agenda", agenda, access=Access.SIGNED_IN, name="agenda"),
+    page(
+        "/{slug:str}/sessions/{session_id:int}/follow",
+        follow,
+        access=Access.SIGNED_IN,
+        methods=["POST"],
+        name="follow",
+    ),
     page("/{slug:str}/changes.atom", changes_feed, access=Access.PUBLIC, name="changes_feed"),
     page("/{slug:str}/themes.css", themes_css, access=Access.PUBLIC, name="summit_themes_css"),
 ]

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from summit.agenda import queries
-from summit.agenda.routes import programme_page
+from summit.agenda.routes import followed_by, programme_page
 from summit.auth.permissions import Access
 from summit.i18n.formatting import pick
 from summit.web.access import page
@@ -63,8 +63,9 @@ async def delegation(request: Request) -> Response:
         for card in programme.cards
         if any(person.id in member_ids for _, person in card.people)
     ]
+    context = {"summit": summit, "entry": entry, "cards": cards}
     return render(
-        request, "people/delegation.html", {"summit": summit, "entry": entry, "cards": cards}
+        request, "people/delegation.html", {**context, "followed": await followed_by(request)}
     )
 
 
