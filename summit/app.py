@@ -19,6 +19,7 @@ from starlette.staticfiles import StaticFiles
 
 from summit import ops
 from summit.agenda import editor_routes
+from summit.agenda import manage_routes as agenda_manage_routes
 from summit.agenda import routes as agenda_routes
 from summit.agenda.grid import grid_stylesheet
 from summit.auth import organiser_routes
@@ -31,6 +32,7 @@ from summit.live.sessions import SessionWatch
 from summit.logs import RequestLogMiddleware, configure_logging
 from summit.mail import LogMailer, Mailer
 from summit.paths import data_dir
+from summit.people import manage_routes as people_manage_routes
 from summit.people import routes as people_routes
 from summit.settings import Settings
 from summit.web.body import BodyLimitMiddleware
@@ -84,6 +86,8 @@ def create_app(
             *auth_routes.routes,
             *organiser_routes.routes,
             *editor_routes.routes,
+            *agenda_manage_routes.routes,
+            *people_manage_routes.routes,
             *agenda_routes.routes,
             *people_routes.routes,
             *live_routes.routes,

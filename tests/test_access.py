@@ -153,6 +153,33 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, str], dict[str, int]]] = {
         {},
         {**ORGANISER_ONLY_POST, "organiser": 303},
     ),
+    **{
+        key: value
+        for kind, row in (("streams", 1), ("themes", 1), ("people", 1), ("delegations", 1))
+        for key, value in {
+            ("GET", f"/{{slug}}/manage/{kind}"): (f"/ogp2021/manage/{kind}", {}, ORGANISER_ONLY),
+            ("GET", f"/{{slug}}/manage/{kind}/new"): (
+                f"/ogp2021/manage/{kind}/new",
+                {},
+                ORGANISER_ONLY,
+            ),
+            ("POST", f"/{{slug}}/manage/{kind}/new"): (
+                f"/ogp2021/manage/{kind}/new",
+                {},
+                ORGANISER_ONLY_POST | {"organiser": 422},
+            ),
+            ("GET", f"/{{slug}}/manage/{kind}/{{row_id}}"): (
+                f"/ogp2021/manage/{kind}/{row}",
+                {},
+                ORGANISER_ONLY,
+            ),
+            ("POST", f"/{{slug}}/manage/{kind}/{{row_id}}"): (
+                f"/ogp2021/manage/{kind}/{row}",
+                {},
+                ORGANISER_ONLY_POST | {"organiser": 422},
+            ),
+        }.items()
+    },
     # Last, because it ends the session.
     ("POST", "/signout"): ("/signout", {}, {"anonymous": 403, **dict.fromkeys(SIGNED_IN, 303)}),
 }

@@ -8,7 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 from starlette.testclient import TestClient
 
 from summit.agenda.grid import day_grid
@@ -240,8 +240,8 @@ def test_following_sessions_builds_my_agenda_and_flags_overlaps(
         ).one()
         clash = db.exec(
             select(ProgrammeSession).where(
-                ProgrammeSession.starts_at < mena.ends_at,
-                ProgrammeSession.ends_at > mena.starts_at,
+                col(ProgrammeSession.starts_at) < mena.ends_at,
+                col(ProgrammeSession.ends_at) > mena.starts_at,
                 ProgrammeSession.code != "MENA-DIALOGUE",
             )
         ).first()

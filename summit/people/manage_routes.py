@@ -1,0 +1,104 @@
+"""Organisers' pages for people (speakers, moderators) and delegations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, SQLModel, col, select
+
+from summit.agenda.models import Summit
+from summit.i18n.formatting import pick
+from summit.i18n.viewer import N_
+from summit.i18n.viewer import gettext as _
+from summit.people.forms import DelegationInput, PersonInput
+from summit.people.models import Delegation, DelegationKind, DelegationRole, Person
+from summit.people.services import upsert_delegation, upsert_person
+from summit.web.crud import FormField, Kind, routes_for
+
+
+def _delegations(db: Session, summit: Summit) -> list[Delegation]:
+    rows = list(db.exec(select(Delegation).where(Delegation.summit_id == summit.id)))
+    return sorted(rows, key=lambda row: pick(row.name).casefold())
+
+
+def _delegation_options(db: Session, summit: Summit) -> list[tuple[str, str]]:
+    return [(str(row.id), pick(row.name)) for row in _delegations(db, summit)]
+
+
+def _people(db: Session, summit: Summit) -> list[Person]:
+    return list(
+        db.exec(select(Person).where(Person.summit_id == summit.id).order_by(col(Person.full_name)))
+    )
+
+
+def _save_person(db: Session, summit: Summit, values: dict[str, Any]) -> SQLModel:
+    if values.get("delegation_id") and not values.get("delegation_role"):
+        values["delegation_role"] = DelegationRole.MEMBER.value
+    return upsert_person(db, summit=summit, data=PersonInput.model_validate(values))
+
+
+def _save_delegation(db: Session, summit: Summit, values: dict[str, Any]) -> SQLModel:
+    return upsert_delegation(db, summit=summit, data=DelegationInput.model_validate(values))
+
+
+def _kinds(db: Session, summit: Summit) -> list[tuple[str, str]]:
+    names = {
+        DelegationKind.GOVERNMENT: _("Government"),
+        DelegationKind.CIVIL_SOCIETY: _("Civil society"),
+        DelegationKind.MULTILATERAL: _("Multilateral"),
+    }
+    return [(kind.value, names[kind]) for kind in DelegationKind]
+
+
+def _roles(db: Session, summit: Summit) -> list[tuple[str, str]]:
+    return [
+        (DelegationRole.MEMBER.value, _("Member")),
+        (DelegationRole.HEAD.value, _("Head of delegation")),
+    ]
+
+
+PEOPLE = Kind(
+    name="people",
+    title=N_("People"),
+    singular=N_("person"),
+    fields=(
+        FormField("slug", N_("Short name in addresses"), required=True, key=True),
+        FormField("full_name", N_("Full name"), required=True),
+        FormField("title", N_("Title or function"), widget="texts"),
+        FormField("organisation", N_("Organisation"), widget="texts"),
+        FormField("delegation_id", N_("Delegation"), widget="select", options=_delegation_options),
+        FormField("delegation_role", N_("Role in the delegation"), widget="select", options=_roles),
+        FormField("email", N_("E-mail address (organisers only)"), widget="email"),
+        FormField("bio", N_("Biography"), widget="long_texts"),
+    ),
+    rows=_people,
+    save=_save_person,
+    label=lambda row: row.full_name,
+    filters=(
+        FormField("delegation", N_("Delegation"), widget="select", options=_delegation_options),
+    ),
+    matches=lambda row, wanted: (
+        not wanted.get("delegation") or str(row.delegation_id) == wanted["delegation"]
+    ),
+    columns=((N_("Title or function"), lambda row: pick(row.title) or "—"),),
+)
+
+DELEGATIONS = Kind(
+    name="delegations",
+    title=N_("Delegations"),
+    singular=N_("delegation"),
+    fields=(
+        FormField("slug", N_("Short name in addresses"), required=True, key=True),
+        FormField("name", N_("Name"), widget="texts", required=True),
+        FormField("kind", N_("Kind"), widget="select", required=True, options=_kinds),
+        FormField("country_code", N_("Country (ISO 3166 code, e.g. MA)")),
+    ),
+    rows=_delegations,
+    save=_save_delegation,
+    label=lambda row: pick(row.name),
+    filters=(FormField("kind", N_("Kind"), widget="select", options=_kinds),),
+    matches=lambda row, wanted: not wanted.get("kind") or row.kind == wanted["kind"],
+    columns=((N_("Country"), lambda row: row.country_code or "—"),),
+)
+
+routes = [*routes_for(PEOPLE), *routes_for(DELEGATIONS)]
