@@ -41,8 +41,42 @@ def everyone(status: int) -> dict[str, int]:
     return dict.fromkeys(CALLERS, status)
 
 
+Expectation = tuple[str, dict[str, str], dict[str, int]]
+
+
+def _crud_routes() -> dict[tuple[str, str], Expectation]:
+    """The five routes of each organiser list-and-form page (see summit/web/crud.py)."""
+    found: dict[tuple[str, str], Expectation] = {}
+    for kind in ("streams", "themes", "people", "delegations"):
+        found[("GET", f"/{{slug}}/manage/{kind}")] = (f"/ogp2021/manage/{kind}", {}, ORGANISER_ONLY)
+        found[("GET", f"/{{slug}}/manage/{kind}/new")] = (
+            f"/ogp2021/manage/{kind}/new",
+            {},
+            ORGANISER_ONLY,
+        )
+        found[("POST", f"/{{slug}}/manage/{kind}/new")] = (
+            f"/ogp2021/manage/{kind}/new",
+            {},
+            ORGANISER_ONLY_POST | {"organiser": 422},
+        )
+        found[("GET", f"/{{slug}}/manage/{kind}/{{row_id}}")] = (
+            f"/ogp2021/manage/{kind}/1",
+            {},
+            ORGANISER_ONLY,
+        )
+        found[("POST", f"/{{slug}}/manage/{kind}/{{row_id}}")] = (
+            f"/ogp2021/manage/{kind}/1",
+            {},
+            ORGANISER_ONLY_POST | {"organiser": 422},
+        )
+    return found
+
+
+_CRUD = _crud_routes()
+
+
 # (method, path as declared) -> (concrete path, form data, expected status per caller)
-MATRIX: dict[tuple[str, str], tuple[str, dict[str, str], dict[str, int]]] = {
+MATRIX: dict[tuple[str, str], Expectation] = {
     ("GET", "/healthz"): ("/healthz", {}, everyone(200)),
     ("GET", "/readyz"): ("/readyz", {}, everyone(200)),
     # Two summits (the demo and the other one): the start page lists them.
@@ -153,33 +187,7 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, str], dict[str, int]]] = {
         {},
         {**ORGANISER_ONLY_POST, "organiser": 303},
     ),
-    **{
-        key: value
-        for kind, row in (("streams", 1), ("themes", 1), ("people", 1), ("delegations", 1))
-        for key, value in {
-            ("GET", f"/{{slug}}/manage/{kind}"): (f"/ogp2021/manage/{kind}", {}, ORGANISER_ONLY),
-            ("GET", f"/{{slug}}/manage/{kind}/new"): (
-                f"/ogp2021/manage/{kind}/new",
-                {},
-                ORGANISER_ONLY,
-            ),
-            ("POST", f"/{{slug}}/manage/{kind}/new"): (
-                f"/ogp2021/manage/{kind}/new",
-                {},
-                ORGANISER_ONLY_POST | {"organiser": 422},
-            ),
-            ("GET", f"/{{slug}}/manage/{kind}/{{row_id}}"): (
-                f"/ogp2021/manage/{kind}/{row}",
-                {},
-                ORGANISER_ONLY,
-            ),
-            ("POST", f"/{{slug}}/manage/{kind}/{{row_id}}"): (
-                f"/ogp2021/manage/{kind}/{row}",
-                {},
-                ORGANISER_ONLY_POST | {"organiser": 422},
-            ),
-        }.items()
-    },
+    **_CRUD,
     # Last, because it ends the session.
     ("POST", "/signout"): ("/signout", {}, {"anonymous": 403, **dict.fromkeys(SIGNED_IN, 303)}),
 }
