@@ -176,3 +176,14 @@ def test_arabic_pages_render_in_arabic(client: TestClient, path: str) -> None:
 
     assert 'dir="rtl"' in page
     assert "Skip to content" not in page
+
+
+def test_a_chosen_time_zone_is_remembered(client: TestClient) -> None:
+    chosen = client.get("/preferences?tz=America/Sao_Paulo&lang=fr&next=/ogp2021/programme")
+
+    later = client.get("/ogp2021/programme").text
+
+    assert '<option value="America/Sao_Paulo" selected>' in chosen.text
+    assert 'href="/ogp2021/programme"' in chosen.text
+    assert '<html lang="fr" dir="ltr">' in later
+    assert "America/Sao_Paulo" in later
