@@ -1,0 +1,71 @@
+"""An organiser builds the programme in a real browser; delegates read it in their zone and
+language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def _sign_in(page: Any, base: str, email: str, target: str) -> None:
+    page.goto(f"{base}/signin?next={target}")
+    page.fill("#email", email)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("#sign-in-form button[type=submit]")
+    page.wait_for_url(f"{base}{target}")
+
+
+def test_an_organiser_drags_a_session_publishes_and_delegates_see_it(
+    chromium: Any, live_server: str
+) -> None:
+    problems: list[str] = []
+    organiser = chromium.new_context(timezone_id="Asia/Seoul", locale="en-GB").new_page()
+    organiser.on("pageerror", lambda error: problems.append(str(error)))
+    _sign_in(organiser, live_server, "organiser@example.org", "/ogp2021/manage/schedule")
+
+    opening = organiser.locator(".editor-session", has_text="Official opening")
+    session_id = opening.get_attribute("data-session-id")
+    target = organiser.locator('.slot[data-stream-id="4"][data-start="09:15"]')
+    opening.drag_to(target)
+    organiser.wait_for_function(
+        "id => document.querySelector('#draft-' + id)?.textContent.includes('9:15')",
+        arg=session_id,
+    )
+    organiser.goto(f"{live_server}/ogp2021/manage/publish")
+    organiser.fill("#comment", "The opening moves to the side events room")
+    organiser.click("form.stack-form button[type=submit]")
+    organiser.wait_for_url(f"{live_server}/ogp2021/changes")
+    changes = organiser.content()
+
+    delegate = chromium.new_context(timezone_id="America/New_York", locale="fr-FR").new_page()
+    delegate.goto(f"{live_server}/ogp2021/sessions/{session_id}?lang=fr")
+    session_page = delegate.content()
+
+    assert "The opening moves to the side events room" in changes
+    assert "moved" in changes and "new time" in changes
+    # 09:15 in Seoul is 19:15 the day before in New York, and French shows 24-hour times.
+    assert "19:15" in session_page
+    assert "Salle des événements parallèles" in session_page
+    assert 'lang="fr"' in session_page
+    assert problems == []
+
+
+def test_a_delegate_filters_the_programme_without_reloading(
+    chromium: Any, live_server: str
+) -> None:
+    page = chromium.new_context(timezone_id="Asia/Seoul").new_page()
+    page.goto(f"{live_server}/ogp2021/programme")
+    marker = page.evaluate("() => { window.__noReload = 42; return window.__noReload; }")
+
+    page.select_option("#kind", "ceremony")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#programme-results article.session-card').length === 2"
+    )
+
+    assert page.evaluate("() => window.__noReload") == marker
+    assert page.url.endswith("kind=ceremony") or "kind=ceremony" in page.url
