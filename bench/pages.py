@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -21,14 +20,11 @@ from pathlib import Path
 
 import httpx2 as httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.server import serving  # noqa: E402
+
 PAGES = ["/ogp2021/", "/ogp2021/programme", "/ogp2021/speakers", "/ogp2021/delegations"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _rss_kib(pid: int) -> int:
@@ -65,30 +61,13 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
-        env = {
-            **os.environ,
-            "SUMMIT_DATABASE_URL": f"sqlite:///{folder}/bench.db",
-            "SUMMIT_LOG_LEVEL": "WARNING",
-        }
+        url = f"sqlite:///{folder}/bench.db"
+        env = {**os.environ, "SUMMIT_DATABASE_URL": url, "SUMMIT_LOG_LEVEL": "WARNING"}
         cli = [sys.executable, "-m", "summit.cli"]
         subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True)
         subprocess.run([*cli, "seed"], env=env, check=True, capture_output=True)
-        port = _free_port()
-        server = subprocess.Popen(
-            [*cli, "serve", "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                try:
-                    if httpx.get(f"{base}/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.2)
+        with serving(url, workers=1) as server:
+            base = server.base
             print(f"{'page':<24} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
             for path in PAGES:
                 asyncio.run(_measure(base, path, 50, args.concurrency))  # warm-up
@@ -101,9 +80,6 @@ def main() -> None:
                     f"{cuts[94] * 1000:>8.1f} {cuts[98] * 1000:>8.1f}"
                 )
             print(f"server memory (RSS): {_rss_kib(server.pid) / 1024:.0f} MiB")
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -11,10 +11,8 @@ and in Arabic. Stops by itself.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,17 +24,11 @@ import httpx2 as httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.server import serving  # noqa: E402
 from summit.db import Database, create_db_engine  # noqa: E402
 from summit.migrate import upgrade  # noqa: E402
 from summit.settings import Settings  # noqa: E402
 from tests.factories import make_summit  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _wrk(url: str, *, duration: int, connections: int) -> tuple[float, str, str]:
@@ -86,38 +78,8 @@ def main() -> None:
             )
             assert summit.id is not None
         database.dispose()
-        port = _free_port()
-        base = f"http://127.0.0.1:{port}"
-        env = {
-            **os.environ,
-            "SUMMIT_DATABASE_URL": url,
-            "SUMMIT_LOG_LEVEL": "WARNING",
-            "SUMMIT_BASE_URL": base,
-            "SUMMIT_SECRET_KEY": "bench-secret-key-bench-secret-key-0123456789",
-        }
-        server = subprocess.Popen(  # noqa: S603 - our own command line
-            [
-                sys.executable,
-                "-m",
-                "summit.cli",
-                "serve",
-                "--port",
-                str(port),
-                "--workers",
-                str(args.workers),
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                try:
-                    if httpx.get(f"{base}/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.2)
+        with serving(url, workers=args.workers) as server:
+            base = server.base
             listing = httpx.get(f"{base}/bench/programme").text
             session = re.search(r"/bench/sessions/\d+", listing)
             assert session is not None
@@ -151,9 +113,6 @@ def main() -> None:
                 f"{'programme, uncached':<26} {1 / cold[10]:>9.0f} {cold[10] * 1000:>7.0f}ms "
                 f"{cold[-1] * 1000:>7.0f}ms  (one at a time)"
             )
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
 
 
 if __name__ == "__main__":

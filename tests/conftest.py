@@ -125,6 +125,21 @@ def post_form(
     )
 
 
+def htmx_post(
+    client: TestClient, path: str, data: dict[str, str], *, token_from: str = "/ogp2021/manage/"
+) -> Any:
+    """POST as htmx does: the CSRF token in a header, the fragment asked for."""
+    return client.post(
+        path,
+        data=data,
+        headers={
+            "origin": BASE_URL,
+            "hx-request": "true",
+            "x-csrf-token": csrf_token(client, token_from),
+        },
+    )
+
+
 def sign_in(client: TestClient, email: str, password: str = DEMO_PASSWORD) -> None:
     response = post_form(client, "/signin", {"email": email, "password": password, "next": "/"})
     assert response.status_code == 303, response.text
@@ -139,6 +154,13 @@ def make_client(app: Starlette) -> TestClient:
 def client(demo_app: Starlette) -> Iterator[TestClient]:
     with make_client(demo_app) as client:
         yield client
+
+
+@pytest.fixture
+def organiser(client: TestClient) -> TestClient:
+    """The demo's organiser, signed in."""
+    sign_in(client, "organiser@example.org")
+    return client
 
 
 @pytest.fixture

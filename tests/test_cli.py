@@ -13,6 +13,16 @@ from summit.db import Database, create_db_engine
 from summit.settings import Settings
 
 
+def _create_user(email: str, name: str, summit: str, role: str) -> int:
+    return main(
+        [
+            "create-user",
+            *("--email", email, "--name", name, "--summit", summit, "--role", role),
+            *("--password-env", "NEW_PASSWORD"),
+        ]
+    )
+
+
 @pytest.fixture
 def env_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
@@ -52,21 +62,7 @@ def test_create_user_gives_an_account_a_role(
     main(["seed", "--no-demo-accounts"])
     monkeypatch.setenv("NEW_PASSWORD", "a-long-enough-password")
 
-    code = main(
-        [
-            "create-user",
-            "--email",
-            "Chief@Example.org",
-            "--name",
-            "Chief Organiser",
-            "--summit",
-            "ogp2021",
-            "--role",
-            "organiser",
-            "--password-env",
-            "NEW_PASSWORD",
-        ]
-    )
+    code = _create_user("Chief@Example.org", "Chief Organiser", "ogp2021", "organiser")
 
     assert code == 0
     database = Database(create_db_engine(env_database))
@@ -85,21 +81,7 @@ def test_create_user_refuses_a_short_password(
     main(["migrate"])
     monkeypatch.setenv("NEW_PASSWORD", "short")
 
-    code = main(
-        [
-            "create-user",
-            "--email",
-            "a@example.org",
-            "--name",
-            "A",
-            "--summit",
-            "ogp2021",
-            "--role",
-            "organiser",
-            "--password-env",
-            "NEW_PASSWORD",
-        ]
-    )
+    code = _create_user("a@example.org", "A", "ogp2021", "organiser")
 
     assert code == 2
     assert "at least 10 characters" in capsys.readouterr().err
@@ -111,21 +93,7 @@ def test_create_user_refuses_an_unknown_summit(
     main(["migrate"])
     monkeypatch.setenv("NEW_PASSWORD", "a-long-enough-password")
 
-    code = main(
-        [
-            "create-user",
-            "--email",
-            "a@example.org",
-            "--name",
-            "A",
-            "--summit",
-            "nowhere",
-            "--role",
-            "juror",
-            "--password-env",
-            "NEW_PASSWORD",
-        ]
-    )
+    code = _create_user("a@example.org", "A", "nowhere", "juror")
 
     assert code == 2
     assert "no summit 'nowhere'" in capsys.readouterr().err

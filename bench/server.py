@@ -1,0 +1,63 @@
+"""Starts ``summit serve`` on a free port of 127.0.0.1 for a benchmark, and stops it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import httpx2 as httpx
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass(frozen=True)
+class Server:
+    base: str
+    pid: int
+
+
+@contextmanager
+def serving(database_url: str, *, workers: int = 1) -> Iterator[Server]:
+    """A running server on ``database_url``; stopped afterwards."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "SUMMIT_DATABASE_URL": database_url,
+        "SUMMIT_LOG_LEVEL": "WARNING",
+        "SUMMIT_BASE_URL": base,
+        "SUMMIT_SECRET_KEY": "bench-secret-key-bench-secret-key-0123456789",
+    }
+    command = [sys.executable, "-m", "summit.cli", "serve", "--port", str(port)]
+    server = subprocess.Popen(  # noqa: S603 - our own command line
+        [*command, "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit("the server did not start")
+            time.sleep(0.2)
+        yield Server(base=base, pid=server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
