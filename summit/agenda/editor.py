@@ -18,7 +18,6 @@ from summit.agenda.models import (
     AcceptedConflict,
     ProgrammeSession,
     SessionPerson,
-    SessionStatus,
     Stream,
     Summit,
     Track,
@@ -226,18 +225,6 @@ def unschedule_session(db: Session, *, summit: Summit, session_id: int) -> Progr
     session = _draft(db, summit, session_id)
     session.starts_at = None
     session.ends_at = None
-    _touch(session)
-    db.add(session)
-    db.flush()
-    return session
-
-
-def set_cancelled(
-    db: Session, *, summit: Summit, session_id: int, cancelled: bool
-) -> ProgrammeSession:
-    session = _draft(db, summit, session_id)
-    session.status = SessionStatus.CANCELLED if cancelled else SessionStatus.SCHEDULED
-    session.delay_minutes = 0
     _touch(session)
     db.add(session)
     db.flush()

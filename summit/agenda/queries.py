@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from summit.agenda.models import (
-    ProgrammeSession,
     PublishedSession,
     ScheduleRelease,
     SessionStatus,
@@ -263,10 +262,6 @@ def sessions_of_person(programme: Programme, person_id: int) -> list[SessionCard
     ]
 
 
-def person_by_slug(db: Session, *, summit: Summit, slug: str) -> Person | None:
-    return db.exec(select(Person).where(Person.summit_id == summit.id, Person.slug == slug)).first()
-
-
 @dataclass(frozen=True)
 class DelegationEntry:
     delegation: Delegation
@@ -302,13 +297,3 @@ def summit_days(summit: Summit) -> list[date]:
         summit.start_date + timedelta(days=offset)
         for offset in range((summit.end_date - summit.start_date).days + 1)
     ]
-
-
-def draft_sessions(db: Session, *, summit: Summit) -> list[ProgrammeSession]:
-    return list(
-        db.exec(
-            select(ProgrammeSession)
-            .where(ProgrammeSession.summit_id == summit.id)
-            .order_by(col(ProgrammeSession.starts_at), col(ProgrammeSession.code))
-        )
-    )

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from summit.agenda.models import Summit
 from summit.auth.audit import AuditAction, record
 from summit.auth.forms import RoleInput
-from summit.auth.models import Account, AccountToken, Role, RoleGrant, TokenPurpose
+from summit.auth.models import Account, AccountToken, Role, TokenPurpose
 from summit.auth.services import grant_role, set_password
 from summit.errors import DomainError
 from summit.people.models import Delegation, Person
@@ -197,7 +197,3 @@ def reset_password(db: Session, *, reset: AccountToken, password: str, now: date
     db.add(reset)
     record(db, action=AuditAction.PASSWORD_RESET, account_id=account.id)
     return account
-
-
-def roles_of(db: Session, *, account_id: int) -> list[RoleGrant]:
-    return list(db.exec(select(RoleGrant).where(RoleGrant.account_id == account_id)))

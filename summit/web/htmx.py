@@ -20,10 +20,3 @@ def is_fragment_request(request: Request) -> bool:
         and headers.get("hx-boosted") != "true"
         and headers.get("hx-history-restore-request") != "true"
     )
-
-
-def redirect_headers(request: Request, url: str) -> dict[str, str]:
-    """htmx follows ``HX-Redirect``; a plain browser follows ``Location``."""
-    if is_htmx(request):
-        return {"hx-redirect": url}
-    return {"location": url}
