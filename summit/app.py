@@ -27,6 +27,7 @@ from summit.auth import routes as auth_routes
 from summit.columns import utcnow
 from summit.db import Database, create_db_engine
 from summit.live import routes as live_routes
+from summit.live.dispatch import Dispatcher
 from summit.live.hub import create_hub
 from summit.live.sessions import SessionWatch
 from summit.logs import RequestLogMiddleware, configure_logging
@@ -70,6 +71,11 @@ def create_app(
         watch = SessionWatch(database=database, hub=hub)
         app.state.session_watch = watch
         watcher = asyncio.create_task(watch.run(), name="session-watch")
+        dispatcher = Dispatcher(
+            app=app, database=database, hub=hub, cache=app.state.programme_cache, clock=clock
+        )
+        await dispatcher.start()
+        app.state.dispatcher = dispatcher
         await log.ainfo("started", database=database.engine.url.get_backend_name())
         try:
             yield

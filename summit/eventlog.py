@@ -4,9 +4,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Session, SQLModel
 
 from summit.columns import BigID, timestamp_field
+from summit.events import DomainEvent
 
 
 class LiveEvent(SQLModel, table=True):
@@ -30,3 +31,20 @@ class LiveEvent(SQLModel, table=True):
         Index("ix_live_event_topic_id", "topic", "id"),
         Index("ix_live_event_created_at", "created_at"),
     )
+
+
+def record(db: Session, events: list[DomainEvent]) -> list[LiveEvent]:
+    """Write ``events`` in the caller's transaction: a rolled-back change publishes nothing."""
+    rows = [
+        LiveEvent(
+            summit_id=event.summit_id,
+            topic=event.topic,
+            kind=event.kind,
+            subject=event.subject,
+            payload=event.payload(),
+        )
+        for event in events
+    ]
+    db.add_all(rows)
+    db.flush()
+    return rows

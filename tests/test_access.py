@@ -178,6 +178,11 @@ MATRIX: dict[tuple[str, str], Expectation] = {
         ORGANISER_ONLY_POST | {"organiser": 422},
     ),
     ("GET", "/{slug}/manage/publish"): ("/ogp2021/manage/publish", {}, ORGANISER_ONLY),
+    ("POST", "/{slug}/manage/sessions/{session_id}/status"): (
+        "/ogp2021/manage/sessions/{opening}/status",
+        {"status": "live"},
+        ORGANISER_ONLY_POST | {"organiser": 303},
+    ),
     ("POST", "/{slug}/manage/publish"): (
         "/ogp2021/manage/publish",
         {"comment": "x"},

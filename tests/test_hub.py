@@ -22,7 +22,7 @@ async def test_publish_reaches_only_subscribers_of_the_topic() -> None:
 
     assert (delivered, programme.queue.get_nowait(), other.queue.empty()) == (
         1,
-        "<div id='x'></div>",
+        (0, "<div id='x'></div>"),
         True,
     )
 

@@ -187,3 +187,12 @@ def test_a_chosen_time_zone_is_remembered(client: TestClient) -> None:
     assert 'href="/ogp2021/programme"' in chosen.text
     assert '<html lang="fr" dir="ltr">' in later
     assert "America/Sao_Paulo" in later
+
+
+def test_organisers_see_the_way_to_manage_the_summit(client: TestClient) -> None:
+    from tests.conftest import sign_in
+
+    assert ">Manage</a>" not in client.get("/ogp2021/").text
+    sign_in(client, "organiser@example.org")
+
+    assert ">Manage</a>" in client.get("/ogp2021/?lang=en").text

@@ -1,8 +1,53 @@
-// The page's live socket. htmx's ws extension connects, reconnects and swaps what arrives; this
-// only reloads the page when the server ends the session (signed out elsewhere, account
-// disabled), so that the page stops showing what the account could see.
+// The page's live socket. htmx's ws extension connects, reconnects and swaps what arrives (each
+// top-level element replaces the element with its id). This adds three things:
+// - a filter ("summit-live" extension) that drops pushed elements this page does not show, so
+//   that htmx has nothing to complain about;
+// - the id of the last event seen, put into the socket's address, so that a reconnect replays
+//   exactly what was missed;
+// - a refresh of the page's live region when the server says too much was missed;
+// and it reloads the page when the server ends the session (signed out elsewhere).
 (function () {
   "use strict";
+
+  htmx.defineExtension("summit-live", {
+    transformResponse: function (text) {
+      var holder = document.createElement("template");
+      holder.innerHTML = text;
+      Array.prototype.slice.call(holder.content.children).forEach(function (element) {
+        if (!element.id || !document.getElementById(element.id)) {
+          element.remove();
+        }
+      });
+      return holder.innerHTML;
+    }
+  });
+
+  function remember(socketElement) {
+    var marker = document.getElementById("live-last-event");
+    var last = marker && marker.dataset.eventId;
+    if (!last) { return; }
+    var address = socketElement.getAttribute("ws-connect");
+    var updated = address.replace(/([?&])last=\d*/, "$1last=" + last);
+    if (updated === address) {
+      updated = address + (address.indexOf("?") === -1 ? "?" : "&") + "last=" + last;
+    }
+    socketElement.setAttribute("ws-connect", updated);
+  }
+
+  function refreshRegions() {
+    var refresh = document.getElementById("live-refresh");
+    if (!refresh || !refresh.dataset.refresh) { return; }
+    refresh.removeAttribute("data-refresh");
+    Array.prototype.slice.call(document.querySelectorAll("[data-live-region]")).forEach(function (region) {
+      htmx.ajax("GET", window.location.href, { target: "#" + region.id, swap: "outerHTML" });
+    });
+  }
+
+  document.addEventListener("htmx:wsAfterMessage", function (event) {
+    remember(event.target);
+    refreshRegions();
+  });
+
   document.addEventListener("htmx:wsClose", function (event) {
     var close = event.detail && event.detail.event;
     if (close && close.code === 1008 && close.reason === "session ended") {

@@ -12,15 +12,18 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from summit.agenda import editor, publishing, queries
+from summit.agenda import editor, lifecycle, publishing, queries
 from summit.agenda.forms import SessionInput, SessionPersonInput
 from summit.agenda.grid import DayGrid, day_grid
 from summit.agenda.models import ProgrammeSession, SessionKind, SessionRoleKind, SessionStatus
 from summit.agenda.services import upsert_session
 from summit.auth.permissions import Access, Principal
 from summit.errors import DomainError
+from summit.eventlog import record
+from summit.events import ProgrammePublished
 from summit.i18n.viewer import gettext as _
 from summit.i18n.viewer import translate_error
+from summit.persistence import pk
 from summit.web.access import page
 from summit.web.context import current_summit, database, now
 from summit.web.forms import field_errors, read_form, text_fields
@@ -88,13 +91,12 @@ async def _apply(request: Request, change: Any, *, day: date) -> Response:
         await database(request).run_write(run)
     except DomainError as failure:
         error = translate_error(failure.template, failure.params)
-    if not is_htmx(request):
-        if error:
-            raise HTTPException(status_code=422, detail=error)
+    if not is_htmx(request) and error is None:
         return RedirectResponse(
             f"{request.url_for('schedule', slug=summit.slug)}?day={day.isoformat()}",
             status_code=303,
         )
+    # htmx swaps the editor in place; without it, the whole page comes back with the error.
     state = await database(request).run_read(lambda db: editor.editor_state(db, summit=summit))
     context = {"summit": summit, **_editor_context(state, day), "error": error}
     return render(
@@ -352,8 +354,16 @@ async def publish(request: Request) -> Response:
     def run(db: Session) -> int:
         fresh = db.get(type(summit), summit.id)
         assert fresh is not None  # noqa: S101 - the guard found it
-        release, _changes = publishing.publish(
-            db, summit=fresh, comment=form["comment"], now=moment
+        release, changes = publishing.publish(db, summit=fresh, comment=form["comment"], now=moment)
+        record(
+            db,
+            [
+                ProgrammePublished(
+                    summit_id=pk(fresh),
+                    version=release.version,
+                    session_ids=tuple(change["session_id"] for change in changes),
+                )
+            ],
         )
         return release.version
 
@@ -374,7 +384,45 @@ async def publish(request: Request) -> Response:
             },
             status_code=422,
         )
+    await request.app.state.dispatcher.notify()
     return RedirectResponse(request.url_for("changes", slug=summit.slug), status_code=303)
+
+
+async def live_status(request: Request) -> Response:
+    """Start, delay, end or cancel a published session: every open page shows it at once."""
+    summit = current_summit(request)
+    session_id = request.path_params["session_id"]
+    form = text_fields(await read_form(request), "status", "delay_minutes")
+    statuses = {status.value for status in SessionStatus}
+
+    def run(db: Session) -> None:
+        if form["status"] not in statuses:
+            raise DomainError("Choose a status.", field="status")
+        fresh = db.get(type(summit), summit.id)
+        assert fresh is not None  # noqa: S101 - the guard found it
+        delay = _int(form["delay_minutes"], "delay_minutes") if form["delay_minutes"] else 0
+        record(
+            db,
+            lifecycle.set_status(
+                db,
+                summit=fresh,
+                session_id=session_id,
+                status=SessionStatus(form["status"]),
+                delay_minutes=delay,
+            ),
+        )
+
+    try:
+        await database(request).run_write(run)
+    except DomainError as failure:
+        raise HTTPException(
+            status_code=422, detail=translate_error(failure.template, failure.params)
+        ) from failure
+    await request.app.state.dispatcher.notify()
+    target = request.url_for("session", slug=summit.slug, session_id=session_id)
+    if is_htmx(request):
+        return Response(status_code=204)
+    return RedirectResponse(target, status_code=303)
 
 
 ORGANISER = Access.ORGANISER
@@ -430,6 +478,13 @@ routes = [
         name="conflict_accept",
     ),
     page("/{slug:str}/manage/publish", publish_form, access=ORGANISER, name="publish"),
+    page(
+        "/{slug:str}/manage/sessions/{session_id:int}/status",
+        live_status,
+        access=ORGANISER,
+        methods=["POST"],
+        name="session_status",
+    ),
     page(
         "/{slug:str}/manage/publish",
         publish,

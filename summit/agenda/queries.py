@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from summit.agenda.models import (
     PublishedSession,
@@ -22,6 +22,7 @@ from summit.agenda.models import (
     Summit,
     Track,
 )
+from summit.eventlog import LiveEvent
 from summit.people.models import Delegation, Person
 
 LIVE_STATUSES = (SessionStatus.LIVE, SessionStatus.LATE)
@@ -61,6 +62,8 @@ class Programme:
     tracks: list[Track]
     delegations: dict[int, Delegation]
     version: int
+    last_event_id: int
+    """The newest live event when this was loaded: where a page made from it replays from."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,7 @@ def current_version(db: Session, *, summit: Summit) -> int:
 def programme(db: Session, *, summit: Summit) -> Programme:
     """The whole published programme with its streams, themes, people and delegations.
 
-    Six queries, whatever the number of sessions.
+    Seven queries, whatever the number of sessions.
     """
     sessions = list(
         db.exec(
@@ -176,6 +179,10 @@ def programme(db: Session, *, summit: Summit) -> Programme:
         tracks=track_rows,
         delegations=delegations,
         version=current_version(db, summit=summit),
+        last_event_id=db.exec(
+            select(func.max(LiveEvent.id)).where(LiveEvent.summit_id == summit.id)
+        ).one()
+        or 0,
     )
 
 

@@ -48,7 +48,12 @@ async def programme_page(
 
     async def fresh(followed: set[int]) -> Response:
         programme = await cache.programme(database(request), summit)
-        context = {"summit": summit, "followed": followed, **build(programme)}
+        context = {
+            "summit": summit,
+            "followed": followed,
+            "live_last": programme.last_event_id,
+            **build(programme),
+        }
         return render(request, template, context, block=block)
 
     if principal.is_authenticated:

@@ -33,8 +33,9 @@ class Principal:
     def roles_in(self, summit_id: int) -> frozenset[Role]:
         return frozenset(grant.role for grant in self.grants if grant.summit_id == summit_id)
 
-    def has_role(self, summit_id: int, role: Role) -> bool:
-        return any(grant.summit_id == summit_id and grant.role is role for grant in self.grants)
+    def has_role(self, summit_id: int, role: Role | str) -> bool:
+        """Templates pass the role's name; ``Role`` is a string enum, so both compare equal."""
+        return any(grant.summit_id == summit_id and grant.role == role for grant in self.grants)
 
 
 ANONYMOUS = Principal()

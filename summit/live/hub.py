@@ -35,12 +35,19 @@ class HubConfigurationError(ValueError):
     """The broker URL names a broker this build cannot use."""
 
 
+# A pushed message: the id of the event it shows (0 for none) and the HTML, shared by every
+# socket of a group: the same string object, rendered once.
+Push = tuple[int, str]
+
+
 @dataclass(eq=False)
 class Subscription:
-    """One listener's topics and its bounded mailbox."""
+    """One listener's topics, its rendering group and its bounded mailbox."""
 
     topics: frozenset[str]
-    queue: asyncio.Queue[str | Close] = field(
+    group: str = ""
+    """Sockets that would be sent the same HTML share a group: same page, language and zone."""
+    queue: asyncio.Queue[Push | Close] = field(
         # One slot more than the buffer, kept for the final Close.
         default_factory=lambda: asyncio.Queue(maxsize=SUBSCRIBER_BUFFER + 1)
     )
@@ -69,8 +76,8 @@ class MemoryHub:
                 subscription.close(Close(1012, "server restarting"))
         self._by_topic.clear()
 
-    def subscribe(self, topics: frozenset[str]) -> Subscription:
-        subscription = Subscription(topics)
+    def subscribe(self, topics: frozenset[str], group: str = "") -> Subscription:
+        subscription = Subscription(topics, group)
         for topic in topics:
             self._by_topic[topic].add(subscription)
         return subscription
@@ -86,15 +93,30 @@ class MemoryHub:
     def listener_count(self, topic: str) -> int:
         return len(self._by_topic.get(topic, ()))
 
-    async def publish(self, topic: str, message: str) -> int:
+    def groups(self, topic: str) -> dict[str, list[Subscription]]:
+        """The subscribers of ``topic`` by rendering group."""
+        found: dict[str, list[Subscription]] = defaultdict(list)
+        for subscription in self._by_topic.get(topic, ()):
+            found[subscription.group].append(subscription)
+        return found
+
+    async def publish(self, topic: str, message: str, event_id: int = 0) -> int:
         """Hand ``message`` to every subscriber of ``topic``; returns how many took it."""
+        return self.deliver(tuple(self._by_topic.get(topic, ())), (event_id, message))
+
+    def deliver(
+        self, subscriptions: tuple[Subscription, ...] | list[Subscription], push: Push
+    ) -> int:
+        """Put ``push`` in each mailbox without waiting; a full one closes its socket (1013)."""
         delivered = 0
-        for subscription in tuple(self._by_topic.get(topic, ())):
+        for subscription in subscriptions:
+            if subscription.closed:
+                continue
             if subscription.queue.qsize() >= SUBSCRIBER_BUFFER:
                 subscription.close(OVERFLOW)
                 self.unsubscribe(subscription)
                 continue
-            subscription.queue.put_nowait(message)
+            subscription.queue.put_nowait(push)
             delivered += 1
         return delivered
 

@@ -6,7 +6,9 @@ import anyio
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from summit.auth.permissions import Access, Principal, live_topics
+from summit.live.dispatch import REFRESH, Dispatcher, event_marker
 from summit.live.hub import Close, MemoryHub
+from summit.live.regions import PageView
 from summit.live.sessions import SessionWatch
 from summit.web.access import socket
 
@@ -18,12 +20,30 @@ async def summit_live(websocket: WebSocket) -> None:
     summit = websocket.state.summit
     hub: MemoryHub = websocket.app.state.hub
     watch: SessionWatch = websocket.app.state.session_watch
+    dispatcher: Dispatcher = websocket.app.state.dispatcher
+    params = websocket.query_params
+    view = PageView.parse(params.get("page", ""), params.get("day"), params.get("session"))
+    group = view.group(websocket.state.viewer)
+    topics = live_topics(principal, summit.id)
     await websocket.accept()
-    subscription = hub.subscribe(live_topics(principal, summit.id))
+    # Subscribe before replaying, so that nothing falls between the two; duplicates are
+    # skipped by event id below.
+    subscription = hub.subscribe(topics, group)
     if principal.account_id is not None:
         watch.register(principal.account_id, principal.session_version)
+    seen = 0
     try:
-        async with anyio.create_task_group() as group:
+        last = params.get("last", "")
+        if last.isdigit():
+            seen = int(last)
+            missed = await dispatcher.replay(topics=topics, group=group, after=seen)
+            if missed is None:
+                await websocket.send_text(event_marker(dispatcher.last_id) + REFRESH)
+                seen = dispatcher.last_id
+            for event_id, html in missed or []:
+                await websocket.send_text(html)
+                seen = event_id
+        async with anyio.create_task_group() as tasks:
 
             async def read() -> None:
                 # Reading notices a gone client; what clients may send arrives with Q&A.
@@ -35,16 +55,19 @@ async def summit_live(websocket: WebSocket) -> None:
                             break
                 except WebSocketDisconnect:
                     pass
-                group.cancel_scope.cancel()
+                tasks.cancel_scope.cancel()
 
-            group.start_soon(read)
+            tasks.start_soon(read)
             while True:
                 item = await subscription.queue.get()
                 if isinstance(item, Close):
                     await websocket.close(code=item.code, reason=item.reason)
                     break
-                await websocket.send_text(item)
-            group.cancel_scope.cancel()
+                event_id, html = item
+                if event_id and event_id <= seen:
+                    continue  # already sent by the replay
+                await websocket.send_text(html)
+            tasks.cancel_scope.cancel()
     except WebSocketDisconnect:
         pass
     finally:

@@ -3,6 +3,7 @@ language."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -69,3 +70,38 @@ def test_a_delegate_filters_the_programme_without_reloading(
 
     assert page.evaluate("() => window.__noReload") == marker
     assert page.url.endswith("kind=ceremony") or "kind=ceremony" in page.url
+
+
+def test_a_delegate_page_shows_a_session_going_live_without_a_reload(
+    chromium: Any, live_server: str
+) -> None:
+    problems: list[str] = []
+    delegate = chromium.new_context(timezone_id="Asia/Seoul").new_page()
+    delegate.on("pageerror", lambda error: problems.append(str(error)))
+    delegate.on(
+        "console",
+        lambda message: problems.append(message.text) if message.type == "error" else None,
+    )
+    delegate.goto(f"{live_server}/ogp2021/programme")
+    delegate.wait_for_function("() => window.htmx !== undefined")
+    delegate.evaluate("() => { window.__noReload = 7; }")
+    delegate.wait_for_timeout(500)  # the socket connects
+
+    organiser = chromium.new_context(timezone_id="Asia/Seoul").new_page()
+    _sign_in(organiser, live_server, "organiser@example.org", "/ogp2021/programme")
+    listing = organiser.content()
+    session_path = re.search(r'href="[^"]*(/ogp2021/sessions/\d+)"', listing)
+    assert session_path is not None
+    organiser.goto(f"{live_server}{session_path.group(1)}")
+    organiser.fill("#delay_minutes", "10")
+    organiser.click(".live-console form.inline-fields button[type=submit]")
+
+    session_id = session_path.group(1).rsplit("/", 1)[1]
+    delegate.wait_for_function(
+        "id => document.querySelector('#session-' + id)?.textContent.includes('10 minutes late')",
+        arg=session_id,
+        timeout=10_000,
+    )
+
+    assert delegate.evaluate("() => window.__noReload") == 7
+    assert problems == []

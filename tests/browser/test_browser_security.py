@@ -39,7 +39,7 @@ def test_pages_run_htmx_without_csp_violations(chromium: Any, live_server: str) 
 
     assert version.startswith("2.0.")
     assert [socket.url for socket in sockets] == [
-        f"{live_server.replace('http', 'ws')}/ogp2021/live"
+        f"{live_server.replace('http', 'ws')}/ogp2021/live?page=home&last=0"
     ]
     assert not sockets[0].is_closed()
     # The browser's zone was picked up (one reload at most) and is shown.

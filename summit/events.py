@@ -1,0 +1,52 @@
+"""Domain events: what happened that open pages should show. A leaf module.
+
+Services return the events they caused; the caller writes them to the event table in the same
+transaction as the change (``summit.eventlog.record``), commits, then tells the live layer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class DomainEvent:
+    summit_id: int
+    kind: ClassVar[str] = "event"
+
+    @property
+    def topic(self) -> str:
+        """Who may hear of it: by default everyone following the summit's public pages."""
+        return f"summit:{self.summit_id}:public"
+
+    @property
+    def subject(self) -> str:
+        return f"summit:{self.summit_id}"
+
+    def payload(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SessionStatusChanged(DomainEvent):
+    """Fires when an organiser marks a published session live, running late, ended or
+    cancelled: the public sees it at once, without a publication."""
+
+    session_id: int
+    status: str
+    delay_minutes: int
+    kind: ClassVar[str] = "session.status"
+
+    @property
+    def subject(self) -> str:
+        return f"session:{self.session_id}"
+
+
+@dataclass(frozen=True)
+class ProgrammePublished(DomainEvent):
+    """Fires when a new version of the programme is published."""
+
+    version: int
+    session_ids: tuple[int, ...]
+    kind: ClassVar[str] = "programme.published"

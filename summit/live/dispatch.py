@@ -1,0 +1,194 @@
+"""Turns new rows of the event table into messages on open sockets, in this process.
+
+After a commit, the writer calls ``notify()``. The dispatcher reads every event it has not seen
+(one query), and for each: finds the groups of sockets listening to its topic, renders the
+affected regions once per group, and hands the same string to every socket of the group.
+Events are handled one at a time, in id order, so every socket sees them in that order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import structlog
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, col, func, select
+from starlette.applications import Starlette
+from starlette.requests import Request
+
+from summit.agenda.models import Summit
+from summit.auth.permissions import ANONYMOUS
+from summit.db import Database
+from summit.eventlog import LiveEvent
+from summit.i18n.viewer import Viewer
+from summit.live.hub import MemoryHub, Push
+from summit.live.regions import PageView, render_region
+from summit.settings import LANGUAGES
+from summit.web.cache import ProgrammeCache
+from summit.web.templates import LANGUAGE_NAMES
+
+log = structlog.get_logger("summit.live")
+
+
+def event_marker(event_id: int) -> str:
+    """Tells the page which event it has seen last (replayed from there on reconnect)."""
+    return f'<div id="live-last-event" hidden data-event-id="{event_id}"></div>'
+
+
+REFRESH = '<div id="live-refresh" hidden data-refresh="1"></div>'
+"""Tells the page to fetch its live region again (too much missed, or a publication)."""
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        *,
+        app: Starlette,
+        database: Database,
+        hub: MemoryHub,
+        cache: ProgrammeCache,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._app = app
+        self._database = database
+        self._hub = hub
+        self._cache = cache
+        self._clock = clock
+        self._lock = asyncio.Lock()
+        self.last_id = 0
+        self._started = False
+
+    async def start(self) -> None:
+        """Begin after the newest event: history is for replays, not for broadcasting again.
+
+        A database that cannot answer yet (not migrated, unreachable) does not stop the app;
+        the first notification tries again.
+        """
+
+        def newest(db: Session) -> int:
+            return db.exec(select(func.max(LiveEvent.id))).one() or 0
+
+        try:
+            self.last_id = await self._database.run_read(newest)
+            self._started = True
+        except SQLAlchemyError:
+            await log.awarning("live events unavailable at start")
+
+    async def notify(self) -> None:
+        """Deliver every event committed since the last call, in order."""
+        async with self._lock:
+            if not self._started:
+                await self.start()
+            since = self.last_id
+
+            def load(db: Session) -> list[LiveEvent]:
+                return list(
+                    db.exec(
+                        select(LiveEvent)
+                        .where(col(LiveEvent.id) > since)
+                        .order_by(col(LiveEvent.id))
+                    )
+                )
+
+            for event in await self._database.run_read(load):
+                try:
+                    await self._dispatch(event)
+                except Exception:  # noqa: BLE001 - one bad event must not stop the others
+                    await log.aexception("dispatch failed", event_id=event.id)
+                self.last_id = max(self.last_id, event.id or 0)
+
+    async def _dispatch(self, event: LiveEvent) -> None:
+        groups = self._hub.groups(event.topic)
+        if not groups or event.summit_id is None or event.id is None:
+            return
+        for subscriptions in groups.values():
+            html = await self.render_for(event, subscriptions[0].group)
+            self._hub.deliver(subscriptions, (event.id, html))
+
+    async def render_for(self, event: LiveEvent, group: str) -> str:
+        """The message a socket of ``group`` gets for ``event``: its event marker, and the
+        regions that changed (or the order to fetch them again)."""
+        assert event.id is not None  # noqa: S101 - read from the table
+        page, day, session, language, zone = group.split("|")
+        view = PageView.parse(page, day or None, session or None)
+        summit_id = event.summit_id
+
+        def load_summit(db: Session) -> Summit | None:
+            return db.get(Summit, summit_id)
+
+        summit = await self._database.run_read(load_summit)
+        if summit is None:
+            return event_marker(event.id)
+        if event.kind == "programme.published":
+            return event_marker(event.id) + REFRESH
+        if event.kind != "session.status":
+            return event_marker(event.id)
+        programme = await self._cache.programme(self._database, summit)
+        viewer = Viewer(language if language in LANGUAGES else "en", zone or "UTC")
+        region = render_region(
+            self._app.state.templates,
+            self._base_context(),
+            view=view,
+            viewer=viewer,
+            programme=programme,
+            session_id=int(event.payload.get("session_id", 0)),
+            now=self._clock(),
+        )
+        return event_marker(event.id) + region
+
+    def _base_context(self) -> dict[str, Any]:
+        """What templates expect from a request, for a visitor who is not signed in: pushed
+        HTML is shared by everyone in a group, so it carries nothing personal."""
+        settings = self._app.state.settings
+        parts = urlsplit(settings.base_url)
+        request = Request(
+            {
+                "type": "http",
+                "app": self._app,
+                "router": self._app.router,
+                "method": "GET",
+                "scheme": parts.scheme,
+                "server": (parts.hostname or "127.0.0.1", parts.port or 80),
+                "path": "/",
+                "root_path": "",
+                "query_string": b"",
+                "headers": [(b"host", parts.netloc.encode())],
+                "state": {"principal": ANONYMOUS, "csrf_token": ""},
+            }
+        )
+        return {
+            "request": request,
+            "principal": ANONYMOUS,
+            "csrf_token": "",
+            "language_names": LANGUAGE_NAMES,
+            "languages": LANGUAGES,
+        }
+
+    async def replay(self, *, topics: frozenset[str], group: str, after: int) -> list[Push] | None:
+        """What a socket that saw event ``after`` missed, in order; None when it missed too much
+        to replay (it is then told to fetch its regions again)."""
+
+        def load(db: Session) -> list[LiveEvent]:
+            return list(
+                db.exec(
+                    select(LiveEvent)
+                    .where(col(LiveEvent.id) > after, col(LiveEvent.topic).in_(topics))
+                    .order_by(col(LiveEvent.id))
+                    .limit(MAX_REPLAY + 1)
+                )
+            )
+
+        missed = await self._database.run_read(load)
+        if len(missed) > MAX_REPLAY or (
+            missed and (self._clock() - missed[0].created_at).total_seconds() > REPLAY_SECONDS
+        ):
+            return None
+        return [(event.id or 0, await self.render_for(event, group)) for event in missed]
+
+
+MAX_REPLAY = 100
+REPLAY_SECONDS = 15 * 60
