@@ -27,8 +27,9 @@ from summit.auth import routes as auth_routes
 from summit.columns import utcnow
 from summit.db import Database, create_db_engine
 from summit.live import routes as live_routes
+from summit.live.broker import create_broker
 from summit.live.dispatch import Dispatcher
-from summit.live.hub import create_hub
+from summit.live.hub import MemoryHub
 from summit.live.sessions import SessionWatch
 from summit.logs import RequestLogMiddleware, configure_logging
 from summit.mail import LogMailer, Mailer
@@ -58,12 +59,12 @@ def create_app(
     mail goes (the log by default)."""
     settings = settings or Settings()
     configure_logging(log_format=settings.log_format, level=settings.log_level)
-    create_hub(settings.broker_url)  # refuse an unusable broker before serving anything
+    create_broker(settings.broker_url)  # refuse an unusable broker before serving anything
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         database = Database(create_db_engine(settings))
-        hub = create_hub(settings.broker_url)
+        hub = MemoryHub()
         await hub.start()
         app.state.db = database
         app.state.hub = hub
@@ -76,11 +77,15 @@ def create_app(
         )
         await dispatcher.start()
         app.state.dispatcher = dispatcher
+        broker = create_broker(settings.broker_url)
+        await broker.start(dispatcher.notify)
+        app.state.broker = broker
         await log.ainfo("started", database=database.engine.url.get_backend_name())
         try:
             yield
         finally:
             watcher.cancel()
+            await broker.stop()
             await app.state.rate_limiter.close()
             await hub.stop()
             database.dispose()

@@ -42,9 +42,13 @@ async def readyz(request: Request) -> Response:
             status_code=503,
         )
     ready = report["migrations"] == "head"
-    return JSONResponse(
-        {"status": "ok" if ready else "unavailable", **report}, status_code=200 if ready else 503
+    # A lost broker still serves (the event table is read every second): ready, but degraded.
+    degraded = (
+        getattr(request.app.state, "broker", None) is not None and request.app.state.broker.degraded
     )
+    report["broker"] = "degraded" if degraded else "ok"
+    status = "unavailable" if not ready else "degraded" if degraded else "ok"
+    return JSONResponse({"status": status, **report}, status_code=200 if ready else 503)
 
 
 routes = [

@@ -384,7 +384,7 @@ async def publish(request: Request) -> Response:
             },
             status_code=422,
         )
-    await request.app.state.dispatcher.notify()
+    await request.app.state.broker.announce()
     return RedirectResponse(request.url_for("changes", slug=summit.slug), status_code=303)
 
 
@@ -418,7 +418,7 @@ async def live_status(request: Request) -> Response:
         raise HTTPException(
             status_code=422, detail=translate_error(failure.template, failure.params)
         ) from failure
-    await request.app.state.dispatcher.notify()
+    await request.app.state.broker.announce()
     target = request.url_for("session", slug=summit.slug, session_id=session_id)
     if is_htmx(request):
         return Response(status_code=204)

@@ -31,10 +31,6 @@ SESSION_ENDED = Close(POLICY_VIOLATION, "session ended")
 ROLES_CHANGED = Close(1012, "roles changed")
 
 
-class HubConfigurationError(ValueError):
-    """The broker URL names a broker this build cannot use."""
-
-
 # A pushed message: the id of the event it shows (0 for none) and the HTML, shared by every
 # socket of a group: the same string object, rendered once.
 Push = tuple[int, str]
@@ -127,12 +123,3 @@ class MemoryHub:
             subscription.close(message)
             self.unsubscribe(subscription)
         return len(subscribers)
-
-
-def create_hub(broker_url: str) -> MemoryHub:
-    if broker_url.startswith("memory://"):
-        return MemoryHub()
-    raise HubConfigurationError(
-        f"broker {broker_url.split(':', 1)[0]!r} is not available in this version; "
-        "use memory:// (Redis and PostgreSQL brokers are planned in the live-updates issue)"
-    )
