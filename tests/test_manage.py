@@ -107,3 +107,33 @@ def test_editing_keeps_the_slug(organiser: TestClient, demo_database: Database) 
 
 def test_another_summits_row_is_not_found(organiser: TestClient) -> None:
     assert organiser.get("/ogp2021/manage/people/999999").status_code == 404
+
+
+def test_availability_given_in_the_form_is_checked_in_the_editor(
+    organiser: TestClient, demo_database: Database
+) -> None:
+    with demo_database.read() as db:
+        akhannouch = db.exec(select(Person).where(Person.slug == "aziz-akhannouch")).one()
+        morocco = db.exec(select(Delegation).where(Delegation.slug == "morocco")).one()
+    fields = {
+        "full_name": "Aziz Akhannouch",
+        "delegation_id": str(morocco.id),
+        "delegation_role": "head",
+    }
+
+    bad = htmx_post(
+        organiser, f"/ogp2021/manage/people/{akhannouch.id}", {**fields, "availability": "soon"}
+    )
+    saved = htmx_post(
+        organiser,
+        f"/ogp2021/manage/people/{akhannouch.id}",
+        {**fields, "availability": "2021-12-16 09:00-12:00\n2021-12-17 14:00-15:30"},
+    )
+    form = organiser.get(f"/ogp2021/manage/people/{akhannouch.id}").text
+    editor = organiser.get("/ogp2021/manage/schedule?day=2021-12-15").text
+
+    assert bad.status_code == 422 and "one window a line" in bad.text
+    assert saved.status_code == 204
+    assert "2021-12-16 09:00-12:00\n2021-12-17 14:00-15:30" in form
+    # He opens the summit on the 15th, a day he did not give.
+    assert "Aziz Akhannouch is not available then" in editor

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, SQLModel, col, select
 
 from summit.agenda.models import Summit
+from summit.errors import DomainError
 from summit.i18n.formatting import pick
 from summit.i18n.viewer import N_
 from summit.i18n.viewer import gettext as _
 from summit.people.forms import DelegationInput, PersonInput
-from summit.people.models import Delegation, DelegationKind, DelegationRole, Person
-from summit.people.services import upsert_delegation, upsert_person
+from summit.people.models import (
+    Delegation,
+    DelegationKind,
+    DelegationRole,
+    Person,
+    PersonAvailability,
+)
+from summit.people.services import set_availability, upsert_delegation, upsert_person
 from summit.web.crud import FormField, Kind, routes_for
 
 
@@ -32,9 +42,52 @@ def _people(db: Session, summit: Summit) -> list[Person]:
 
 
 def _save_person(db: Session, summit: Summit, values: dict[str, Any]) -> SQLModel:
+    windows = parse_windows(values.pop("availability", "") or "", ZoneInfo(summit.timezone))
     if values.get("delegation_id") and not values.get("delegation_role"):
         values["delegation_role"] = DelegationRole.MEMBER.value
-    return upsert_person(db, summit=summit, data=PersonInput.model_validate(values))
+    person = upsert_person(db, summit=summit, data=PersonInput.model_validate(values))
+    set_availability(db, person=person, windows=windows)
+    return person
+
+
+WINDOW = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})$")
+
+
+def parse_windows(text: str, zone: ZoneInfo) -> list[tuple[datetime, datetime]]:
+    """One window a line, ``2021-12-15 09:00-12:30``, in the summit's own time zone."""
+    windows = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        match = WINDOW.match(line.strip())
+        if match is None:
+            raise DomainError(
+                "Write one window a line, like 2021-12-15 09:00-12:30.", field="availability"
+            )
+        day, start, end = match.groups()
+        try:
+            starts = datetime.fromisoformat(f"{day}T{start.zfill(5)}").replace(tzinfo=zone)
+            ends = datetime.fromisoformat(f"{day}T{end.zfill(5)}").replace(tzinfo=zone)
+        except ValueError as error:
+            raise DomainError(
+                "Write one window a line, like 2021-12-15 09:00-12:30.", field="availability"
+            ) from error
+        windows.append((starts.astimezone(UTC), ends.astimezone(UTC)))
+    return windows
+
+
+def _availability_text(db: Session, summit: Summit, person: Person) -> dict[str, str]:
+    zone = ZoneInfo(summit.timezone)
+    rows = db.exec(
+        select(PersonAvailability)
+        .where(PersonAvailability.person_id == person.id)
+        .order_by(col(PersonAvailability.starts_at))
+    )
+    lines = [
+        f"{row.starts_at.astimezone(zone):%Y-%m-%d %H:%M}-{row.ends_at.astimezone(zone):%H:%M}"
+        for row in rows
+    ]
+    return {"availability": "\n".join(lines)}
 
 
 def _save_delegation(db: Session, summit: Summit, values: dict[str, Any]) -> SQLModel:
@@ -70,6 +123,14 @@ PEOPLE = Kind(
         FormField("delegation_role", N_("Role in the delegation"), widget="select", options=_roles),
         FormField("email", N_("E-mail address (organisers only)"), widget="email"),
         FormField("bio", N_("Biography"), widget="long_texts"),
+        FormField(
+            "availability",
+            N_(
+                "Available (one window a line, summit time: 2021-12-15 09:00-12:30;"
+                " empty: any time)"
+            ),
+            widget="textarea",
+        ),
     ),
     rows=_people,
     save=_save_person,
@@ -81,6 +142,7 @@ PEOPLE = Kind(
         not wanted.get("delegation") or str(row.delegation_id) == wanted["delegation"]
     ),
     columns=((N_("Title or function"), lambda row: pick(row.title) or "—"),),
+    extra_values=_availability_text,
 )
 
 DELEGATIONS = Kind(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session, select
 
 from summit.agenda.models import Summit
 from summit.errors import DomainError
 from summit.people.forms import DelegationInput, PersonInput
-from summit.people.models import Delegation, DelegationRole, Person
+from summit.people.models import Delegation, DelegationRole, Person, PersonAvailability
 from summit.persistence import assign, pk
 
 
@@ -52,3 +54,17 @@ def upsert_person(db: Session, *, summit: Summit, data: PersonInput) -> Person:
         assign(person, data.model_dump())
     db.flush()
     return person
+
+
+def set_availability(
+    db: Session, *, person: Person, windows: list[tuple[datetime, datetime]]
+) -> None:
+    """Replace the windows in which ``person`` said they can take part (none: any time)."""
+    for start, end in windows:
+        if end <= start:
+            raise DomainError("Each window must end after it starts.", field="availability")
+    for row in db.exec(select(PersonAvailability).where(PersonAvailability.person_id == person.id)):
+        db.delete(row)
+    for start, end in sorted(windows):
+        db.add(PersonAvailability(person_id=pk(person), starts_at=start, ends_at=end))
+    db.flush()

@@ -59,6 +59,8 @@ class Kind:
     filters: Sequence[FormField] = field(default_factory=tuple)
     matches: Callable[[Any, dict[str, str]], bool] = lambda row, wanted: True
     columns: Sequence[tuple[str, Callable[[Any], str]]] = field(default_factory=tuple)
+    extra_values: Callable[[Session, Summit, Any], dict[str, str]] | None = None
+    """Form values that are not attributes of the row (kept in other tables)."""
 
 
 def form_values(kind: Kind, form: dict[str, str]) -> dict[str, Any]:
@@ -78,7 +80,9 @@ def form_values(kind: Kind, form: dict[str, str]) -> dict[str, Any]:
 def row_values(kind: Kind, row: Any) -> dict[str, str]:
     values: dict[str, str] = {}
     for spec in kind.fields:
-        current = getattr(row, spec.name, None)
+        if not hasattr(row, spec.name):
+            continue  # kept elsewhere: see Kind.extra_values
+        current = getattr(row, spec.name)
         if spec.widget in {"texts", "long_texts"}:
             for code in LANGUAGE_FIELDS:
                 values[f"{spec.name}_{code}"] = (current or {}).get(code, "")
@@ -135,11 +139,10 @@ def routes_for(kind: Kind) -> list[Route]:
 
         def load(db: Session) -> dict[str, Any]:
             row = _row(db, summit, row_id)
-            return {
-                "row": row,
-                "values": row_values(kind, row) if row is not None else {},
-                "options": _options(db, summit),
-            }
+            values = row_values(kind, row) if row is not None else {}
+            if row is not None and kind.extra_values is not None:
+                values |= kind.extra_values(db, summit, row)
+            return {"row": row, "values": values, "options": _options(db, summit)}
 
         loaded = await database(request).run_read(load)
         return render(
@@ -165,9 +168,15 @@ def routes_for(kind: Kind) -> list[Route]:
             try:
                 return kind.save(db, summit, values), {}
             except ValidationError as invalid:
-                return row, field_errors(invalid)
+                errors = field_errors(invalid)
             except DomainError as refused:
-                return row, {refused.field or "": translate_error(refused.template, refused.params)}
+                errors = {refused.field or "": translate_error(refused.template, refused.params)}
+            # Nothing of a refused form is kept; the row is detached first so the page can
+            # still show it.
+            if row is not None:
+                db.expunge(row)
+            db.rollback()
+            return row, errors
 
         saved, errors = await database(request).run_write(run)
         if errors:
