@@ -105,22 +105,26 @@ class Dispatcher:
         groups = self._hub.groups(event.topic)
         if not groups or event.summit_id is None or event.id is None:
             return
+        summit = await self._summit(event)
         for subscriptions in groups.values():
-            html = await self.render_for(event, subscriptions[0].group)
+            html = await self.render_for(event, subscriptions[0].group, summit)
             self._hub.deliver(subscriptions, (event.id, html))
 
-    async def render_for(self, event: LiveEvent, group: str) -> str:
+    async def _summit(self, event: LiveEvent) -> Summit | None:
+        """Loaded once per event, for every group (its stamp keys the programme cache)."""
+        summit_id = event.summit_id
+
+        def load(db: Session) -> Summit | None:
+            return db.get(Summit, summit_id) if summit_id is not None else None
+
+        return await self._database.run_read(load)
+
+    async def render_for(self, event: LiveEvent, group: str, summit: Summit | None) -> str:
         """The message a socket of ``group`` gets for ``event``: its event marker, and the
         regions that changed (or the order to fetch them again)."""
         assert event.id is not None  # noqa: S101 - read from the table
         page, day, session, language, zone = group.split("|")
         view = PageView.parse(page, day or None, session or None)
-        summit_id = event.summit_id
-
-        def load_summit(db: Session) -> Summit | None:
-            return db.get(Summit, summit_id)
-
-        summit = await self._database.run_read(load_summit)
         if summit is None:
             return event_marker(event.id)
         if event.kind == "programme.published":
@@ -187,7 +191,10 @@ class Dispatcher:
             missed and (self._clock() - missed[0].created_at).total_seconds() > REPLAY_SECONDS
         ):
             return None
-        return [(event.id or 0, await self.render_for(event, group)) for event in missed]
+        if not missed:
+            return []
+        summit = await self._summit(missed[-1])
+        return [(event.id or 0, await self.render_for(event, group, summit)) for event in missed]
 
 
 MAX_REPLAY = 100
