@@ -36,4 +36,5 @@ def test_migrations_create_every_table(database: Database) -> None:
 def test_upgrade_twice_changes_nothing(database: Database) -> None:
     upgrade(database.engine)
 
-    assert current_revision(database.engine) == head_revision(database.engine)
+    with database.engine.connect() as connection:
+        assert current_revision(connection) == head_revision()

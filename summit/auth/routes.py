@@ -24,6 +24,7 @@ from summit.web import ratelimit
 from summit.web.access import page
 from summit.web.context import database, now
 from summit.web.forms import read_form, text_fields
+from summit.web.htmx import is_htmx
 from summit.web.redirects import safe_next
 from summit.web.rendering import render
 
@@ -92,7 +93,7 @@ async def sign_in(request: Request) -> Response:
 def _signed_in(request: Request, account: Account, target: str) -> Response:
     """Start a new session: a fresh sign-in cookie and a fresh CSRF value."""
     response: Response
-    if request.headers.get("hx-request") == "true":
+    if is_htmx(request):
         response = Response(status_code=204, headers={"hx-redirect": target})
     else:
         response = RedirectResponse(target, status_code=303)

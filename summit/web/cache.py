@@ -10,7 +10,6 @@ answer.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
 
 from sqlmodel import Session
 
@@ -52,16 +51,3 @@ class ProgrammeCache:
         self._pages.move_to_end(key)
         while len(self._pages) > self._max_pages:
             self._pages.popitem(last=False)
-
-
-async def cached_or_render(
-    key: PageKey,
-    cache: ProgrammeCache,
-    render: Callable[[], Awaitable[tuple[int, bytes, dict[str, str]]]],
-) -> tuple[int, bytes, dict[str, str]]:
-    found = cache.page(key)
-    if found is None:
-        found = await render()
-        if found[0] == 200:
-            cache.store_page(key, *found)
-    return found
