@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -338,12 +338,8 @@ async def publish_form(request: Request) -> Response:
     return render(
         request,
         "manage/publish.html",
-        {"summit": summit, "changes": changes, "error": None, "parse": _parse},
+        {"summit": summit, "changes": changes, "error": None},
     )
-
-
-def _parse(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
 
 
 async def publish(request: Request) -> Response:
@@ -379,7 +375,6 @@ async def publish(request: Request) -> Response:
             {
                 "summit": summit,
                 "changes": changes,
-                "parse": _parse,
                 "error": translate_error(failure.template, failure.params),
             },
             status_code=422,

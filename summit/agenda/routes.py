@@ -4,7 +4,7 @@ as a grid per day, "now and next", session pages and the changes (page and Atom 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -236,12 +236,8 @@ async def changes(request: Request) -> Response:
     return render(
         request,
         "agenda/changes.html",
-        {"summit": summit, "releases": releases, "streams": streams, "parse": _parse},
+        {"summit": summit, "releases": releases, "streams": streams},
     )
-
-
-def _parse(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
 
 
 async def changes_feed(request: Request) -> Response:
@@ -251,7 +247,7 @@ async def changes_feed(request: Request) -> Response:
     response = render(
         request,
         "agenda/changes.atom",
-        {"summit": summit, "releases": releases, "base_url": settings.base_url, "parse": _parse},
+        {"summit": summit, "releases": releases, "base_url": settings.base_url},
     )
     response.headers["content-type"] = "application/atom+xml; charset=utf-8"
     return response

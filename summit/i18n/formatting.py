@@ -35,6 +35,11 @@ def picked_language(texts: dict[str, str], fallback: str | None = None) -> str:
     return next((key for key, value in texts.items() if value), language)
 
 
+def from_iso(value: str | None) -> datetime | None:
+    """A moment stored as ISO text (in change logs) back as a datetime."""
+    return datetime.fromisoformat(value) if value else None
+
+
 def local_time(moment: datetime, zone: str | None = None, fmt: str = "short") -> str:
     viewer = current_viewer()
     return format_time(

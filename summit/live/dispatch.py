@@ -61,6 +61,7 @@ class Dispatcher:
         self._lock = asyncio.Lock()
         self.last_id = 0
         self._started = False
+        self._context = self._base_context()
 
     async def start(self) -> None:
         """Begin after the newest event: history is for replays, not for broadcasting again.
@@ -135,7 +136,7 @@ class Dispatcher:
         viewer = Viewer(language if language in LANGUAGES else "en", zone or "UTC")
         region = render_region(
             self._app.state.templates,
-            self._base_context(),
+            self._context,
             view=view,
             viewer=viewer,
             programme=programme,

@@ -46,6 +46,7 @@ def create_templates() -> Jinja2Blocks:
         long_date=formatting.long_date,
         zone_name=formatting.zone_name,
         language_name=formatting.language_name,
+        from_iso=formatting.from_iso,
     )
     env.globals["date_range"] = formatting.date_range
     return templates
