@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     """SQLAlchemy URL: ``sqlite:///path.db`` or ``postgresql+psycopg://user@host/db``."""
 
     broker_url: str = "memory://"
-    """Live-update broker: ``memory://`` (one process) or ``redis://…`` (several processes)."""
+    """Live-update broker: ``memory://`` (one process), ``redis://…`` or ``postgresql://…``."""
 
     secret_key: str = Field(default_factory=_generated_secret)
     """Signs cookies and tokens. A generated one lasts one process: set it in production."""

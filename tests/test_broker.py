@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import re
-import shutil
-import subprocess
-import sys
 import time
-from pathlib import Path
-from typing import IO
 
-import httpx2 as httpx
+import anyio
 import pytest
-from sqlmodel import select
-from websockets.sync.client import connect
-from websockets.typing import Origin
+from sqlalchemy import Engine, text
 
-from summit.agenda.models import ProgrammeSession
-from summit.db import Database, create_db_engine
-from summit.live.broker import BrokerConfigurationError, MemoryBroker, RedisBroker, create_broker
-from tests.browser.conftest import _free_port
-from tests.conftest import DEMO_PASSWORD, sqlite_settings
+from summit.live.broker import (
+    BrokerConfigurationError,
+    MemoryBroker,
+    PostgresBroker,
+    RedisBroker,
+    create_broker,
+    postgres_conninfo,
+)
+from tests.servers import free_port
 
 
 class Counter:
@@ -77,7 +72,7 @@ async def test_news_on_redis_reaches_every_process(redis_url: str) -> None:
 @pytest.mark.anyio
 async def test_without_redis_the_table_is_read_every_second() -> None:
     counter = Counter()
-    broker = RedisBroker(f"redis://127.0.0.1:{_free_port()}/0")  # nothing listens there
+    broker = RedisBroker(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
     await broker.start(counter)
 
     await _wait_for(lambda: counter.calls >= 2, seconds=4)
@@ -87,94 +82,76 @@ async def test_without_redis_the_table_is_read_every_second() -> None:
     await broker.stop()
 
 
-def _serve(
-    database_url: str, port: int, base: str, redis_url: str, log: IO[bytes]
-) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "SUMMIT_DATABASE_URL": database_url,
-        "SUMMIT_BROKER_URL": redis_url,
-        "SUMMIT_RATE_LIMIT_URL": redis_url,
-        "SUMMIT_BASE_URL": base,
-        "SUMMIT_SECRET_KEY": "shared-secret-key-shared-secret-key-0123",
-        "SUMMIT_ENVIRONMENT": "test",
-        "SUMMIT_LOG_LEVEL": "WARNING",
-    }
-    return subprocess.Popen(  # noqa: S603 - our own command line
-        [sys.executable, "-m", "summit.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+def _url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
 
 
-def _ready(base: str) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/readyz", timeout=1).json().get("broker") == "ok":
-                return
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{base} did not become ready")
-        time.sleep(0.2)
-
-
-@pytest.mark.redis
-def test_a_change_through_one_process_reaches_a_socket_on_another(
-    redis_url: str, tmp_path: Path, demo_database_file: Path
-) -> None:
-    database_path = tmp_path / "shared.db"
-    shutil.copyfile(demo_database_file, database_path)
-    settings = sqlite_settings(database_path)
-    database = Database(create_db_engine(settings))
-    with database.read() as db:
-        opening = db.exec(
-            select(ProgrammeSession.id).where(ProgrammeSession.code == "OPENING")
-        ).one()
-    database.dispose()
-    ports = (_free_port(), _free_port())
-    bases = [f"http://127.0.0.1:{port}" for port in ports]
-    logs = [(tmp_path / f"server{index}.log").open("wb") for index in range(2)]
-    servers = [
-        _serve(settings.database_url, port, bases[0], redis_url, log)
-        for port, log in zip(ports, logs, strict=True)
-    ]
-    try:
-        for base in bases:
-            _ready(base)
-        with httpx.Client(base_url=bases[0]) as organiser:
-            token = re.search(r'name="csrf_token" value="([^"]+)"', organiser.get("/signin").text)
-            assert token is not None
-            organiser.post(
-                "/signin",
-                data={
-                    "email": "organiser@example.org",
-                    "password": DEMO_PASSWORD,
-                    "csrf_token": token.group(1),
-                },
-                headers={"origin": bases[0]},
+def _terminate_listeners(engine: Engine) -> int:
+    """Cuts the brokers' connections to this test's database, as a failover or restart would."""
+    with engine.connect() as connection:
+        killed = connection.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND application_name = 'summit-broker' "
+                "AND pid <> pg_backend_pid()"
             )
-            with connect(
-                f"{bases[1].replace('http', 'ws')}/ogp2021/live?page=session&session={opening}",
-                origin=Origin(bases[1]),
-            ) as socket:
-                page = organiser.get("/ogp2021/manage/").text
-                token = re.search(r'name="csrf_token" value="([^"]+)"', page)
-                assert token is not None
-                answer = organiser.post(
-                    f"/ogp2021/manage/sessions/{opening}/status",
-                    data={"status": "late", "delay_minutes": "20", "csrf_token": token.group(1)},
-                    headers={"origin": bases[0]},
-                )
-                assert answer.status_code == 303
-                message = socket.recv(timeout=10)
-    finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=10)
-        for log in logs:
-            log.close()
+        ).scalar_one()
+        connection.commit()
+    return int(killed)
 
-    assert "Running 20 minutes late" in str(message)
+
+def test_the_database_url_names_a_postgresql_broker() -> None:
+    url = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+    assert isinstance(create_broker(url), PostgresBroker)
+    assert postgres_conninfo(url) == "postgresql://postgres@127.0.0.1:5432/test"
+
+
+@pytest.mark.postgres
+@pytest.mark.anyio
+async def test_news_on_postgresql_reaches_every_process(postgres_engine: Engine) -> None:
+    here, there = Counter(), Counter()
+    one, other = PostgresBroker(_url(postgres_engine)), PostgresBroker(_url(postgres_engine))
+    await one.start(here)
+    await other.start(there)
+    await _wait_for(lambda: not one.degraded and not other.degraded)
+    before = (here.calls, there.calls)
+
+    await one.announce()
+    await _wait_for(lambda: here.calls > before[0] and there.calls > before[1])
+
+    await one.stop()
+    await other.stop()
+
+
+@pytest.mark.postgres
+@pytest.mark.anyio
+async def test_a_cut_postgresql_connection_polls_then_listens_again(
+    postgres_engine: Engine,
+) -> None:
+    counter = Counter()
+    broker = PostgresBroker(_url(postgres_engine))
+    await broker.start(counter)
+    await _wait_for(lambda: not broker.degraded)
+
+    assert await anyio.to_thread.run_sync(_terminate_listeners, postgres_engine) >= 1
+    await _wait_for(lambda: broker.degraded)
+    await _wait_for(lambda: not broker.degraded, seconds=10)
+    before = counter.calls
+    await broker.announce()
+
+    await _wait_for(lambda: counter.calls > before)
+    await broker.stop()
+
+
+@pytest.mark.anyio
+async def test_without_postgresql_the_table_is_read_every_second() -> None:
+    counter = Counter()
+    broker = PostgresBroker(f"postgresql://postgres@127.0.0.1:{free_port()}/test")
+    await broker.start(counter)
+
+    await _wait_for(lambda: counter.calls >= 2, seconds=6)
+    await broker.announce()  # never fails the writer
+
+    assert broker.degraded
+    await broker.stop()

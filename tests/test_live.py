@@ -3,16 +3,20 @@ being the very block the page and its htmx fragment show."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 from collections.abc import Iterator
 
 import pytest
 from sqlmodel import select
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from summit.agenda.models import ProgrammeSession
+from summit.agenda.models import ProgrammeSession, Summit
 from summit.db import Database
-from summit.eventlog import LiveEvent
+from summit.eventlog import LiveEvent, record
+from summit.events import SessionStatusChanged
 from tests.conftest import BASE_URL, csrf_token, make_client, sign_in
 
 WS = BASE_URL.replace("http://", "ws://")
@@ -221,3 +225,51 @@ def test_events_are_written_with_their_change(
         "delay_minutes": 10,
     }
     assert (session.status, session.delay_minutes) == ("late", 10)
+
+
+def test_a_cancelled_notification_still_delivers_every_event(
+    demo_app: Starlette, demo_database: Database, opening_id: int
+) -> None:
+    """A broker's poller is cancelled when it listens again, and a request when its client
+    leaves: neither may leave an event counted as seen but never delivered."""
+    with make_client(demo_app) as client:
+        hub = demo_app.state.hub
+        dispatcher = demo_app.state.dispatcher
+        with demo_database.write() as db:
+            summit = db.exec(select(Summit)).one()
+            topic = f"summit:{summit.id}:public"
+        subscription = hub.subscribe(frozenset({topic}), f"session||{opening_id}|en|UTC")
+
+        async def cancel_in_the_middle() -> None:
+            with demo_database.write() as db:
+                record(
+                    db,
+                    [
+                        SessionStatusChanged(
+                            summit_id=summit.id or 0,
+                            session_id=opening_id,
+                            status="late",
+                            delay_minutes=minutes,
+                        )
+                        for minutes in (1, 2, 3)
+                    ],
+                )
+            task = asyncio.create_task(dispatcher.notify())
+            while subscription.queue.empty():
+                await asyncio.sleep(0)
+            task.cancel()  # now between delivering the first event and the second
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            await dispatcher.notify()
+
+        assert client.portal is not None
+        client.portal.call(cancel_in_the_middle)
+        delivered = []
+        while not subscription.queue.empty():
+            item = subscription.queue.get_nowait()
+            assert isinstance(item, tuple)
+            delivered.append(item[0])
+        hub.unsubscribe(subscription)
+
+    assert len(delivered) == 3
+    assert delivered == sorted(delivered)

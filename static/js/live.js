@@ -14,7 +14,12 @@
       var holder = document.createElement("template");
       holder.innerHTML = text;
       Array.prototype.slice.call(holder.content.children).forEach(function (element) {
-        if (!element.id || !document.getElementById(element.id)) {
+        var current = element.id && document.getElementById(element.id);
+        if (!current) {
+          element.remove();
+        } else if (element.id === "live-last-event" &&
+                   Number(element.dataset.eventId) < Number(current.dataset.eventId)) {
+          // An event whose transaction committed late: replay must still start from the newest.
           element.remove();
         }
       });

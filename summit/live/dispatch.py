@@ -9,6 +9,7 @@ Events are handled one at a time, in id order, so every socket sees them in that
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 
 import structlog
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func, or_, select
 from starlette.applications import Starlette
 from starlette.requests import Request
 
@@ -60,6 +61,8 @@ class Dispatcher:
         self._clock = clock
         self._lock = asyncio.Lock()
         self.last_id = 0
+        self._gaps: dict[int, float] = {}
+        """Ids below ``last_id`` not seen yet, with when they were first missed."""
         self._started = False
         self._context = self._base_context()
 
@@ -80,27 +83,48 @@ class Dispatcher:
             await log.awarning("live events unavailable at start")
 
     async def notify(self) -> None:
-        """Deliver every event committed since the last call, in order."""
+        """Deliver every event committed since the last call, in id order."""
+        # A caller that is cancelled (a broker's poller stopped when it listens again, a request
+        # whose client left) must not cut a delivery in half: its events would count as seen
+        # without having reached every socket.
+        await asyncio.shield(self._deliver_news())
+
+    async def _deliver_news(self) -> None:
+        """Read and dispatch what is new.
+
+        Ids are taken when a transaction writes, not when it commits: on PostgreSQL, event 11
+        can be committed (and read) while event 10's transaction is still open. So the ids
+        skipped over are remembered as gaps and asked for again on every call, until they
+        arrive or are old enough to belong to a transaction that rolled back.
+        """
         async with self._lock:
             if not self._started:
                 await self.start()
             since = self.last_id
+            now = time.monotonic()
+            for missing, noticed in list(self._gaps.items()):
+                if now - noticed > GAP_SECONDS:
+                    del self._gaps[missing]
+            gaps = tuple(self._gaps)
 
             def load(db: Session) -> list[LiveEvent]:
-                return list(
-                    db.exec(
-                        select(LiveEvent)
-                        .where(col(LiveEvent.id) > since)
-                        .order_by(col(LiveEvent.id))
-                    )
-                )
+                newer = col(LiveEvent.id) > since
+                wanted = or_(newer, col(LiveEvent.id).in_(gaps)) if gaps else newer
+                return list(db.exec(select(LiveEvent).where(wanted).order_by(col(LiveEvent.id))))
 
             for event in await self._database.run_read(load):
+                event_id = event.id or 0
+                if event_id > self.last_id:
+                    first_missing = max(self.last_id + 1, event_id - MAX_GAPS)
+                    for missing in range(first_missing, event_id):
+                        self._gaps[missing] = now
+                    self.last_id = event_id
+                else:
+                    self._gaps.pop(event_id, None)
                 try:
                     await self._dispatch(event)
                 except Exception:  # noqa: BLE001 - one bad event must not stop the others
                     await log.aexception("dispatch failed", event_id=event.id)
-                self.last_id = max(self.last_id, event.id or 0)
 
     async def _dispatch(self, event: LiveEvent) -> None:
         groups = self._hub.groups(event.topic)
@@ -197,6 +221,11 @@ class Dispatcher:
         summit = await self._summit(missed[-1])
         return [(event.id or 0, await self.render_for(event, group, summit)) for event in missed]
 
+
+GAP_SECONDS = 30.0
+"""An id not committed within this long belongs to a transaction that rolled back."""
+MAX_GAPS = 1000
+"""At most this many ids are waited for below a new one (a sequence can jump after a crash)."""
 
 MAX_REPLAY = 100
 REPLAY_SECONDS = 15 * 60

@@ -31,18 +31,20 @@ async def summit_live(websocket: WebSocket) -> None:
     subscription = hub.subscribe(topics, group)
     if principal.account_id is not None:
         watch.register(principal.account_id, principal.session_version)
-    seen = 0
+    # Sent by the replay, not to be sent again from the mailbox. Compared by id, not by order:
+    # an event can arrive after a newer one when its transaction committed later.
+    replayed: set[int] = set()
+    refreshed_upto = 0  # events up to here are in the regions the page fetches again
     try:
         last = params.get("last", "")
         if last.isdigit():
-            seen = int(last)
-            missed = await dispatcher.replay(topics=topics, group=group, after=seen)
+            missed = await dispatcher.replay(topics=topics, group=group, after=int(last))
             if missed is None:
                 await websocket.send_text(event_marker(dispatcher.last_id) + REFRESH)
-                seen = dispatcher.last_id
+                refreshed_upto = dispatcher.last_id
             for event_id, html in missed or []:
                 await websocket.send_text(html)
-                seen = event_id
+                replayed.add(event_id)
         async with anyio.create_task_group() as tasks:
 
             async def read() -> None:
@@ -64,8 +66,9 @@ async def summit_live(websocket: WebSocket) -> None:
                     await websocket.close(code=item.code, reason=item.reason)
                     break
                 event_id, html = item
-                if event_id and event_id <= seen:
-                    continue  # already sent by the replay
+                if event_id in replayed or 0 < event_id <= refreshed_upto:
+                    replayed.discard(event_id)
+                    continue
                 await websocket.send_text(html)
             tasks.cancel_scope.cancel()
     except WebSocketDisconnect:

@@ -1,0 +1,78 @@
+"""``summit serve`` in a process of its own, on a free port of 127.0.0.1, for tests that need
+real servers (browsers, several processes sharing a broker)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx2 as httpx
+
+SECRET_KEY = "shared-secret-key-shared-secret-key-0123"
+"""Every process of one test shares it, so a cookie signed by one is read by the others."""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serving(
+    database_url: str,
+    log_path: Path,
+    *,
+    port: int | None = None,
+    base_url: str | None = None,
+    broker_url: str = "memory://",
+    environment: Mapping[str, str] | None = None,
+) -> Iterator[str]:
+    """A server on ``database_url`` until the block ends; yields its address once it is ready
+    (and, with a shared broker, once that broker listens)."""
+    port = port or free_port()
+    address = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "SUMMIT_DATABASE_URL": database_url,
+        "SUMMIT_BROKER_URL": broker_url,
+        "SUMMIT_SECRET_KEY": SECRET_KEY,
+        "SUMMIT_ENVIRONMENT": "test",
+        "SUMMIT_BASE_URL": base_url or address,
+        "SUMMIT_LOG_LEVEL": "WARNING",
+        **(environment or {}),
+    }
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(  # noqa: S603 - our own command line
+            [sys.executable, "-m", "summit.cli", "serve", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_until_ready(address, server, log_path)
+            yield address
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def _wait_until_ready(address: str, server: subprocess.Popen[bytes], log_path: Path) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            answer = httpx.get(f"{address}/readyz", timeout=1)
+            if answer.status_code == 200 and answer.json().get("broker") == "ok":
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            raise RuntimeError(f"the server at {address} did not start; see {log_path}")
+        time.sleep(0.1)
