@@ -1,10 +1,11 @@
 // The page's live socket. htmx's ws extension connects, reconnects and swaps what arrives (each
-// top-level element replaces the element with its id). This adds three things:
+// top-level element replaces the element with its id). This adds four things:
 // - a filter ("summit-live" extension) that drops pushed elements this page does not show, so
 //   that htmx has nothing to complain about;
 // - the id of the last event seen, put into the socket's address, so that a reconnect replays
 //   exactly what was missed;
 // - a refresh of the page's live region when the server says too much was missed;
+// - notices about followed sessions, kept few and dismissable;
 // and it reloads the page when the server ends the session (signed out elsewhere).
 (function () {
   "use strict";
@@ -51,6 +52,25 @@
   document.addEventListener("htmx:wsAfterMessage", function (event) {
     remember(event.target);
     refreshRegions();
+    trimNotices();
+  });
+
+  // Notices pile up in the aria-live region; only the newest few stay, and each can be dismissed.
+  var KEPT_NOTICES = 4;
+
+  function trimNotices() {
+    var region = document.getElementById("live-notices");
+    if (!region) { return; }
+    while (region.children.length > KEPT_NOTICES) {
+      region.removeChild(region.firstElementChild);
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var dismiss = event.target.closest && event.target.closest(".live-notice__dismiss");
+    if (dismiss) {
+      dismiss.parentElement.remove();
+    }
   });
 
   document.addEventListener("htmx:wsClose", function (event) {

@@ -21,12 +21,14 @@ from sqlmodel import Session, col, func, or_, select
 from starlette.applications import Starlette
 from starlette.requests import Request
 
+from summit.agenda import queries
 from summit.agenda.models import Summit
 from summit.auth.permissions import ANONYMOUS
 from summit.db import Database
 from summit.eventlog import LiveEvent
 from summit.i18n.viewer import Viewer
-from summit.live.hub import MemoryHub, Push
+from summit.live import notices
+from summit.live.hub import ACCOUNT_TOPIC, MemoryHub, Push
 from summit.live.regions import PageView, render_region
 from summit.settings import LANGUAGES
 from summit.web.cache import ProgrammeCache
@@ -134,6 +136,50 @@ class Dispatcher:
         for subscriptions in groups.values():
             html = await self.render_for(event, subscriptions[0].group, summit)
             self._hub.deliver(subscriptions, (event.id, html))
+        if summit is not None:
+            await self._tell_followers(event, summit)
+
+    async def _tell_followers(self, event: LiveEvent, summit: Summit) -> None:
+        """Notices for the accounts here that follow a session the event changed; each
+        rendered once per language and zone, sent with no event id (a replay re-creates it)."""
+        listening = self._hub.accounts_listening()
+        if not listening:
+            return
+
+        def load(db: Session) -> tuple[list[notices.Notice], dict[int, set[int]]]:
+            found = notices.notices_of(event, notices.load_release(db, event))
+            sessions = {notice.session_id for notice in found}
+            return found, notices.followers(db, sessions, set(listening))
+
+        found, following = await self._database.run_read(load)
+        if not following:
+            return
+        programme = await self._cache.programme(self._database, summit)
+        rendered: dict[tuple[notices.Notice, str, str], str] = {}
+        for account_id, sessions in following.items():
+            for subscription in listening.get(account_id, ()):
+                language, zone = subscription.group.split("|")[3:5]
+                html = ""
+                for notice in found:
+                    if notice.session_id not in sessions:
+                        continue
+                    key = (notice, language, zone)
+                    if key not in rendered:
+                        rendered[key] = self._notice(notice, language, zone, programme)
+                    html += rendered[key]
+                if html:
+                    self._hub.deliver([subscription], (0, html))
+
+    def _notice(
+        self, notice: notices.Notice, language: str, zone: str, programme: queries.Programme
+    ) -> str:
+        return notices.render_notice(
+            self._app.state.templates,
+            self._context,
+            notice=notice,
+            viewer=Viewer(language if language in LANGUAGES else "en", zone or "UTC"),
+            programme=programme,
+        )
 
     async def _summit(self, event: LiveEvent) -> Summit | None:
         """Loaded once per event, for every group (its stamp keys the programme cache)."""
@@ -219,7 +265,51 @@ class Dispatcher:
         if not missed:
             return []
         summit = await self._summit(missed[-1])
-        return [(event.id or 0, await self.render_for(event, group, summit)) for event in missed]
+        pushes = [(event.id or 0, await self.render_for(event, group, summit)) for event in missed]
+        account = next(
+            (
+                int(topic.removeprefix(ACCOUNT_TOPIC))
+                for topic in topics
+                if topic.startswith(ACCOUNT_TOPIC)
+            ),
+            None,
+        )
+        if account is None or summit is None:
+            return pushes
+        return await self._with_notices(pushes, missed, account, group, summit)
+
+    async def _with_notices(
+        self,
+        pushes: list[Push],
+        missed: list[LiveEvent],
+        account: int,
+        group: str,
+        summit: Summit,
+    ) -> list[Push]:
+        """The missed notices of a following account, each after its event."""
+
+        def load(db: Session) -> tuple[list[list[notices.Notice]], set[int]]:
+            found = [notices.notices_of(event, notices.load_release(db, event)) for event in missed]
+            sessions = {notice.session_id for event_notices in found for notice in event_notices}
+            return found, notices.followers(db, sessions, {account}).get(account, set())
+
+        found, following = await self._database.run_read(load)
+        if not following:
+            return pushes
+        programme = await self._cache.programme(self._database, summit)
+        language, zone = group.split("|")[3:5]
+        return [
+            (
+                event_id,
+                html
+                + "".join(
+                    self._notice(notice, language, zone, programme)
+                    for notice in event_notices
+                    if notice.session_id in following
+                ),
+            )
+            for (event_id, html), event_notices in zip(pushes, found, strict=True)
+        ]
 
 
 GAP_SECONDS = 30.0

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 SUBSCRIBER_BUFFER = 64
+ACCOUNT_TOPIC = "account:"
 
 TRY_AGAIN_LATER = 1013
 POLICY_VIOLATION = 1008
@@ -88,6 +89,14 @@ class MemoryHub:
 
     def listener_count(self, topic: str) -> int:
         return len(self._by_topic.get(topic, ()))
+
+    def accounts_listening(self) -> dict[int, list[Subscription]]:
+        """The accounts with a socket open in this process, and those sockets."""
+        return {
+            int(topic.removeprefix(ACCOUNT_TOPIC)): list(subscribers)
+            for topic, subscribers in self._by_topic.items()
+            if topic.startswith(ACCOUNT_TOPIC)
+        }
 
     def groups(self, topic: str) -> dict[str, list[Subscription]]:
         """The subscribers of ``topic`` by rendering group."""
