@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 
 import structlog
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -30,6 +32,7 @@ from summit.live import routes as live_routes
 from summit.live.broker import create_broker
 from summit.live.dispatch import Dispatcher
 from summit.live.hub import MemoryHub
+from summit.live.presence import Presence
 from summit.live.sessions import SessionWatch
 from summit.logs import RequestLogMiddleware, configure_logging
 from summit.mail import LogMailer, Mailer
@@ -80,11 +83,17 @@ def create_app(
         broker = create_broker(settings.broker_url)
         await broker.start(dispatcher.notify)
         app.state.broker = broker
+        presence = Presence(database=database, hub=hub, templates=app.state.templates)
+        app.state.presence = presence
+        counting = asyncio.create_task(presence.run(), name="presence")
         await log.ainfo("started", database=database.engine.url.get_backend_name())
         try:
             yield
         finally:
             watcher.cancel()
+            counting.cancel()
+            with contextlib.suppress(SQLAlchemyError):
+                await presence.stop()
             await broker.stop()
             await app.state.rate_limiter.close()
             await hub.stop()

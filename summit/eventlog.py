@@ -1,4 +1,5 @@
-"""The event table: every change the live layer pushes, written with the change itself."""
+"""The event table: every change the live layer pushes, written with the change itself; and
+the presence table, the live count of open session pages."""
 
 from datetime import datetime
 from typing import Any
@@ -6,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, Session, SQLModel
 
-from summit.columns import BigID, timestamp_field
+from summit.columns import BigID, timestamp_field, utc_field
 from summit.events import DomainEvent
 
 
@@ -48,3 +49,17 @@ def record(db: Session, events: list[DomainEvent]) -> list[LiveEvent]:
     db.add_all(rows)
     db.flush()
     return rows
+
+
+class SessionPresence(SQLModel, table=True):
+    """How many pages of one session a process has open: the sum over live processes is what
+    every session page shows. Rows of a process that stopped age out."""
+
+    __tablename__ = "session_presence"
+
+    process: str = Field(max_length=32, primary_key=True)
+    session_id: int = Field(
+        foreign_key="programme_session.id", ondelete="CASCADE", primary_key=True, index=True
+    )
+    viewers: int
+    seen_at: datetime = utc_field()

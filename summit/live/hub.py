@@ -90,6 +90,10 @@ class MemoryHub:
     def listener_count(self, topic: str) -> int:
         return len(self._by_topic.get(topic, ()))
 
+    def subscriptions(self) -> set[Subscription]:
+        """Every open subscription in this process, once each."""
+        return {s for subscribers in self._by_topic.values() for s in subscribers}
+
     def accounts_listening(self) -> dict[int, list[Subscription]]:
         """The accounts with a socket open in this process, and those sockets."""
         return {

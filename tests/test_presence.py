@@ -1,0 +1,96 @@
+"""Presence: every open page of a session shows how many have it open, summed over every
+process, updated as people come and go."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlmodel import select
+from starlette.applications import Starlette
+from starlette.testclient import TestClient, WebSocketTestSession
+
+from summit.agenda.models import ProgrammeSession
+from summit.app import create_app
+from summit.db import Database
+from summit.eventlog import SessionPresence
+from summit.settings import Settings
+from tests.conftest import BASE_URL, make_client
+
+WS = BASE_URL.replace("http://", "ws://")
+
+
+def _opening(database: Database) -> int:
+    with database.read() as db:
+        found = db.exec(select(ProgrammeSession.id).where(ProgrammeSession.code == "OPENING")).one()
+    assert found is not None
+    return found
+
+
+def _page(client: TestClient, session_id: int, language: str = "en") -> WebSocketTestSession:
+    return client.websocket_connect(
+        f"{WS}/ogp2021/live?page=session&session={session_id}&lang={language}",
+        headers={"origin": BASE_URL},
+    )
+
+
+def _tick(client: TestClient, app: Starlette) -> None:
+    assert client.portal is not None
+    client.portal.call(app.state.presence.tick)
+
+
+def _until(socket: WebSocketTestSession, found: Callable[[str], bool]) -> str:
+    """Reads until a message satisfies ``found`` (the background count may come first)."""
+    for _ in range(10):
+        message = socket.receive_text()
+        if found(message):
+            return message
+    raise AssertionError("no such message")
+
+
+def test_open_pages_see_how_many_have_the_session_open(
+    demo_app: Starlette, demo_database: Database
+) -> None:
+    opening = _opening(demo_database)
+    with make_client(demo_app) as client:
+        with _page(client, opening) as first, _page(client, opening, "fr") as second:
+            _tick(client, demo_app)
+            seen_first = _until(first, lambda m: "2 people have this session open" in m)
+            seen_second = _until(second, lambda m: f'id="presence-{opening}"' in m)
+            with _page(client, opening):
+                _tick(client, demo_app)
+                three = _until(first, lambda m: "3 people" in m)
+            _tick(client, demo_app)
+            back_to_two = _until(first, lambda m: "2 people" in m)
+
+    assert seen_first.startswith(f'<p id="presence-{opening}" class="presence">')
+    assert "2 personnes" in seen_second
+    assert "3 people" in three and "2 people" in back_to_two
+
+
+def test_counts_add_up_over_processes_and_a_stopped_one_stops_counting(
+    demo_settings: Settings, demo_database: Database
+) -> None:
+    opening = _opening(demo_database)
+    one, other = create_app(demo_settings), create_app(demo_settings)
+    with make_client(one) as here, make_client(other) as there:
+        with _page(here, opening) as mine, _page(there, opening), _page(there, opening):
+            _tick(there, other)
+            _tick(here, one)
+            message = _until(mine, lambda m: "3 people" in m)
+            with demo_database.read() as db:
+                processes = {row.process for row in db.exec(select(SessionPresence))}
+
+    assert "3 people have this session open" in message
+    assert processes == {one.state.presence.process, other.state.presence.process}
+    with demo_database.read() as db:
+        assert db.exec(select(SessionPresence)).all() == []  # both stopped: nobody left
+
+
+def test_the_session_page_has_the_presence_region(
+    client: TestClient, demo_database: Database
+) -> None:
+    opening = _opening(demo_database)
+
+    page = client.get(f"/ogp2021/sessions/{opening}").text
+
+    assert f'<p id="presence-{opening}" class="presence"></p>' in page
