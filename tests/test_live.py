@@ -273,3 +273,23 @@ def test_a_cancelled_notification_still_delivers_every_event(
 
     assert len(delivered) == 3
     assert delivered == sorted(delivered)
+
+
+def test_the_changes_page_announces_the_day_as_it_happens(
+    organiser_client: TestClient, opening_id: int
+) -> None:
+    with organiser_client.websocket_connect(
+        f"{WS}/ogp2021/live?page=changes", headers={"origin": BASE_URL}
+    ) as socket:
+        _set_status(organiser_client, opening_id, "late", "10")
+        message = socket.receive_text()
+    fragment = organiser_client.get("/ogp2021/changes", headers={"hx-request": "true"}).text
+
+    pushed = re.search(r'<ul id="announcements" hx-swap-oob="afterbegin">(.*)</ul>', message, re.S)
+    assert pushed is not None
+    assert "running 10 minutes late" in pushed.group(1)
+    # The same line the page itself shows, at the top of its list.
+    listed = re.search(r'<ul id="announcements"[^>]*>\s*(.*?</li>)', fragment, re.S)
+    assert listed is not None
+    assert pushed.group(1).strip() == listed.group(1).strip()
+    assert 'data-live-region' in fragment and "<html" not in fragment

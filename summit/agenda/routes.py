@@ -13,11 +13,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from summit.agenda import follows, publishing, queries
+from summit.agenda import announcements, follows, publishing, queries
 from summit.agenda.grid import DayGrid, day_grid
-from summit.agenda.models import SessionKind
+from summit.agenda.models import ScheduleRelease, SessionKind
 from summit.auth.permissions import Access, Principal
 from summit.errors import DomainError
+from summit.eventlog import LiveEvent
 from summit.i18n.viewer import current_viewer
 from summit.web.access import page
 from summit.web.cache import CSRF_PLACEHOLDER, ProgrammeCache
@@ -229,14 +230,29 @@ async def session_page(request: Request) -> Response:
 
 
 async def changes(request: Request) -> Response:
+    """Every published version with what it changed, and the day's live announcements."""
     summit = current_summit(request)
-    releases = await database(request).run_read(lambda db: publishing.releases(db, summit=summit))
+
+    def load(db: Session) -> tuple[list[ScheduleRelease], list[LiveEvent], int]:
+        return publishing.releases(db, summit=summit), *announcements.recent(db, summit=summit)
+
+    releases, events, newest = await database(request).run_read(load)
     programme = await request.app.state.programme_cache.programme(database(request), summit)
     streams = {stream.id: stream for stream in programme.streams}
+    announced = [
+        found for event in events if (found := announcements.of_event(event, programme)) is not None
+    ]
     return render(
         request,
         "agenda/changes.html",
-        {"summit": summit, "releases": releases, "streams": streams},
+        {
+            "summit": summit,
+            "releases": releases,
+            "streams": streams,
+            "announcements": announced,
+            "live_last": newest,
+        },
+        block="changes",
     )
 
 

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, func, or_, select
 from starlette.applications import Starlette
 from starlette.requests import Request
 
-from summit.agenda import queries
+from summit.agenda import announcements, queries
 from summit.agenda.models import Summit
 from summit.auth.permissions import ANONYMOUS
 from summit.db import Database
@@ -29,7 +29,7 @@ from summit.eventlog import LiveEvent
 from summit.i18n.viewer import Viewer
 from summit.live import notices
 from summit.live.hub import ACCOUNT_TOPIC, MemoryHub, Push
-from summit.live.regions import PageView, render_region
+from summit.live.regions import PageView, render_announcement, render_region
 from summit.settings import LANGUAGES
 from summit.web.cache import ProgrammeCache
 from summit.web.templates import LANGUAGE_NAMES
@@ -204,6 +204,13 @@ class Dispatcher:
             return event_marker(event.id)
         programme = await self._cache.programme(self._database, summit)
         viewer = Viewer(language if language in LANGUAGES else "en", zone or "UTC")
+        if view.page == "changes":
+            item = announcements.of_event(event, programme)
+            if item is None:
+                return event_marker(event.id)
+            return event_marker(event.id) + render_announcement(
+                self._app.state.templates, self._context, viewer=viewer, summit=summit, item=item
+            )
         region = render_region(
             self._app.state.templates,
             self._context,

@@ -15,10 +15,12 @@ from jinja2_fragments import render_block
 from starlette.templating import Jinja2Templates
 
 from summit.agenda import queries
+from summit.agenda.announcements import Announcement
 from summit.agenda.grid import day_grid
+from summit.agenda.models import Summit
 from summit.i18n.viewer import Viewer, viewing_as
 
-PAGES = ("home", "programme", "grid", "now", "session", "agenda", "other")
+PAGES = ("home", "programme", "grid", "now", "session", "agenda", "changes", "other")
 
 
 @dataclass(frozen=True)
@@ -107,3 +109,18 @@ def render_region(
                 {**context, "card": card, "delegations": programme.delegations},
             )
     return ""
+
+
+def render_announcement(
+    templates: Jinja2Templates,
+    base_context: dict[str, Any],
+    *,
+    viewer: Viewer,
+    summit: Summit,
+    item: Announcement,
+) -> str:
+    """A new line at the top of the changes page's live announcements."""
+    with viewing_as(viewer):
+        return templates.env.get_template("live/announcement.html").render(
+            {**base_context, "summit": summit, "viewer": viewer, "item": item}
+        )
