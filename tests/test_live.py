@@ -292,4 +292,4 @@ def test_the_changes_page_announces_the_day_as_it_happens(
     listed = re.search(r'<ul id="announcements"[^>]*>\s*(.*?</li>)', fragment, re.S)
     assert listed is not None
     assert pushed.group(1).strip() == listed.group(1).strip()
-    assert 'data-live-region' in fragment and "<html" not in fragment
+    assert "data-live-region" in fragment and "<html" not in fragment
