@@ -61,3 +61,21 @@ def test_every_vendored_file_is_listed() -> None:
     }
     unlisted = sorted(on_disk - listed)
     assert not unlisted, "files under static/vendor missing from SHA256SUMS: " + ", ".join(unlisted)
+
+
+def test_test_only_vendored_files_match_their_checksums() -> None:
+    """axe-core, which only the accessibility tests load into pages (tests/browser/vendor)."""
+    folder = Path(__file__).resolve().parent / "browser" / "vendor"
+    listed = {}
+    for line in (folder / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+        digest, _, name = line.partition("  ")
+        listed[name] = digest
+    present = {
+        str(path.relative_to(folder))
+        for path in folder.rglob("*")
+        if path.is_file() and path.name not in {"SHA256SUMS", "README.md"}
+    }
+
+    assert set(listed) == present
+    for name, digest in listed.items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, name

@@ -2,13 +2,20 @@
 // top-level element replaces the element with its id). This adds four things:
 // - a filter ("summit-live" extension) that drops pushed elements this page does not show, so
 //   that htmx has nothing to complain about;
-// - the id of the last event seen, put into the socket's address, so that a reconnect replays
-//   exactly what was missed;
+// - the id of the last event seen, put into each (re)connection's address, so that a reconnect
+//   replays exactly what was missed;
 // - a refresh of the page's live region when the server says too much was missed;
 // - notices about followed sessions, kept few and dismissable;
 // and it reloads the page when the server ends the session (signed out elsewhere).
 (function () {
   "use strict";
+
+  // Reconnect sooner than htmx's default (up to 64 s): after a restart, pages should catch up
+  // within seconds. Still jittered, so that thousands of pages do not all come back at once.
+  htmx.config.wsReconnectDelay = function (retryCount) {
+    var ceiling = Math.min(1000 * Math.pow(2, retryCount), 8000);
+    return ceiling / 2 + Math.random() * ceiling / 2;
+  };
 
   htmx.defineExtension("summit-live", {
     transformResponse: function (text) {
@@ -28,17 +35,21 @@
     }
   });
 
-  function remember(socketElement) {
+  // The ws extension keeps the address it first read, reconnects included; this hook of htmx's
+  // puts the newest event id seen into each (re)connection's address, so that the server
+  // replays exactly what was missed.
+  htmx.createWebSocket = function (url) {
     var marker = document.getElementById("live-last-event");
     var last = marker && marker.dataset.eventId;
-    if (!last) { return; }
-    var address = socketElement.getAttribute("ws-connect");
-    var updated = address.replace(/([?&])last=\d*/, "$1last=" + last);
-    if (updated === address) {
-      updated = address + (address.indexOf("?") === -1 ? "?" : "&") + "last=" + last;
+    if (last) {
+      var address = new URL(url);
+      address.searchParams.set("last", last);
+      url = address.toString();
     }
-    socketElement.setAttribute("ws-connect", updated);
-  }
+    var socket = new WebSocket(url, []);
+    socket.binaryType = htmx.config.wsBinaryType;
+    return socket;
+  };
 
   function refreshRegions() {
     var refresh = document.getElementById("live-refresh");
@@ -50,7 +61,6 @@
   }
 
   document.addEventListener("htmx:wsAfterMessage", function (event) {
-    remember(event.target);
     refreshRegions();
     trimNotices();
   });

@@ -8,17 +8,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import DEMO_PASSWORD
+from tests.browser.helpers import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page: Any, base: str, email: str, target: str) -> None:
-    page.goto(f"{base}/signin?next={target}")
-    page.fill("#email", email)
-    page.fill("#password", DEMO_PASSWORD)
-    page.click("#sign-in-form button[type=submit]")
-    page.wait_for_url(f"{base}{target}")
 
 
 def test_an_organiser_drags_a_session_publishes_and_delegates_see_it(
@@ -27,7 +19,7 @@ def test_an_organiser_drags_a_session_publishes_and_delegates_see_it(
     problems: list[str] = []
     organiser = chromium.new_context(timezone_id="Asia/Seoul", locale="en-GB").new_page()
     organiser.on("pageerror", lambda error: problems.append(str(error)))
-    _sign_in(organiser, live_server, "organiser@example.org", "/ogp2021/manage/schedule")
+    sign_in(organiser, live_server, "organiser@example.org", "/ogp2021/manage/schedule")
 
     opening = organiser.locator(".editor-session", has_text="Official opening")
     session_id = opening.get_attribute("data-session-id")
@@ -88,7 +80,7 @@ def test_a_delegate_page_shows_a_session_going_live_without_a_reload(
     delegate.wait_for_timeout(500)  # the socket connects
 
     organiser = chromium.new_context(timezone_id="Asia/Seoul").new_page()
-    _sign_in(organiser, live_server, "organiser@example.org", "/ogp2021/programme")
+    sign_in(organiser, live_server, "organiser@example.org", "/ogp2021/programme")
     listing = organiser.content()
     session_path = re.search(r'href="[^"]*(/ogp2021/sessions/\d+)"', listing)
     assert session_path is not None

@@ -1,0 +1,33 @@
+"""What the browser tests do often: sign in, and collect what goes wrong on a page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import DEMO_PASSWORD
+
+
+def sign_in(page: Any, base: str, email: str, target: str) -> None:
+    page.goto(f"{base}/signin?next={target}")
+    page.fill("#email", email)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("#sign-in-form button[type=submit]")
+    page.wait_for_url(f"{base}{target}")
+
+
+def watch_for_problems(page: Any, *, ignore_connection_errors: bool = False) -> list[str]:
+    """Script errors and console errors of ``page``, as they happen (CSP reports included)."""
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+
+    def console(message: Any) -> None:
+        if message.type != "error":
+            return
+        if ignore_connection_errors and (
+            "WebSocket" in message.text or message.text == "[object Event]"
+        ):
+            return  # the test cuts the connection on purpose (htmx logs the failed attempts)
+        problems.append(message.text)
+
+    page.on("console", console)
+    return problems
