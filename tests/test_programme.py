@@ -112,7 +112,7 @@ def test_the_grid_lays_out_a_day_by_stream(client: TestClient) -> None:
     page = client.get("/ogp2021/programme/grid?day=2021-12-15&tz=Asia/Seoul").text
 
     assert page.count('class="day-grid__stream') == 4
-    assert page.count('role="cell"') == 15
+    assert page.count('<article class="day-grid__session ') == 15
     assert 'href="http://127.0.0.1:8000/grid.css"' in page
 
 
