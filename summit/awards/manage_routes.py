@@ -409,13 +409,11 @@ async def import_submissions(request: Request) -> Response:
     text = _text(form, "csv")
     if isinstance(upload, UploadFile) and upload.filename:
         data = await upload.read(MAX_CSV_BYTES + 1)
-        if len(data) > MAX_CSV_BYTES:
+        try:
+            text = data.decode("utf-8") if len(data) <= MAX_CSV_BYTES else ""
+        except UnicodeDecodeError:
             text = ""
-        else:
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                text = ""
+    await form.close()
 
     def change(db: Session, award: Award, form: FormData, by: int | None) -> dict[str, Any]:
         if not text.strip():

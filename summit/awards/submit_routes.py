@@ -34,6 +34,9 @@ from summit.web.rendering import render
 UPLOAD_PATHS = re.compile(r"^/[^/]+/awards/[^/]+/submit$")
 """The routes that take files, and so a larger request body (see ``web.body``)."""
 
+# Regions and groupings that CLDR lists beside countries; nobody enters from them.
+NOT_COUNTRIES = frozenset({"EU", "EZ", "QO", "UN", "ZZ"})
+
 ENTRY_FIELDS = (
     "entity_name",
     "entity_kind",
@@ -81,7 +84,7 @@ def country_options(language: str) -> list[tuple[str, str]]:
     """ISO 3166 codes with their names in the viewer's language, by name."""
     names = Locale.parse(language).territories
     return sorted(
-        ((code, str(names.get(code, code))) for code in country_codes()),
+        ((code, str(names.get(code, code))) for code in country_codes() - NOT_COUNTRIES),
         key=lambda item: item[1].casefold(),
     )
 
@@ -142,9 +145,12 @@ async def submit(request: Request) -> Response:
     form = await read_form(request)
     values = text_fields(form, *ENTRY_FIELDS)
     uploads: list[tuple[str, bytes]] = []
-    for upload in _files(form):
-        data = await upload.read(attachments.MAX_FILE_BYTES + 1)
-        uploads.append((upload.filename or "attachment", data))
+    try:
+        for upload in _files(form):
+            data = await upload.read(attachments.MAX_FILE_BYTES + 1)
+            uploads.append((upload.filename or "attachment", data))
+    finally:
+        await form.close()
     folder = _upload_dir(request)
     moment = now(request)
 
