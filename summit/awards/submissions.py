@@ -37,6 +37,7 @@ CSV_COLUMNS = (
     "language",
     "title",
     "summary",
+    "status",
 )
 REQUIRED_COLUMNS = {"code", "entity_name", "entity_kind", "language", "title", "summary"}
 
@@ -124,14 +125,6 @@ def submit_entry(
     db.flush()
     refresh_conflicts(db, award=award, submissions=[submission], by=account_id)
     return submission
-
-
-def withdraw_entry(db: Session, *, award: Award, submission: Submission, now: datetime) -> None:
-    if not is_open(award, now):
-        raise DomainError("This call is not open for submissions.")
-    submission.status = SubmissionStatus.WITHDRAWN
-    submission.updated_at = utcnow()
-    db.flush()
 
 
 @dataclass(frozen=True)
