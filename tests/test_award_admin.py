@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlmodel import col, select
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from summit.auth.models import Account
@@ -24,6 +25,7 @@ from summit.db import Database
 from summit.persistence import pk
 from tests.conftest import post_form
 from tests.factories import make_summit
+from tests.test_queries import count_queries
 
 AWARD = "open-gov-award-local-innovation-2021"
 BASE = f"/ogp2021/manage/awards/{AWARD}"
@@ -341,3 +343,44 @@ def test_progress_counts_cards_per_juror_and_per_submission(
 
 def test_the_console_links_to_the_awards(organiser: TestClient) -> None:
     assert '/ogp2021/manage/awards">' in organiser.get("/ogp2021/manage/").text
+
+
+def _more_entries(count: int) -> str:
+    rows = [
+        f"XX-{n:03d},Entity {n} (fictional),local_government,GH,,en,Title {n},Summary {n}."
+        for n in range(count)
+    ]
+    return "code,entity_name,entity_kind,country_code,delegation,language,title,summary\n" + (
+        "\n".join(rows)
+    )
+
+
+def _queries(app: Starlette, client: TestClient, path: str) -> int:
+    client.get(path)  # templates and catalogs load once
+    with count_queries(app.state.db.engine) as statements:
+        assert client.get(path).status_code == 200
+    return len(statements)
+
+
+def test_award_pages_use_a_constant_number_of_queries(
+    demo_app: Starlette, organiser: TestClient
+) -> None:
+    paths = [
+        "/ogp2021/manage/awards",
+        f"{BASE}/submissions",
+        f"{BASE}/jury?round=1",
+        f"{BASE}/progress?round=1",
+    ]
+    post_form(organiser, f"{BASE}/assignments/auto", {"round": "1", "per_submission": "2"})
+    before = [_queries(demo_app, organiser, path) for path in paths]
+
+    imported = post_form(organiser, f"{BASE}/submissions/import", {"csv": _more_entries(30)})
+    assigned = post_form(
+        organiser, f"{BASE}/assignments/auto", {"round": "1", "per_submission": "2"}
+    )
+    after = [_queries(demo_app, organiser, path) for path in paths]
+
+    assert (imported.status_code, assigned.status_code) == (200, 200)
+    assert "60 assignments added." in assigned.text
+    assert before == after
+    assert max(after) <= 12
