@@ -618,13 +618,7 @@ async def refresh_conflicts(request: Request) -> Response:
 
 
 def load_progress(db: Session, summit: Summit, award: Award, request: Request) -> dict[str, Any]:
-    rounds = calls.rounds_of(db, award=award)
-    wanted = _round_number(request)
-    current = next((r for r in rounds if r.number == wanted), rounds[0] if rounds else None)
-    return {
-        "rounds": rounds,
-        "progress": (progress.round_progress(db, award=award, round_=current) if current else None),
-    }
+    return progress.progress_context(db, award=award, round_number=_round_number(request))
 
 
 async def progress_page(request: Request) -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -15,6 +16,7 @@ from summit.awards.models import (
     JuryMember,
     ScoreCard,
     Submission,
+    SubmissionStatus,
 )
 
 
@@ -58,7 +60,11 @@ def round_progress(db: Session, *, award: Award, round_: AwardRound) -> Progress
     ).all()
     submissions = db.exec(
         select(Submission)
-        .where(Submission.award_id == award.id, col(Submission.round_number) >= round_.number)
+        .where(
+            Submission.award_id == award.id,
+            Submission.status == SubmissionStatus.SUBMITTED,
+            col(Submission.round_number) >= round_.number,
+        )
         .order_by(col(Submission.code))
     ).all()
     by_juror: dict[int, Counts] = {}
@@ -83,3 +89,21 @@ def round_progress(db: Session, *, award: Award, round_: AwardRound) -> Progress
         ],
         total=total,
     )
+
+
+def progress_context(db: Session, *, award: Award, round_number: int) -> dict[str, Any]:
+    """What the ``progress`` block of ``awards/manage/progress.html`` needs (with ``summit``),
+    so that the live layer can render it without a request."""
+    rounds = list(
+        db.exec(
+            select(AwardRound)
+            .where(AwardRound.award_id == award.id)
+            .order_by(col(AwardRound.number))
+        )
+    )
+    current = next((r for r in rounds if r.number == round_number), rounds[0] if rounds else None)
+    return {
+        "award": award,
+        "rounds": rounds,
+        "progress": round_progress(db, award=award, round_=current) if current else None,
+    }
