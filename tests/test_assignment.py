@@ -380,3 +380,38 @@ def test_the_jury_page_offers_only_jurors_free_of_conflict(
     row = page.split(f'id="assign-{nigeria.id}"')[1].split("</tr>")[0]
     assert f'value="{juror2.id}"' not in row
     assert row.count("<option") == 3
+
+
+def test_a_speaker_joining_the_jury_conflicts_with_their_organisations_entry(
+    organiser: TestClient, demo_database: Database
+) -> None:
+    csv = (
+        "code,entity_name,entity_kind,organisation,language,title,summary\n"
+        "CSO-COALITION,Coalition,civil_society,"
+        "open government civil society coalition (FICTIONAL),en,Title,Summary\n"
+        "CSO-OTHER,Other,civil_society,Another coalition,en,Title,Summary\n"
+    )
+    imported = post_form(organiser, f"{BASE}/submissions/import", {"csv": csv})
+
+    joined = post_form(organiser, f"{BASE}/jury", {"email": "speaker@example.org"})
+
+    assert (imported.status_code, joined.status_code) == (200, 303)
+    member = _member(demo_database, "speaker@example.org")
+    with demo_database.read() as db:
+        found = db.exec(
+            select(Submission.code, Conflict.source)
+            .join(Conflict, col(Conflict.submission_id) == Submission.id)
+            .where(Conflict.jury_member_id == member.id)
+        ).all()
+    assert sorted(found) == [("CSO-COALITION", ConflictSource.ORGANISATION)]
+
+
+def test_a_round_with_assignments_cannot_be_removed(
+    organiser: TestClient, demo_database: Database
+) -> None:
+    post_form(organiser, f"{BASE}/assignments/auto", {"round": "1", "per_submission": "1"})
+
+    response = post_form(organiser, f"{BASE}/rounds/1/delete", {})
+
+    assert response.status_code == 422
+    assert "Jurors are already assigned in this round." in response.text

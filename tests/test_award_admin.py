@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, datetime
 
 from sqlmodel import col, select
@@ -99,6 +100,17 @@ def test_a_call_with_a_taken_short_name_is_refused(organiser: TestClient) -> Non
 
     assert response.status_code == 422
     assert "Another award already uses this short name." in response.text
+
+
+def test_a_new_call_cannot_break_ties_on_a_criterion_it_does_not_have(
+    organiser: TestClient,
+) -> None:
+    response = post_form(
+        organiser, "/ogp2021/manage/awards/new", _call_form(tie_break_1="criterion:impact")
+    )
+
+    assert response.status_code == 422
+    assert "No such criterion in this rubric." in response.text
 
 
 def test_a_bad_date_is_refused_on_its_field(organiser: TestClient) -> None:
@@ -384,3 +396,46 @@ def test_award_pages_use_a_constant_number_of_queries(
     assert "60 assignments added." in assigned.text
     assert before == after
     assert max(after) <= 12
+
+
+MARKUP = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "<svg/onload=alert(1)>"]
+
+
+def test_entrants_and_organisers_texts_render_as_text_on_every_award_page(
+    organiser: TestClient, demo_database: Database
+) -> None:
+    joined = " | ".join(MARKUP)
+    texts = {"en": joined, "fr": joined, "ar": joined}
+    with demo_database.write() as db:
+        award = db.exec(select(Award).where(Award.slug == AWARD)).one()
+        award.name = award.description = award.eligibility = texts
+        for criterion in db.exec(select(Criterion)):
+            criterion.name = criterion.description = texts
+        for round_ in db.exec(select(AwardRound)):
+            round_.name = texts
+        for entry in db.exec(select(Submission)):
+            entry.entity_name = entry.title = entry.summary = joined
+            entry.organisation = entry.contact_name = joined
+        first = db.exec(select(Submission)).first()
+        assert first is not None
+    post_form(organiser, f"{BASE}/assignments/auto", {"round": "1", "per_submission": "2"})
+    post_form(organiser, f"{BASE}/conflicts/refresh", {})
+    paths = [
+        "/ogp2021/manage/awards",
+        BASE,
+        f"{BASE}/rubric",
+        f"{BASE}/rounds",
+        f"{BASE}/submissions",
+        f"{BASE}/submissions/{first.id}",
+        f"{BASE}/jury",
+        f"{BASE}/progress",
+        f"/ogp2021/awards/{AWARD}/submit",
+        f"/ogp2021/awards/{AWARD}/my",
+    ]
+
+    for path in paths:
+        page = organiser.get(path)
+        assert page.status_code == 200, path
+        for payload in MARKUP:
+            assert payload not in page.text, (path, payload)
+        assert html.escape(MARKUP[0], quote=False) in page.text, path

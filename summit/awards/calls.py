@@ -51,13 +51,13 @@ def save_award(db: Session, *, summit: Summit, award: Award | None, data: AwardI
             raise DomainError("Another award already uses this short name.", field="slug")
     elif data.slug != award.slug:
         raise DomainError("The short name of an award cannot change.", field="slug")
-    if award is not None:
-        _check_tie_break_criteria(db, award=award, rules=data.tie_break)
+    _check_tie_break_criteria(db, award=award, rules=data.tie_break)
     return upsert_award(db, summit=summit, data=data)
 
 
-def _check_tie_break_criteria(db: Session, *, award: Award, rules: list[str]) -> None:
-    slugs = {criterion.slug for criterion in criteria_of(db, award=award)}
+def _check_tie_break_criteria(db: Session, *, award: Award | None, rules: list[str]) -> None:
+    # A new call has no rubric yet, so it cannot break ties on a criterion.
+    slugs = {criterion.slug for criterion in criteria_of(db, award=award)} if award else set()
     for rule in rules:
         if rule.startswith("criterion:") and rule.removeprefix("criterion:") not in slugs:
             raise DomainError("No such criterion in this rubric.", field="tie_break")

@@ -48,19 +48,18 @@ def _text(form: FormData | dict[str, str], name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _int(form: FormData, name: str, *, optional: bool = False) -> int | None:
+def _required_int(form: FormData, name: str) -> int:
     value = _text(form, name).strip()
-    if value == "" and optional:
-        return None
     if not value.lstrip("-").isdigit() or len(value) > 9:
         raise DomainError("Give a whole number.", field=name)
     return int(value)
 
 
-def _required_int(form: FormData, name: str) -> int:
-    value = _int(form, name)
-    assert value is not None  # noqa: S101 - _int returns None only when optional
-    return value
+def _int(form: FormData, name: str, *, optional: bool = False) -> int | None:
+    """A whole number from the form; an empty field is None when ``optional``."""
+    if optional and not _text(form, name).strip():
+        return None
+    return _required_int(form, name)
 
 
 def _award(db: Session, summit: Summit, request: Request) -> Award:
