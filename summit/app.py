@@ -26,6 +26,8 @@ from summit.agenda import routes as agenda_routes
 from summit.agenda.grid import grid_stylesheet
 from summit.auth import organiser_routes
 from summit.auth import routes as auth_routes
+from summit.awards import manage_routes as award_manage_routes
+from summit.awards import submit_routes
 from summit.columns import utcnow
 from summit.db import Database, create_db_engine
 from summit.live import routes as live_routes
@@ -108,6 +110,8 @@ def create_app(
             *editor_routes.routes,
             *agenda_manage_routes.routes,
             *people_manage_routes.routes,
+            *award_manage_routes.routes,
+            *submit_routes.routes,
             *agenda_routes.routes,
             *people_routes.routes,
             *live_routes.routes,
@@ -116,7 +120,12 @@ def create_app(
             Middleware(RequestLogMiddleware),
             Middleware(SecurityHeadersMiddleware, https=settings.is_https),
             Middleware(TrustedHostMiddleware, allowed_hosts=settings.host_names),
-            Middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes),
+            Middleware(
+                BodyLimitMiddleware,
+                max_bytes=settings.max_request_bytes,
+                upload_paths=submit_routes.UPLOAD_PATHS,
+                max_upload_bytes=settings.max_upload_bytes,
+            ),
             Middleware(
                 ViewerMiddleware,
                 default_language=settings.default_language,

@@ -64,6 +64,13 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     """Largest request body accepted; larger ones get 413."""
 
+    upload_dir: Path = Path("var/uploads")
+    """Where files attached to award submissions are kept, under random names; keep it out of
+    the static folder and back it up with the database."""
+
+    max_upload_bytes: int = Field(default=60 * 1024 * 1024, ge=1024)
+    """Largest request body accepted by the award submission form (its files included)."""
+
     log_format: Literal["console", "json"] = "console"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

@@ -64,6 +64,11 @@ def _territories() -> frozenset[str]:
     )
 
 
+def country_codes() -> frozenset[str]:
+    """Every ISO 3166-1 alpha-2 code that input may use."""
+    return _territories()
+
+
 def _country(value: str) -> str:
     value = value.upper()
     if value not in _territories():

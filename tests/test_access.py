@@ -74,6 +74,135 @@ def _crud_routes() -> dict[tuple[str, str], Expectation]:
 
 _CRUD = _crud_routes()
 
+_AWARD = "/ogp2021/manage/awards/open-gov-award-local-innovation-2021"
+_ONE = "/{slug}/manage/awards/{award_slug}"
+_SUBMIT = "/ogp2021/awards/open-gov-award-local-innovation-2021"
+_SIGNED_IN_POST = {"anonymous": 403}
+# Organisers post forms that are refused (422) or name rows that do not exist (404), so that
+# the table can run every route in turn without changing what the next one sees.
+_AWARDS: dict[tuple[str, str], Expectation] = {
+    ("GET", "/{slug}/manage/awards"): ("/ogp2021/manage/awards", {}, ORGANISER_ONLY),
+    ("GET", "/{slug}/manage/awards/new"): ("/ogp2021/manage/awards/new", {}, ORGANISER_ONLY),
+    ("POST", "/{slug}/manage/awards/new"): (
+        "/ogp2021/manage/awards/new",
+        {"slug": "x"},
+        ORGANISER_ONLY_POST | {"organiser": 422},
+    ),
+    ("GET", _ONE): (_AWARD, {}, ORGANISER_ONLY),
+    ("POST", _ONE): (_AWARD, {"category": "x"}, ORGANISER_ONLY_POST | {"organiser": 422}),
+    ("GET", f"{_ONE}/rubric"): (f"{_AWARD}/rubric", {}, ORGANISER_ONLY),
+    ("POST", f"{_ONE}/rubric"): (
+        f"{_AWARD}/rubric",
+        {"slug": "x"},
+        ORGANISER_ONLY_POST | {"organiser": 422},
+    ),
+    ("POST", f"{_ONE}/rubric/{{criterion_id}}/delete"): (
+        f"{_AWARD}/rubric/999999/delete",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 404},
+    ),
+    ("GET", f"{_ONE}/rounds"): (f"{_AWARD}/rounds", {}, ORGANISER_ONLY),
+    ("POST", f"{_ONE}/rounds"): (
+        f"{_AWARD}/rounds",
+        {"number": "0"},
+        ORGANISER_ONLY_POST | {"organiser": 422},
+    ),
+    ("POST", f"{_ONE}/rounds/{{number}}/delete"): (
+        f"{_AWARD}/rounds/9/delete",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 422},
+    ),
+    ("POST", f"{_ONE}/rounds/{{number}}/advance"): (
+        f"{_AWARD}/rounds/1/advance",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 422},
+    ),
+    ("GET", f"{_ONE}/submissions"): (f"{_AWARD}/submissions", {}, ORGANISER_ONLY),
+    ("POST", f"{_ONE}/submissions/import"): (
+        f"{_AWARD}/submissions/import",
+        {"csv": "code\n"},
+        ORGANISER_ONLY_POST | {"organiser": 422},
+    ),
+    ("GET", f"{_ONE}/submissions/{{submission_id}}"): (
+        f"{_AWARD}/submissions/999999",
+        {},
+        ORGANISER_ONLY | {"organiser": 404},
+    ),
+    ("GET", f"{_ONE}/jury"): (f"{_AWARD}/jury", {}, ORGANISER_ONLY),
+    ("POST", f"{_ONE}/jury"): (
+        f"{_AWARD}/jury",
+        {"email": "nobody@example.org"},
+        ORGANISER_ONLY_POST | {"organiser": 422},
+    ),
+    ("POST", f"{_ONE}/jury/{{member_id}}/remove"): (
+        f"{_AWARD}/jury/999999/remove",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 404},
+    ),
+    ("POST", f"{_ONE}/jury/{{member_id}}/chair"): (
+        f"{_AWARD}/jury/999999/chair",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 404},
+    ),
+    ("POST", f"{_ONE}/assignments"): (
+        f"{_AWARD}/assignments",
+        {"round": "1"},
+        ORGANISER_ONLY_POST | {"organiser": 422},
+    ),
+    ("POST", f"{_ONE}/assignments/auto"): (
+        f"{_AWARD}/assignments/auto",
+        {"round": "1", "per_submission": "0"},
+        ORGANISER_ONLY_POST | {"organiser": 422},
+    ),
+    ("POST", f"{_ONE}/assignments/{{assignment_id}}/remove"): (
+        f"{_AWARD}/assignments/999999/remove",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 404},
+    ),
+    ("POST", f"{_ONE}/conflicts"): (
+        f"{_AWARD}/conflicts",
+        {"member_id": "x"},
+        ORGANISER_ONLY_POST | {"organiser": 422},
+    ),
+    ("POST", f"{_ONE}/conflicts/refresh"): (
+        f"{_AWARD}/conflicts/refresh",
+        {},
+        ORGANISER_ONLY_POST,
+    ),
+    ("POST", f"{_ONE}/conflicts/{{conflict_id}}/withdraw"): (
+        f"{_AWARD}/conflicts/999999/withdraw",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 404},
+    ),
+    ("GET", f"{_ONE}/progress"): (f"{_AWARD}/progress", {}, ORGANISER_ONLY),
+    # Entrants: any signed-in account; the demo's call closed before the summit.
+    ("GET", "/{slug}/awards/{award_slug}/submit"): (
+        f"{_SUBMIT}/submit",
+        {},
+        {"anonymous": 303, **SIGNED_IN},
+    ),
+    ("POST", "/{slug}/awards/{award_slug}/submit"): (
+        f"{_SUBMIT}/submit",
+        {"title": "x"},
+        {"anonymous": 403, **dict.fromkeys(SIGNED_IN, 422)},
+    ),
+    ("GET", "/{slug}/awards/{award_slug}/my"): (
+        f"{_SUBMIT}/my",
+        {},
+        {"anonymous": 303, **SIGNED_IN},
+    ),
+    ("POST", "/{slug}/awards/{award_slug}/my/attachments/{attachment_id}/delete"): (
+        f"{_SUBMIT}/my/attachments/999999/delete",
+        {},
+        {"anonymous": 403, **dict.fromkeys(SIGNED_IN, 404)},
+    ),
+    ("GET", "/{slug}/awards/{award_slug}/attachments/{attachment_id}"): (
+        f"{_SUBMIT}/attachments/999999",
+        {},
+        {"anonymous": 303, **dict.fromkeys(SIGNED_IN, 404)},
+    ),
+}
+
 
 # (method, path as declared) -> (concrete path, form data, expected status per caller)
 MATRIX: dict[tuple[str, str], Expectation] = {
@@ -194,6 +323,7 @@ MATRIX: dict[tuple[str, str], Expectation] = {
         {**ORGANISER_ONLY_POST, "organiser": 303},
     ),
     **_CRUD,
+    **_AWARDS,
     # Last, because it ends the session.
     ("POST", "/signout"): ("/signout", {}, {"anonymous": 403, **dict.fromkeys(SIGNED_IN, 303)}),
 }

@@ -24,6 +24,9 @@ class AuditAction(StrEnum):
     ACCOUNT_DISABLED = "account_disabled"
     PERMISSION_DENIED = "permission_denied"
     RATE_LIMITED = "rate_limited"
+    RECUSAL = "recusal"
+    """A juror is kept away from a submission: a conflict of interest, found or declared."""
+    RECUSAL_WITHDRAWN = "recusal_withdrawn"
 
 
 def record(
