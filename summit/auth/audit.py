@@ -24,6 +24,8 @@ class AuditAction(StrEnum):
     ACCOUNT_DISABLED = "account_disabled"
     PERMISSION_DENIED = "permission_denied"
     RATE_LIMITED = "rate_limited"
+    API_TOKEN_ISSUED = "api_token_issued"  # noqa: S105 - an action name, not a secret
+    API_TOKEN_REVOKED = "api_token_revoked"  # noqa: S105
 
 
 def record(
