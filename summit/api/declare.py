@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, TypeVar
 
 import structlog
@@ -200,7 +201,30 @@ def route(operation: Operation) -> Route:
     )
 
 
+def _check_query(request: Request, operation: Operation) -> None:
+    """Query parameters as the document declares them: too long, not in the list, or not a
+    date is refused rather than ignored."""
+    fields: dict[str, str] = {}
+    for param in operation.query:
+        value = request.query_params.get(param.name)
+        if value is None:
+            continue
+        schema = param.schema
+        if len(value) > schema.get("maxLength", len(value)):
+            fields[param.name] = _("Too long.")
+        elif "enum" in schema and value not in schema["enum"]:
+            fields[param.name] = _("Choose from the list.")
+        elif schema.get("format") == "date":
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                fields[param.name] = _("Give a date: YYYY-MM-DD.")
+    if fields:
+        raise ApiError(422, _("Some fields need attention."), fields=fields)
+
+
 async def _admit(request: Request, operation: Operation) -> ApiCall:
+    _check_query(request, operation)
     slug = request.path_params.get("slug")
     limiter: RateLimiter = request.app.state.rate_limiter
     if operation.scope is None:
