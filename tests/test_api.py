@@ -512,3 +512,36 @@ def test_delegations_list_heads_and_members(api: TestClient, demo_database: Data
     assert answer["slug"] == "morocco"
     assert sorted(answer["member_ids"]) == sorted(p.id for p in members if p.id is not None)
     assert answer["head_id"] in answer["member_ids"]
+
+
+def test_streams_and_themes_can_be_created_and_changed(api: TestClient, token: str) -> None:
+    headers = _bearer(token)
+    stream = api.post(
+        f"{API}/streams",
+        json={"slug": "side-room", "name": {"en": "Side room"}, "position": 9},
+        headers=headers,
+    )
+    linked = api.patch(
+        f"{API}/streams/{stream.json()['id']}",
+        json={"stream_url": "https://stream.example.org/side"},
+        headers=headers,
+    )
+    theme = api.post(
+        f"{API}/themes",
+        json={"slug": "open-data", "name": {"en": "Open data"}, "color": "#112233"},
+        headers=headers,
+    )
+    recoloured = api.patch(
+        f"{API}/themes/{theme.json()['id']}", json={"color": "#445566"}, headers=headers
+    )
+    taken = api.post(
+        f"{API}/themes", json={"slug": "open-data", "name": {"en": "Again"}}, headers=headers
+    )
+    summit = api.get(API).json()
+
+    assert (stream.status_code, theme.status_code, taken.status_code) == (201, 201, 409)
+    assert linked.json()["stream_url"] == "https://stream.example.org/side"
+    assert recoloured.json()["color"] == "#445566"
+    assert "side-room" in [row["slug"] for row in summit["streams"]]
+    assert "stream_url" not in summit["streams"][0]
+    assert "open-data" in [row["slug"] for row in summit["themes"]]

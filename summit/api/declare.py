@@ -153,6 +153,8 @@ class Operation:
     response: type[BaseModel] | None = None
     many: bool = False
     status: int = 200
+    located: bool = False
+    """Answers with a ``Location`` header naming the new row."""
     query: tuple[QueryParam, ...] = ()
     errors: tuple[int, ...] = ()
     """Refusals besides those every operation may give (404, 429; 401 and 403 for writes)."""

@@ -68,7 +68,7 @@ def build_document(operations: Sequence[Operation]) -> dict[str, Any]:
             success: dict[str, Any] = {"description": "Done", "content": _json(schema)}
         else:
             success = {"description": "Done"}
-        if operation.status == 201:
+        if operation.located:
             success["headers"] = {
                 "Location": {"schema": {"type": "string"}, "description": "The new row"}
             }

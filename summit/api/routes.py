@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.responses import JSONResponse, Response
 
-from summit.api import people_writes, reads, writes
+from summit.api import people_writes, reads, streams_writes, writes
 from summit.api.declare import ApiCall, Operation, route
 
 
@@ -14,7 +14,12 @@ async def openapi(call: ApiCall) -> Response:
     return JSONResponse(document())
 
 
-OPERATIONS: list[Operation] = [*reads.OPERATIONS, *writes.OPERATIONS, *people_writes.OPERATIONS]
+OPERATIONS: list[Operation] = [
+    *reads.OPERATIONS,
+    *writes.OPERATIONS,
+    *streams_writes.OPERATIONS,
+    *people_writes.OPERATIONS,
+]
 
 routes = [
     *(route(operation) for operation in OPERATIONS),

@@ -60,11 +60,20 @@ class StreamOut(Out):
     position: int
 
 
+class StreamDetailOut(StreamOut):
+    """A stream as organisers see it, with its links (the public sees them while live)."""
+
+    stream_url: str | None
+    join_url: str | None
+
+
 class ThemeOut(Out):
     id: int
     slug: str
     name: Texts_
+    description: Texts_
     color: str
+    position: int
 
 
 class SummitOut(Out):
@@ -353,6 +362,42 @@ class DelegationPatch(Input):
     name: RequiredTexts | None = None
     kind: DelegationKind | None = None
     country_code: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$")
+
+
+_SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_URL = r"^https?://[^\s/]+"
+_COLOUR = r"^#[0-9a-fA-F]{6}$"
+Position = Annotated[StrictInt, Field(ge=0, le=10_000)]
+
+
+class StreamIn(Input):
+    slug: str = Field(pattern=_SLUG, max_length=64)
+    name: RequiredTexts
+    stream_url: str | None = Field(default=None, pattern=_URL, max_length=500)
+    join_url: str | None = Field(default=None, pattern=_URL, max_length=500)
+    position: Position = 0
+
+
+class StreamPatch(Input):
+    name: RequiredTexts | None = None
+    stream_url: str | None = Field(default=None, pattern=_URL, max_length=500)
+    join_url: str | None = Field(default=None, pattern=_URL, max_length=500)
+    position: Position | None = None
+
+
+class ThemeIn(Input):
+    slug: str = Field(pattern=_SLUG, max_length=64)
+    name: RequiredTexts
+    description: Texts = Field(default_factory=dict)
+    color: str = Field(default="#4b5563", pattern=_COLOUR)
+    position: Position = 0
+
+
+class ThemePatch(Input):
+    name: RequiredTexts | None = None
+    description: Texts | None = None
+    color: str | None = Field(default=None, pattern=_COLOUR)
+    position: Position | None = None
 
 
 SessionIn.model_rebuild()

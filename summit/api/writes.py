@@ -405,6 +405,7 @@ OPERATIONS = [
         body=SessionIn,
         response=DraftSessionOut,
         status=201,
+        located=True,
         errors=(409, 422),
         tags=_TAGS,
     ),
