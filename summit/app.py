@@ -16,7 +16,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Mount
+from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from summit import ops
@@ -24,7 +24,10 @@ from summit.agenda import editor_routes
 from summit.agenda import manage_routes as agenda_manage_routes
 from summit.agenda import routes as agenda_routes
 from summit.agenda.grid import grid_stylesheet
-from summit.auth import organiser_routes
+from summit.api import routes as api_routes
+from summit.api.declare import PREFIX as API_PREFIX
+from summit.api.declare import error_response
+from summit.auth import organiser_routes, token_routes
 from summit.auth import routes as auth_routes
 from summit.awards import manage_routes as award_manage_routes
 from summit.awards import submit_routes
@@ -107,6 +110,7 @@ def create_app(
             Mount("/static", StaticFiles(directory=data_dir("static")), name="static"),
             *auth_routes.routes,
             *organiser_routes.routes,
+            *token_routes.routes,
             *editor_routes.routes,
             *agenda_manage_routes.routes,
             *people_manage_routes.routes,
@@ -115,6 +119,7 @@ def create_app(
             *agenda_routes.routes,
             *people_routes.routes,
             *live_routes.routes,
+            *api_routes.routes,
         ],
         middleware=[
             Middleware(RequestLogMiddleware),
@@ -151,11 +156,30 @@ def create_app(
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     status_code = exc.status_code if isinstance(exc, HTTPException) else 500
+    if request.url.path.startswith(API_PREFIX + "/"):
+        return _api_error(request, status_code)
     return render(
         request, "errors/error.html", {"status_code": status_code}, status_code=status_code
     )
 
 
+def _api_error(request: Request, status_code: int) -> Response:
+    """The API answers in JSON even where no operation matched (unknown path, wrong method)."""
+    headers = {}
+    if status_code == 405:
+        allowed = sorted(
+            method
+            for candidate in request.app.routes
+            if isinstance(candidate, Route) and candidate.path_regex.match(request.url.path)
+            for method in candidate.methods or ()
+        )
+        headers["allow"] = ", ".join(allowed)
+    messages = {404: "Not found.", 405: "Method not allowed."}
+    return error_response(status_code, messages.get(status_code, "Refused."), headers=headers)
+
+
 async def _server_error(request: Request, exc: Exception) -> Response:
     await log.aexception("unhandled error", path=request.url.path)
+    if request.url.path.startswith(API_PREFIX + "/"):
+        return error_response(500, "Server error.")
     return render(request, "errors/error.html", {"status_code": 500}, status_code=500)

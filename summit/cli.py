@@ -1,4 +1,4 @@
-"""The ``summit`` command: serve, migrate, seed, create-user, demo."""
+"""The ``summit`` command: serve, migrate, seed, create-user, token, demo."""
 
 from __future__ import annotations
 
@@ -13,15 +13,19 @@ from pydantic import ValidationError
 from sqlmodel import select
 
 from summit.agenda.queries import summit_by_slug
+from summit.auth.api_tokens import DEFAULT_DAYS, ApiScope, issue_api_token
 from summit.auth.forms import AccountInput, RoleInput
 from summit.auth.models import Account, Role
+from summit.auth.permissions import is_organiser
 from summit.auth.services import disable_account, grant_role, upsert_account
+from summit.columns import utcnow
 from summit.db import Database, create_db_engine
 from summit.errors import DomainError
 from summit.migrate import upgrade
 from summit.paths import data_dir
 from summit.seeding import DEMO_PASSWORD, SeedError, SeedReport, load_summit
 from summit.settings import Settings
+from summit.web.session import load_principal
 
 DEMO_FOLDER = "ogp2021"
 
@@ -79,6 +83,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     disable.add_argument("--email", required=True)
     disable.set_defaults(handler=_disable_user)
+
+    token = commands.add_parser("token", help="API tokens")
+    token_commands = token.add_subparsers(required=True, metavar="ACTION")
+    token_create = token_commands.add_parser(
+        "create", help="make an API token for an organiser; it is printed once"
+    )
+    token_create.add_argument("--email", required=True, help="the organiser's account")
+    token_create.add_argument("--summit", required=True, help="the summit's slug")
+    token_create.add_argument(
+        "--scope",
+        required=True,
+        action="append",
+        choices=[scope.value for scope in ApiScope],
+        help="repeat for several scopes",
+    )
+    token_create.add_argument("--name", default="command line", help="what the token is for")
+    token_create.add_argument("--days", type=int, default=DEFAULT_DAYS, help="lifetime in days")
+    token_create.set_defaults(handler=_create_token)
 
     demo = commands.add_parser("demo", help="migrate, load the demo summit and serve it")
     _serve_options(demo)
@@ -194,6 +216,49 @@ def _disable_user(settings: Settings, args: argparse.Namespace) -> int:
         database.dispose()
     # Running servers notice within seconds and close the account's open sockets.
     print(f"summit: {args.email} is disabled and signed out everywhere")
+    return 0
+
+
+def _create_token(settings: Settings, args: argparse.Namespace) -> int:
+    database = Database(create_db_engine(settings))
+    try:
+        with database.write() as db:
+            summit = summit_by_slug(db, args.summit)
+            if summit is None or summit.id is None:
+                print(f"summit: no summit {args.summit!r}", file=sys.stderr)
+                return 2
+            account = db.exec(select(Account).where(Account.email == args.email.lower())).first()
+            if account is None or account.id is None:
+                print(f"summit: no account {args.email!r}", file=sys.stderr)
+                return 2
+            principal = load_principal(db, (account.id, account.session_version))
+            if not is_organiser(principal, summit.id):
+                print(
+                    f"summit: {args.email} is not an active organiser of {args.summit}",
+                    file=sys.stderr,
+                )
+                return 2
+            issued = issue_api_token(
+                db,
+                summit=summit,
+                account=account,
+                name=args.name,
+                scopes=[ApiScope(scope) for scope in args.scope],
+                now=utcnow(),
+                days=args.days,
+            )
+    except DomainError as error:
+        print(f"summit: {error.message}", file=sys.stderr)
+        return 2
+    finally:
+        database.dispose()
+    print(issued.token)
+    print(
+        f"summit: token {issued.row.id} for {args.email} in {args.summit} "
+        f"({', '.join(issued.row.scopes)}), valid until {issued.row.expires_at:%Y-%m-%d %H:%M} UTC;"
+        " it is shown only this once",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from babel import Locale
-from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from summit.settings import LANGUAGES
 
@@ -120,3 +120,5 @@ RequiredTexts = Annotated[dict[str, str], AfterValidator(_required_texts)]
 """A name or title: at least one language, each at most 300 characters."""
 ShortTexts = Annotated[dict[str, str], AfterValidator(_short_texts)]
 WebURL = Annotated[str, AfterValidator(_web_url)]
+RowId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+"""The id of another row: bounded, so that no value overflows the database's integer."""

@@ -15,6 +15,7 @@ from summit.auth.forms import AccountInput, RoleInput
 from summit.auth.models import Account, Role, RoleGrant
 from summit.auth.services import grant_role, upsert_account
 from summit.db import Database
+from summit.people.models import Delegation, Person
 from summit.web.access import access_of
 from tests.conftest import BASE_URL, DEMO_PASSWORD, csrf_token, make_client, sign_in
 from tests.factories import make_summit
@@ -204,6 +205,59 @@ _AWARDS: dict[tuple[str, str], Expectation] = {
 }
 
 
+def _api_routes() -> dict[tuple[str, str], Expectation]:
+    """The JSON API: reads for everyone; writes only with a bearer token, which no browser
+    caller of this table has (cookies never authorise a write there), so 401 for all."""
+    summit = "/api/v1/summits/{slug}"
+    concrete = "/api/v1/summits/ogp2021"
+    reads = {
+        "/api/v1/summits": "/api/v1/summits",
+        "/api/v1/openapi.json": "/api/v1/openapi.json",
+        summit: concrete,
+        f"{summit}/sessions": f"{concrete}/sessions",
+        # Not the opening: the organiser's row of this table unschedules and publishes it.
+        f"{summit}/sessions/{{session_id}}": f"{concrete}/sessions/{{closing}}",
+        f"{summit}/people": f"{concrete}/people",
+        f"{summit}/people/{{person_id}}": f"{concrete}/people/{{speaker}}",
+        f"{summit}/delegations": f"{concrete}/delegations",
+        f"{summit}/delegations/{{delegation_id}}": f"{concrete}/delegations/{{delegation}}",
+        f"{summit}/awards": f"{concrete}/awards",
+    }
+    bearer = {
+        ("GET", "/draft/sessions"): "/draft/sessions",
+        ("GET", "/draft/sessions/{session_id}"): "/draft/sessions/{opening}",
+        ("GET", "/draft/conflicts"): "/draft/conflicts",
+        ("GET", "/draft/changes"): "/draft/changes",
+        ("POST", "/draft/conflicts/accept"): "/draft/conflicts/accept",
+        ("POST", "/sessions"): "/sessions",
+        ("PATCH", "/sessions/{session_id}"): "/sessions/{opening}",
+        ("POST", "/sessions/{session_id}/move"): "/sessions/{opening}/move",
+        ("POST", "/sessions/{session_id}/retime"): "/sessions/{opening}/retime",
+        ("POST", "/sessions/{session_id}/unschedule"): "/sessions/{opening}/unschedule",
+        ("POST", "/sessions/{session_id}/status"): "/sessions/{opening}/status",
+        ("POST", "/publish"): "/publish",
+        ("POST", "/streams"): "/streams",
+        ("PATCH", "/streams/{stream_id}"): "/streams/1",
+        ("POST", "/themes"): "/themes",
+        ("PATCH", "/themes/{theme_id}"): "/themes/1",
+        ("POST", "/people"): "/people",
+        ("PATCH", "/people/{person_id}"): "/people/{speaker}",
+        ("DELETE", "/people/{person_id}"): "/people/{speaker}",
+        ("POST", "/delegations"): "/delegations",
+        ("PATCH", "/delegations/{delegation_id}"): "/delegations/{delegation}",
+        ("DELETE", "/delegations/{delegation_id}"): "/delegations/{delegation}",
+    }
+    found: dict[tuple[str, str], Expectation] = {
+        ("GET", declared): (path, {}, everyone(200)) for declared, path in reads.items()
+    }
+    for (method, declared), path in bearer.items():
+        found[(method, summit + declared)] = (concrete + path, {"status": "live"}, everyone(401))
+    return found
+
+
+_API = _api_routes()
+
+
 # (method, path as declared) -> (concrete path, form data, expected status per caller)
 MATRIX: dict[tuple[str, str], Expectation] = {
     ("GET", "/healthz"): ("/healthz", {}, everyone(200)),
@@ -322,8 +376,20 @@ MATRIX: dict[tuple[str, str], Expectation] = {
         {},
         {**ORGANISER_ONLY_POST, "organiser": 303},
     ),
+    ("GET", "/{slug}/manage/tokens"): ("/ogp2021/manage/tokens", {}, ORGANISER_ONLY),
+    ("POST", "/{slug}/manage/tokens"): (
+        "/ogp2021/manage/tokens",
+        {"name": "matrix", "scope": "programme:write"},
+        ORGANISER_ONLY_POST,
+    ),
+    ("POST", "/{slug}/manage/tokens/{token_id}/revoke"): (
+        "/ogp2021/manage/tokens/999999/revoke",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 404},
+    ),
     **_CRUD,
     **_AWARDS,
+    **_API,
     # Last, because it ends the session.
     ("POST", "/signout"): ("/signout", {}, {"anonymous": 403, **dict.fromkeys(SIGNED_IN, 303)}),
 }
@@ -413,15 +479,27 @@ def test_each_caller_gets_what_the_table_says(
         opening = db.exec(
             select(ProgrammeSession.id).where(ProgrammeSession.code == "OPENING")
         ).one()
+        closing = db.exec(
+            select(ProgrammeSession.id).where(ProgrammeSession.code == "CLOSING")
+        ).one()
+        speaker = db.exec(select(Person.id).where(Person.slug == "aziz-akhannouch")).one()
+        delegation = db.exec(select(Delegation.id).where(Delegation.slug == "morocco")).one()
     answers: dict[tuple[str, str], int] = {}
     expected: dict[tuple[str, str], int] = {}
 
     for (method, declared), (path, data, statuses) in MATRIX.items():
-        concrete = path.format(juror4_grant=grant, opening=opening)
+        concrete = path.format(
+            juror4_grant=grant,
+            opening=opening,
+            closing=closing,
+            speaker=speaker,
+            delegation=delegation,
+        )
         if method == "GET":
             response = client.get(concrete, follow_redirects=False)
         else:
-            response = client.post(
+            response = client.request(
+                method,
                 concrete,
                 data={**data, "csrf_token": csrf_token(client, "/signin")},
                 headers={"origin": BASE_URL},

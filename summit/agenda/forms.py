@@ -14,6 +14,7 @@ from summit.validation import (
     Input,
     LanguageCode,
     RequiredTexts,
+    RowId,
     ShortTexts,
     Slug,
     Texts,
@@ -80,7 +81,7 @@ class StreamInput(Input):
 
 
 class SessionPersonInput(Input):
-    person_id: int
+    person_id: RowId
     role: SessionRoleKind
 
 
@@ -91,8 +92,8 @@ class SessionInput(Input):
     abstract: Texts = Field(default_factory=dict)
     starts_at: AwareDatetime | None = None
     ends_at: AwareDatetime | None = None
-    stream_id: int | None = None
-    track_id: int | None = None
+    stream_id: RowId | None = None
+    track_id: RowId | None = None
     languages: list[LanguageCode] = Field(default_factory=list)
     status: SessionStatus = SessionStatus.SCHEDULED
     delay_minutes: int = Field(default=0, ge=0, le=24 * 60)

@@ -27,6 +27,8 @@ class AuditAction(StrEnum):
     RECUSAL = "recusal"
     """A juror is kept away from a submission: a conflict of interest, found or declared."""
     RECUSAL_WITHDRAWN = "recusal_withdrawn"
+    API_TOKEN_ISSUED = "api_token_issued"  # noqa: S105 - an action name, not a secret
+    API_TOKEN_REVOKED = "api_token_revoked"  # noqa: S105
 
 
 def record(

@@ -101,3 +101,25 @@ class AccountToken(SQLModel, table=True):
     used_at: datetime | None = timestamp_field(nullable=True)
 
     __table_args__ = (Index("ix_account_token_summit_created", "summit_id", "created_at"),)
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token for the JSON API: one account, one summit, named scopes.
+
+    Only the SHA-256 of the token is stored; the token itself is shown once, when issued.
+    """
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE", index=True)
+    summit_id: int = Field(foreign_key="summit.id", ondelete="CASCADE")
+    name: str = Field(max_length=100)
+    scopes: list[str] = Field(default_factory=list, sa_type=JSON)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = timestamp_field()
+    expires_at: datetime = utc_field()
+    revoked_at: datetime | None = timestamp_field(nullable=True)
+    last_used_at: datetime | None = timestamp_field(nullable=True)
+
+    __table_args__ = (Index("ix_api_token_summit_created", "summit_id", "created_at"),)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import EmailStr, Field, model_validator
 
 from summit.people.models import DelegationKind, DelegationRole
-from summit.validation import CountryCode, Input, RequiredTexts, ShortTexts, Slug, Texts
+from summit.validation import CountryCode, Input, RequiredTexts, RowId, ShortTexts, Slug, Texts
 
 
 class DelegationInput(Input):
@@ -27,7 +27,7 @@ class PersonInput(Input):
     title: ShortTexts = Field(default_factory=dict)
     organisation: ShortTexts = Field(default_factory=dict)
     bio: Texts = Field(default_factory=dict)
-    delegation_id: int | None = None
+    delegation_id: RowId | None = None
     delegation_role: DelegationRole | None = None
     email: EmailStr | None = None
 

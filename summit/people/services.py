@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from summit.agenda.models import Summit
+from summit.agenda.models import PublishedSession, SessionPerson, Summit
 from summit.errors import DomainError
 from summit.people.forms import DelegationInput, PersonInput
 from summit.people.models import Delegation, DelegationRole, Person, PersonAvailability
@@ -67,4 +67,32 @@ def set_availability(
         db.delete(row)
     for start, end in sorted(windows):
         db.add(PersonAvailability(person_id=pk(person), starts_at=start, ends_at=end))
+    db.flush()
+
+
+def delete_person(db: Session, *, summit: Summit, person: Person) -> None:
+    """Remove someone who is on no session, draft or published: taking a person off the
+    published programme is a programme change, which waits for a publication."""
+    on_draft = db.exec(select(SessionPerson.id).where(SessionPerson.person_id == person.id)).first()
+    on_published = any(
+        entry.get("person_id") == person.id
+        for row in db.exec(select(PublishedSession).where(PublishedSession.summit_id == summit.id))
+        for entry in row.people
+    )
+    if on_draft is not None or on_published:
+        raise DomainError(
+            "%(name)s is on the programme: take them off its sessions first.",
+            field="person",
+            name=person.full_name,
+        )
+    db.delete(person)
+    db.flush()
+
+
+def delete_delegation(db: Session, *, delegation: Delegation) -> None:
+    """Remove a delegation that has no members left."""
+    member = db.exec(select(Person.id).where(col(Person.delegation_id) == delegation.id)).first()
+    if member is not None:
+        raise DomainError("This delegation still has members: move them first.", field="delegation")
+    db.delete(delegation)
     db.flush()

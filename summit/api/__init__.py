@@ -1,0 +1,1 @@
+"""The JSON API: public reads, and organisers' writes with bearer tokens."""
