@@ -18,7 +18,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from summit import ops
-from summit.agenda import editor_routes
+from summit.agenda import editor_routes, export_routes
 from summit.agenda import manage_routes as agenda_manage_routes
 from summit.agenda import routes as agenda_routes
 from summit.agenda.grid import grid_stylesheet
@@ -99,6 +99,7 @@ def create_app(
             *editor_routes.routes,
             *agenda_manage_routes.routes,
             *people_manage_routes.routes,
+            *export_routes.routes,
             *agenda_routes.routes,
             *people_routes.routes,
             *live_routes.routes,
