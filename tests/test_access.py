@@ -234,6 +234,21 @@ MATRIX: dict[tuple[str, str], Expectation] = {
         {},
         {**ORGANISER_ONLY_POST, "organiser": 303},
     ),
+    ("GET", "/{slug}/manage/exports/sessions.csv"): (
+        "/ogp2021/manage/exports/sessions.csv",
+        {},
+        ORGANISER_ONLY,
+    ),
+    ("GET", "/{slug}/manage/exports/people.csv"): (
+        "/ogp2021/manage/exports/people.csv",
+        {},
+        ORGANISER_ONLY,
+    ),
+    ("GET", "/{slug}/manage/exports/delegations.csv"): (
+        "/ogp2021/manage/exports/delegations.csv",
+        {},
+        ORGANISER_ONLY,
+    ),
     **_CRUD,
     # Last, because it ends the session.
     ("POST", "/signout"): ("/signout", {}, {"anonymous": 403, **dict.fromkeys(SIGNED_IN, 303)}),

@@ -293,3 +293,17 @@ def test_a_feed_secret_is_stored_only_as_its_hash(
     assert len(stored) == 1
     assert secret not in stored[0]
     assert len(stored[0]) == 64
+
+
+def test_the_programme_page_offers_every_public_export(client: TestClient) -> None:
+    page = client.get("/ogp2021/programme?lang=fr").text
+    section = page[page.index('id="exports-title"') :]
+
+    assert "Exporter / s’abonner" in section
+    for address in (
+        f"{EXPORT}/schedule.ics",
+        f"{EXPORT}/schedule.xml",
+        f"{EXPORT}/schedule.json",
+        f"{EXPORT}/streams/plenary.ics",
+    ):
+        assert f'{address}"' in section

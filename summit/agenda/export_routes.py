@@ -19,7 +19,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from summit.agenda import calendar_tokens, follows, queries
-from summit.agenda.exports import frab, ical
+from summit.agenda.exports import frab, ical, sheets
+from summit.agenda.models import Summit
 from summit.auth.permissions import Access
 from summit.i18n.viewer import Viewer, gettext, viewing_as
 from summit.settings import LANGUAGES
@@ -242,7 +243,35 @@ async def agenda_ics(request: Request) -> Response:
     )
 
 
+async def _sheet(
+    request: Request, name: str, build: Callable[[Session, Summit], bytes]
+) -> Response:
+    summit = current_summit(request)
+    body = await database(request).run_read(lambda db: build(db, summit))
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{summit.slug}-{name}.csv"'},
+    )
+
+
+async def sessions_csv(request: Request) -> Response:
+    """Every session of the draft, for a spreadsheet."""
+    return await _sheet(request, "sessions", lambda db, summit: sheets.sessions(db, summit=summit))
+
+
+async def people_csv(request: Request) -> Response:
+    return await _sheet(request, "people", lambda db, summit: sheets.people(db, summit=summit))
+
+
+async def delegations_csv(request: Request) -> Response:
+    return await _sheet(
+        request, "delegations", lambda db, summit: sheets.delegations(db, summit=summit)
+    )
+
+
 EXPORT = "/{slug:str}/schedule/export"
+SHEETS = "/{slug:str}/manage/exports"
 routes = [
     page(f"{EXPORT}/schedule.xml", schedule_xml, access=Access.PUBLIC, name="export_xml"),
     page(f"{EXPORT}/schedule.json", schedule_json, access=Access.PUBLIC, name="export_json"),
@@ -267,5 +296,13 @@ routes = [
     ),
     page(
         f"{EXPORT}/agenda/{{token:str}}.ics", agenda_ics, access=Access.PUBLIC, name="export_agenda"
+    ),
+    page(f"{SHEETS}/sessions.csv", sessions_csv, access=Access.ORGANISER, name="sessions_csv"),
+    page(f"{SHEETS}/people.csv", people_csv, access=Access.ORGANISER, name="people_csv"),
+    page(
+        f"{SHEETS}/delegations.csv",
+        delegations_csv,
+        access=Access.ORGANISER,
+        name="delegations_csv",
     ),
 ]
