@@ -307,3 +307,31 @@ def test_the_programme_page_offers_every_public_export(client: TestClient) -> No
         f"{EXPORT}/streams/plenary.ics",
     ):
         assert f'{address}"' in section
+
+
+@pytest.mark.anyio
+async def test_requests_that_miss_the_cache_together_share_one_rendering() -> None:
+    import anyio
+
+    from summit.web.cache import Entry, ProgrammeCache
+
+    cache = ProgrammeCache()
+    renders: list[int] = []
+    key = (1, 1, "export:test", "en", "", False)
+
+    async def render() -> Entry:
+        renders.append(1)
+        await anyio.sleep(0.05)
+        return (200, b"body", {})
+
+    answers: list[bytes] = []
+
+    async def ask() -> None:
+        answers.append((await cache.render_once(key, render))[1])
+
+    async with anyio.create_task_group() as group:
+        for _ in range(5):
+            group.start_soon(ask)
+    again = await cache.render_once(key, render)
+
+    assert (len(renders), answers, again[1]) == (1, [b"body"] * 5, b"body")

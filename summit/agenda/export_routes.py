@@ -25,7 +25,7 @@ from summit.auth.permissions import Access
 from summit.i18n.viewer import Viewer, gettext, viewing_as
 from summit.settings import LANGUAGES
 from summit.web.access import page
-from summit.web.cache import ProgrammeCache
+from summit.web.cache import Entry, ProgrammeCache
 from summit.web.conditional import answer, etag_of
 from summit.web.context import current_summit, database
 
@@ -64,16 +64,16 @@ async def _export(
     cache: ProgrammeCache = request.app.state.programme_cache
     language = export_language(request)
     key = (summit.id, summit.programme_stamp, f"export:{name}", language, "", False)
-    found = cache.page(key)
-    if found is None:
+
+    async def render() -> Entry:
         programme = await cache.programme(database(request), summit)
         modified = await database(request).run_read(
             lambda db: queries.last_public_change(db, summit=summit)
         )
         body = await run_in_threadpool(build, programme, modified)
-        found = (200, body, {"etag": etag_of(body), "last-modified": modified.isoformat()})
-        cache.store_page(key, *found)
-    _, body, stored = found
+        return (200, body, {"etag": etag_of(body), "last-modified": modified.isoformat()})
+
+    _, body, stored = await cache.render_once(key, render)
     return answer(
         request,
         body,

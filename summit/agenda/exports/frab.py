@@ -63,9 +63,7 @@ def _subtitle(card: SessionCard) -> str:
     if card.session.status == SessionStatus.CANCELLED:
         return gettext("Cancelled")
     if card.session.status == SessionStatus.LATE:
-        return gettext("Running late (+%(minutes)d min)") % {
-            "minutes": card.session.delay_minutes
-        }
+        return gettext("Running late (+%(minutes)d min)") % {"minutes": card.session.delay_minutes}
     return ""
 
 
