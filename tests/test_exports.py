@@ -275,6 +275,8 @@ def test_a_delegate_feed_holds_what_they_follow_until_they_rotate_it(
     assert anonymous.status_code == 200  # calendar apps cannot sign in
     assert "access-control-allow-origin" not in anonymous.headers
     assert second != first
+    assert second not in client.get("/ogp2021/agenda").text  # shown once only
+    assert "You made a calendar address on" in client.get("/ogp2021/agenda").text
     assert client.get(first).status_code == 404
     assert events(client.get(second).content).keys() == followed.keys()
 
