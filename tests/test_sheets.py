@@ -88,8 +88,14 @@ def test_the_session_and_delegation_sheets_list_every_row(
     assert sorted(row[0] for row in found[1:]) == delegations
 
 
-def test_the_console_links_to_the_sheets(organiser: TestClient) -> None:
-    page = organiser.get("/ogp2021/manage/").text
+def test_the_organiser_pages_link_to_the_sheets(organiser: TestClient) -> None:
+    console = organiser.get("/ogp2021/manage/").text
+    pages = {
+        "sessions": organiser.get("/ogp2021/manage/schedule").text,
+        "people": organiser.get("/ogp2021/manage/people").text,
+        "delegations": organiser.get("/ogp2021/manage/delegations").text,
+    }
 
-    for name in ("sessions", "people", "delegations"):
+    for name, page in pages.items():
+        assert f'/ogp2021/manage/exports/{name}.csv" download>' in console
         assert f'/ogp2021/manage/exports/{name}.csv" download>' in page
