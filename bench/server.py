@@ -47,7 +47,7 @@ def serving(database_url: str, *, workers: int = 1) -> Iterator[Server]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a loaded machine starts workers slowly
         while True:
             try:
                 if httpx.get(f"{base}/healthz").status_code == 200:

@@ -20,7 +20,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from summit import ops
-from summit.agenda import editor_routes
+from summit.agenda import editor_routes, export_routes
 from summit.agenda import manage_routes as agenda_manage_routes
 from summit.agenda import routes as agenda_routes
 from summit.agenda.grid import grid_stylesheet
@@ -116,6 +116,7 @@ def create_app(
             *people_manage_routes.routes,
             *award_manage_routes.routes,
             *submit_routes.routes,
+            *export_routes.routes,
             *agenda_routes.routes,
             *people_routes.routes,
             *live_routes.routes,

@@ -280,6 +280,47 @@ MATRIX: dict[tuple[str, str], Expectation] = {
         {"anonymous": 403, **dict.fromkeys(SIGNED_IN, 303)},
     ),
     ("GET", "/{slug}/changes.atom"): ("/ogp2021/changes.atom", {}, everyone(200)),
+    ("POST", "/{slug}/agenda/calendar"): (
+        "/ogp2021/agenda/calendar",
+        {},
+        {"anonymous": 403, **SIGNED_IN},
+    ),
+    ("GET", "/{slug}/schedule/export/schedule.xml"): (
+        "/ogp2021/schedule/export/schedule.xml",
+        {},
+        everyone(200),
+    ),
+    ("GET", "/{slug}/schedule/export/schedule.json"): (
+        "/ogp2021/schedule/export/schedule.json",
+        {},
+        everyone(200),
+    ),
+    ("GET", "/{slug}/schedule/export/schedule.ics"): (
+        "/ogp2021/schedule/export/schedule.ics",
+        {},
+        everyone(200),
+    ),
+    ("GET", "/{slug}/schedule/export/streams/{stream_slug}.ics"): (
+        "/ogp2021/schedule/export/streams/plenary.ics",
+        {},
+        everyone(200),
+    ),
+    ("GET", "/{slug}/schedule/export/sessions/{session_id}.ics"): (
+        "/ogp2021/schedule/export/sessions/{opening}.ics",
+        {},
+        everyone(200),
+    ),
+    ("GET", "/{slug}/schedule/export/speakers/{person_slug}.ics"): (
+        "/ogp2021/schedule/export/speakers/aziz-akhannouch.ics",
+        {},
+        everyone(200),
+    ),
+    # A feed opens with its secret only; a made-up one answers like a missing page.
+    ("GET", "/{slug}/schedule/export/agenda/{token}.ics"): (
+        "/ogp2021/schedule/export/agenda/not-a-token.ics",
+        {},
+        everyone(404),
+    ),
     ("GET", "/{slug}/speakers/{person_slug}"): (
         "/ogp2021/speakers/aziz-akhannouch",
         {},
@@ -386,6 +427,21 @@ MATRIX: dict[tuple[str, str], Expectation] = {
         "/ogp2021/manage/tokens/999999/revoke",
         {},
         ORGANISER_ONLY_POST | {"organiser": 404},
+    ),
+    ("GET", "/{slug}/manage/exports/sessions.csv"): (
+        "/ogp2021/manage/exports/sessions.csv",
+        {},
+        ORGANISER_ONLY,
+    ),
+    ("GET", "/{slug}/manage/exports/people.csv"): (
+        "/ogp2021/manage/exports/people.csv",
+        {},
+        ORGANISER_ONLY,
+    ),
+    ("GET", "/{slug}/manage/exports/delegations.csv"): (
+        "/ogp2021/manage/exports/delegations.csv",
+        {},
+        ORGANISER_ONLY,
     ),
     **_CRUD,
     **_AWARDS,

@@ -213,3 +213,19 @@ class AcceptedConflict(SQLModel, table=True):
     accepted_at: datetime = timestamp_field()
 
     __table_args__ = (UniqueConstraint("summit_id", "key"),)
+
+
+class CalendarToken(SQLModel, table=True):
+    """The secret in the address of a delegate's personal calendar feed (calendar apps cannot
+    sign in). Only its SHA-256 is kept; making a new one replaces it, so the old address stops
+    working."""
+
+    __tablename__ = "calendar_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE")
+    summit_id: int = Field(foreign_key="summit.id", ondelete="CASCADE", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = timestamp_field()
+
+    __table_args__ = (UniqueConstraint("account_id", "summit_id"),)

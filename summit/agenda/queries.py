@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
@@ -304,3 +304,24 @@ def summit_days(summit: Summit) -> list[date]:
         summit.start_date + timedelta(days=offset)
         for offset in range((summit.end_date - summit.start_date).days + 1)
     ]
+
+
+def last_public_change(db: Session, *, summit: Summit) -> datetime:
+    """When the public programme last changed: the newest publication or live status change
+    (both are written to the event log with the change itself)."""
+    newest = db.exec(
+        select(func.max(LiveEvent.created_at)).where(
+            LiveEvent.summit_id == summit.id,
+            col(LiveEvent.kind).in_(("programme.published", "session.status")),
+        )
+    ).one()
+    released = db.exec(
+        select(func.max(ScheduleRelease.published_at)).where(ScheduleRelease.summit_id == summit.id)
+    ).one()
+    found = [moment for moment in (newest, released) if moment is not None]
+    return max(_aware(moment) for moment in found) if found else _aware(summit.created_at)
+
+
+def _aware(moment: datetime) -> datetime:
+    # Aggregates bypass the column type, so SQLite hands back naive UTC.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from summit.agenda import announcements, follows, publishing, queries
+from summit.agenda import announcements, calendar_tokens, follows, publishing, queries
 from summit.agenda.grid import DayGrid, day_grid
 from summit.agenda.models import ScheduleRelease, SessionKind
 from summit.auth.permissions import Access, Principal
@@ -324,10 +324,33 @@ async def follow(request: Request) -> Response:
 
 async def agenda(request: Request) -> Response:
     """My agenda: every followed session, all days, with overlaps flagged."""
-    zone = viewer(request).zone
+    return await _agenda_page(request, feed_url=None)
 
+
+async def calendar_feed(request: Request) -> Response:
+    """Make a new secret address for the asker's calendar feed (the old one stops working),
+    and show it, once."""
     summit = current_summit(request)
+    principal: Principal = request.state.principal
+    account_id = principal.account_id
+    assert account_id is not None  # noqa: S101 - the route is for signed-in accounts
+    moment = now(request)
+    token = await database(request).run_write(
+        lambda db: calendar_tokens.rotate(db, summit=summit, account_id=account_id, now=moment)
+    )
+    path = request.url_for("export_agenda", slug=summit.slug, token=token).path
+    return await _agenda_page(request, feed_url=f"{request.app.state.settings.base_url}{path}")
+
+
+async def _agenda_page(request: Request, *, feed_url: str | None) -> Response:
+    zone = viewer(request).zone
+    summit = current_summit(request)
+    principal: Principal = request.state.principal
+    account_id = principal.account_id
     followed = await followed_by(request)
+    feed_made = await database(request).run_read(
+        lambda db: calendar_tokens.issued_at(db, summit=summit, account_id=account_id or 0)
+    )
     programme = await request.app.state.programme_cache.programme(database(request), summit)
     cards = [card for card in programme.cards if card.session.id in followed]
     return render(
@@ -338,6 +361,8 @@ async def agenda(request: Request) -> Response:
             "days": queries.by_day(cards, zone),
             "clashes": follows.overlapping(cards),
             "followed": followed,
+            "feed_url": feed_url,
+            "feed_made": feed_made,
         },
     )
 
@@ -367,6 +392,13 @@ routes = [
     ),
     page("/{slug:str}/changes", changes, access=Access.PUBLIC, name="changes"),
     page("/{slug:str}/agenda", agenda, access=Access.SIGNED_IN, name="agenda"),
+    page(
+        "/{slug:str}/agenda/calendar",
+        calendar_feed,
+        access=Access.SIGNED_IN,
+        methods=["POST"],
+        name="calendar_feed",
+    ),
     page(
         "/{slug:str}/sessions/{session_id:int}/follow",
         follow,

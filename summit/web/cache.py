@@ -9,7 +9,9 @@ answer.
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 
 from sqlmodel import Session
 
@@ -19,6 +21,7 @@ from summit.db import Database
 
 CSRF_PLACEHOLDER = "csrf-token-placeholder-0b1c2d"
 PageKey = tuple[int, int, str, str, str, bool]
+Entry = tuple[int, bytes, dict[str, str]]
 
 
 class ProgrammeCache:
@@ -26,6 +29,7 @@ class ProgrammeCache:
         self._programmes: dict[int, tuple[int, queries.Programme]] = {}
         self._pages: OrderedDict[PageKey, tuple[int, bytes, dict[str, str]]] = OrderedDict()
         self._max_pages = max_pages
+        self._rendering: dict[PageKey, asyncio.Future[Entry]] = {}
 
     async def programme(self, database: Database, summit: Summit) -> queries.Programme:
         assert summit.id is not None  # noqa: S101 - loaded from the database
@@ -51,3 +55,25 @@ class ProgrammeCache:
         self._pages.move_to_end(key)
         while len(self._pages) > self._max_pages:
             self._pages.popitem(last=False)
+
+    async def render_once(self, key: PageKey, render: Callable[[], Awaitable[Entry]]) -> Entry:
+        """The cached entry, or else one rendering shared by every request that asks for it
+        meanwhile: after a change, a crowd of polling calendar apps costs one rendering."""
+        found = self.page(key)
+        if found is not None:
+            return found
+        pending = self._rendering.get(key)
+        if pending is None:
+
+            async def fill() -> Entry:
+                try:
+                    entry = await render()
+                    self.store_page(key, *entry)
+                    return entry
+                finally:
+                    self._rendering.pop(key, None)
+
+            pending = asyncio.ensure_future(fill())
+            self._rendering[key] = pending
+        # Shielded: a client that hangs up does not cancel the others' rendering.
+        return await asyncio.shield(pending)

@@ -1,0 +1,308 @@
+"""The published programme for other programs, at pretalx's addresses: frab XML and JSON, and
+calendars (the whole programme, one stream, one session, one speaker, and a delegate's own
+agenda through a secret address).
+
+Each export is rendered once per programme stamp (and language) per process, then served from
+memory with an ETag and a Last-Modified, answering 304 to a client whose copy is current.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from summit.agenda import calendar_tokens, follows, queries
+from summit.agenda.exports import frab, ical, sheets
+from summit.agenda.models import Summit
+from summit.auth.permissions import Access
+from summit.i18n.viewer import Viewer, gettext, viewing_as
+from summit.settings import LANGUAGES
+from summit.web.access import page
+from summit.web.cache import Entry, ProgrammeCache
+from summit.web.conditional import answer, etag_of
+from summit.web.context import current_summit, database
+
+XML = "application/xml; charset=utf-8"
+JSON = "application/json; charset=utf-8"
+CALENDAR = "text/calendar; charset=utf-8"
+PUBLIC_HEADERS = {
+    "access-control-allow-origin": "*",
+    "access-control-expose-headers": "ETag, Last-Modified",
+    "cache-control": "public, max-age=60",
+}
+# The personal feed's address is the secret: no sharing with other sites, no shared caches.
+PRIVATE_HEADERS = {"cache-control": "private, no-cache", "referrer-policy": "no-referrer"}
+Builder = Callable[[queries.Programme, datetime], bytes]
+
+
+def export_language(request: Request) -> str:
+    """Exports speak the summit's language unless the address asks (``?lang=``) for another:
+    calendar apps send no cookies, and one address must always give the same document."""
+    summit = current_summit(request)
+    wanted = request.query_params.get("lang")
+    return wanted if wanted in LANGUAGES else summit.default_language
+
+
+async def _export(
+    request: Request,
+    *,
+    name: str,
+    media_type: str,
+    build: Builder,
+    headers: dict[str, str],
+) -> Response:
+    """The export called ``name``, rendered at most once per programme stamp and language."""
+    summit = current_summit(request)
+    assert summit.id is not None  # noqa: S101 - loaded from the database
+    cache: ProgrammeCache = request.app.state.programme_cache
+    language = export_language(request)
+    key = (summit.id, summit.programme_stamp, f"export:{name}", language, "", False)
+
+    async def render() -> Entry:
+        programme = await cache.programme(database(request), summit)
+        modified = await database(request).run_read(
+            lambda db: queries.last_public_change(db, summit=summit)
+        )
+        body = await run_in_threadpool(build, programme, modified)
+        return (200, body, {"etag": etag_of(body), "last-modified": modified.isoformat()})
+
+    _, body, stored = await cache.render_once(key, render)
+    return answer(
+        request,
+        body,
+        media_type=media_type,
+        headers=headers,
+        etag=stored["etag"],
+        last_modified=datetime.fromisoformat(stored["last-modified"]),
+    )
+
+
+def _base_url(request: Request) -> str:
+    base: str = request.app.state.settings.base_url
+    return base
+
+
+def _calendar(
+    request: Request, pick: Callable[[queries.Programme], list[queries.SessionCard]], title: str
+) -> Builder:
+    language = export_language(request)
+    base_url = _base_url(request)
+
+    def build(programme: queries.Programme, modified: datetime) -> bytes:
+        summit = programme.summit
+        summit_name = frab.localized(summit.name, language, summit.default_language)
+        return ical.calendar(
+            pick(programme),
+            summit=summit,
+            name=f"{summit_name} · {title}" if title else summit_name,
+            language=language,
+            base_url=base_url,
+            stamp=modified,
+        )
+
+    return build
+
+
+async def schedule_xml(request: Request) -> Response:
+    language = export_language(request)
+    base_url = _base_url(request)
+    address = f"{base_url}{request.url.path}"
+
+    def build(programme: queries.Programme, _modified: datetime) -> bytes:
+        document = frab.schedule(programme, language=language, base_url=base_url)
+        return frab.schedule_xml(document, url=address)
+
+    return await _export(
+        request, name="schedule.xml", media_type=XML, build=build, headers=PUBLIC_HEADERS
+    )
+
+
+async def schedule_json(request: Request) -> Response:
+    language = export_language(request)
+    base_url = _base_url(request)
+
+    def build(programme: queries.Programme, _modified: datetime) -> bytes:
+        return frab.schedule_json(frab.schedule(programme, language=language, base_url=base_url))
+
+    return await _export(
+        request, name="schedule.json", media_type=JSON, build=build, headers=PUBLIC_HEADERS
+    )
+
+
+async def schedule_ics(request: Request) -> Response:
+    build = _calendar(request, lambda programme: programme.cards, "")
+    return await _export(
+        request, name="schedule.ics", media_type=CALENDAR, build=build, headers=PUBLIC_HEADERS
+    )
+
+
+async def _programme(request: Request) -> queries.Programme:
+    cache: ProgrammeCache = request.app.state.programme_cache
+    return await cache.programme(database(request), current_summit(request))
+
+
+async def stream_ics(request: Request) -> Response:
+    slug = request.path_params["stream_slug"]
+    programme = await _programme(request)
+    stream = next((found for found in programme.streams if found.slug == slug), None)
+    if stream is None:
+        raise HTTPException(status_code=404)
+    summit = programme.summit
+    title = frab.localized(stream.name, export_language(request), summit.default_language)
+    build = _calendar(
+        request,
+        lambda programme: [card for card in programme.cards if card.session.stream_id == stream.id],
+        title,
+    )
+    return await _export(
+        request,
+        name=f"stream:{slug}",
+        media_type=CALENDAR,
+        build=build,
+        headers=PUBLIC_HEADERS,
+    )
+
+
+async def session_ics(request: Request) -> Response:
+    session_id = request.path_params["session_id"]
+    programme = await _programme(request)
+    if queries.session_card(programme, session_id) is None:
+        raise HTTPException(status_code=404)
+
+    def pick(programme: queries.Programme) -> list[queries.SessionCard]:
+        card = queries.session_card(programme, session_id)
+        return [card] if card else []
+
+    return await _export(
+        request,
+        name=f"session:{session_id}",
+        media_type=CALENDAR,
+        build=_calendar(request, pick, ""),
+        headers=PUBLIC_HEADERS,
+    )
+
+
+async def speaker_ics(request: Request) -> Response:
+    slug = request.path_params["person_slug"]
+    programme = await _programme(request)
+    person = next((found for found in queries.speakers(programme) if found.slug == slug), None)
+    if person is None or person.id is None:
+        raise HTTPException(status_code=404)
+    person_id = person.id
+    return await _export(
+        request,
+        name=f"speaker:{slug}",
+        media_type=CALENDAR,
+        build=_calendar(
+            request,
+            lambda programme: queries.sessions_of_person(programme, person_id),
+            person.full_name,
+        ),
+        headers=PUBLIC_HEADERS,
+    )
+
+
+async def agenda_ics(request: Request) -> Response:
+    """A delegate's followed sessions, for whoever holds the secret address."""
+    summit = current_summit(request)
+    token = request.path_params["token"]
+
+    def load(db: Session) -> tuple[int, set[int]] | None:
+        account_id = calendar_tokens.account_for(db, summit=summit, token=token)
+        if account_id is None:
+            return None
+        return account_id, follows.followed_ids(db, summit=summit, account_id=account_id)
+
+    found = await database(request).run_read(load)
+    if found is None:
+        raise HTTPException(status_code=404)
+    account_id, followed = found
+    language = export_language(request)
+    with viewing_as(Viewer(language=language, timezone=summit.timezone)):
+        title = gettext("My agenda")
+    # Following a session does not change the programme stamp: the follows are in the name.
+    fingerprint = hashlib.sha256(",".join(map(str, sorted(followed))).encode()).hexdigest()
+    build = _calendar(
+        request,
+        lambda programme: [card for card in programme.cards if card.session.id in followed],
+        title,
+    )
+    return await _export(
+        request,
+        name=f"agenda:{account_id}:{fingerprint}",
+        media_type=CALENDAR,
+        build=build,
+        headers=PRIVATE_HEADERS,
+    )
+
+
+async def _sheet(
+    request: Request, name: str, build: Callable[[Session, Summit], bytes]
+) -> Response:
+    summit = current_summit(request)
+    body = await database(request).run_read(lambda db: build(db, summit))
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{summit.slug}-{name}.csv"'},
+    )
+
+
+async def sessions_csv(request: Request) -> Response:
+    """Every session of the draft, for a spreadsheet."""
+    return await _sheet(request, "sessions", lambda db, summit: sheets.sessions(db, summit=summit))
+
+
+async def people_csv(request: Request) -> Response:
+    return await _sheet(request, "people", lambda db, summit: sheets.people(db, summit=summit))
+
+
+async def delegations_csv(request: Request) -> Response:
+    return await _sheet(
+        request, "delegations", lambda db, summit: sheets.delegations(db, summit=summit)
+    )
+
+
+EXPORT = "/{slug:str}/schedule/export"
+SHEETS = "/{slug:str}/manage/exports"
+routes = [
+    page(f"{EXPORT}/schedule.xml", schedule_xml, access=Access.PUBLIC, name="export_xml"),
+    page(f"{EXPORT}/schedule.json", schedule_json, access=Access.PUBLIC, name="export_json"),
+    page(f"{EXPORT}/schedule.ics", schedule_ics, access=Access.PUBLIC, name="export_ics"),
+    page(
+        f"{EXPORT}/streams/{{stream_slug:str}}.ics",
+        stream_ics,
+        access=Access.PUBLIC,
+        name="export_stream_ics",
+    ),
+    page(
+        f"{EXPORT}/sessions/{{session_id:int}}.ics",
+        session_ics,
+        access=Access.PUBLIC,
+        name="export_session_ics",
+    ),
+    page(
+        f"{EXPORT}/speakers/{{person_slug:str}}.ics",
+        speaker_ics,
+        access=Access.PUBLIC,
+        name="export_speaker_ics",
+    ),
+    page(
+        f"{EXPORT}/agenda/{{token:str}}.ics", agenda_ics, access=Access.PUBLIC, name="export_agenda"
+    ),
+    page(f"{SHEETS}/sessions.csv", sessions_csv, access=Access.ORGANISER, name="sessions_csv"),
+    page(f"{SHEETS}/people.csv", people_csv, access=Access.ORGANISER, name="people_csv"),
+    page(
+        f"{SHEETS}/delegations.csv",
+        delegations_csv,
+        access=Access.ORGANISER,
+        name="delegations_csv",
+    ),
+]

@@ -1,0 +1,1 @@
+"""The published programme in other programs' formats: frab XML and JSON, iCalendar, CSV."""

@@ -1,0 +1,285 @@
+"""The published programme in the frab schedule format (XML and JSON), as pretalx exports it
+and as schedule apps (Giggity, EventFahrplan, info-beamer, the C3VOC tools) read it.
+
+One description of the schedule is built first (``schedule``, the JSON document), and the XML
+is written from it, so the two never disagree. Days are the summit's local days; a session
+belongs to the day it starts on, and a day ends when its last session does (sessions may run
+past midnight). Times are the ones delegates should expect: a session running late shows its
+shifted times. A cancelled session stays, with "Cancelled" as its subtitle, because the
+formats have no status field.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET  # noqa: S405 - we write XML, never parse it
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from importlib.metadata import version as package_version
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from summit.agenda.exports.ids import (
+    acronym,
+    clean_text,
+    event_slug,
+    person_guid,
+    session_guid,
+    stream_guid,
+)
+from summit.agenda.models import SessionStatus
+from summit.agenda.queries import Programme, SessionCard, summit_days
+from summit.i18n.viewer import Viewer, gettext, viewing_as
+
+SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
+TIMESLOT = "00:05"
+# The JSON schema's pattern for zone names (it is not anchored at both ends on purpose).
+_ZONE_NAME = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
+_CODE = re.compile(r"^[A-Z0-9]+$")
+_XML_SLUG = re.compile(r"^[a-z][a-z0-9-]+$")
+
+
+@cache
+def generator_version() -> str:
+    return package_version("summit")
+
+
+def localized(texts: dict[str, str], language: str, fallback: str) -> str:
+    """The text in ``language``, else the summit's language, else English, else any."""
+    for key in (language, fallback, "en"):
+        if texts.get(key):
+            return clean_text(texts[key])
+    return clean_text(next((value for value in texts.values() if value), ""))
+
+
+def _hours(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _subtitle(card: SessionCard) -> str:
+    if card.session.status == SessionStatus.CANCELLED:
+        return gettext("Cancelled")
+    if card.session.status == SessionStatus.LATE:
+        return gettext("Running late (+%(minutes)d min)") % {"minutes": card.session.delay_minutes}
+    return ""
+
+
+def _rooms(programme: Programme, language: str) -> dict[int | None, tuple[str, str, str]]:
+    """Each stream's (name, slug, guid); names are made unique, since the JSON keys rooms by
+    name."""
+    summit = programme.summit
+    rooms: dict[int | None, tuple[str, str, str]] = {}
+    taken: set[str] = set()
+    for stream in programme.streams:
+        name = localized(stream.name, language, summit.default_language) or stream.slug
+        if name in taken:
+            name = f"{name} ({stream.slug})"
+        taken.add(name)
+        rooms[stream.id] = (name, stream.slug, str(stream_guid(summit.slug, stream.slug)))
+    if any(card.stream is None for card in programme.cards):
+        name = gettext("Online")
+        while name in taken:
+            name += " "
+        rooms[None] = (name, "online", str(stream_guid(summit.slug, None)))
+    return rooms
+
+
+def _event(
+    card: SessionCard,
+    *,
+    programme: Programme,
+    room: str,
+    zone: ZoneInfo,
+    language: str,
+    base_url: str,
+) -> dict[str, Any]:
+    summit = programme.summit
+    session = card.session
+    start = card.shown_start.astimezone(zone)
+    end = card.shown_end.astimezone(zone)
+    abstract = localized(session.abstract, language, summit.default_language)
+    event: dict[str, Any] = {
+        "guid": str(session_guid(summit.slug, session.code)),
+        "id": session.id,
+        "date": start.isoformat(),
+        "start": start.strftime("%H:%M"),
+        "end": end.isoformat(),
+        "duration": _hours(card.shown_end - card.shown_start),
+        "room": room,
+        "slug": event_slug(summit.slug, session.id, session.code),
+        "url": f"{base_url}/{summit.slug}/sessions/{session.id}",
+        "title": localized(session.title, language, summit.default_language),
+        "subtitle": _subtitle(card),
+        "track": localized(card.track.name, language, summit.default_language)
+        if card.track
+        else None,
+        "type": str(session.kind),
+        "language": session.languages[0] if session.languages else summit.default_language,
+        "abstract": abstract,
+        "description": abstract,
+        "do_not_record": False,
+        "persons": [
+            {
+                "name": clean_text(person.full_name),
+                "public_name": clean_text(person.full_name),
+                "guid": str(person_guid(summit.slug, person.slug)),
+                "url": f"{base_url}/{summit.slug}/speakers/{person.slug}",
+                "biography": localized(person.bio, language, summit.default_language) or None,
+                "role": role,
+            }
+            for role, person in card.people
+        ],
+        "links": [],
+        "attachments": [],
+    }
+    if _CODE.match(session.code):
+        event["code"] = session.code
+    return event
+
+
+def _midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), zone)
+
+
+def schedule(programme: Programme, *, language: str, base_url: str) -> dict[str, Any]:
+    """The schedule as the C3VOC JSON schema describes it."""
+    summit = programme.summit
+    zone = ZoneInfo(summit.timezone)
+    with viewing_as(Viewer(language=language, timezone=summit.timezone)):
+        rooms = _rooms(programme, language)
+        by_day: dict[date, list[SessionCard]] = defaultdict(list)
+        for card in programme.cards:
+            by_day[card.shown_start.astimezone(zone).date()].append(card)
+        days = []
+        for index, day in enumerate(sorted(set(summit_days(summit)) | set(by_day)), start=1):
+            cards = by_day.get(day, [])
+            day_start = min([_midnight(day, zone), *(c.shown_start for c in cards)])
+            day_end = max([_midnight(day + timedelta(days=1), zone), *(c.shown_end for c in cards)])
+            events: dict[str, list[dict[str, Any]]] = {}
+            for room_id, (name, _slug, _guid) in rooms.items():
+                in_room = [card for card in cards if card.session.stream_id == room_id]
+                if in_room or room_id is not None:
+                    events[name] = [
+                        _event(
+                            card,
+                            programme=programme,
+                            room=name,
+                            zone=zone,
+                            language=language,
+                            base_url=base_url,
+                        )
+                        for card in sorted(in_room, key=lambda c: c.shown_start)
+                    ]
+            days.append(
+                {
+                    "index": index,
+                    "date": day.isoformat(),
+                    "day_start": day_start.astimezone(zone).isoformat(),
+                    "day_end": day_end.astimezone(zone).isoformat(),
+                    "rooms": events,
+                }
+            )
+    conference: dict[str, Any] = {
+        "acronym": acronym(summit.slug),
+        "title": localized(summit.name, language, summit.default_language) or summit.slug,
+        "start": summit.start_date.isoformat(),
+        "end": summit.end_date.isoformat(),
+        "daysCount": len(days),
+        "timeslot_duration": TIMESLOT,
+        "url": f"{base_url}/{summit.slug}/",
+        "tracks": [
+            {
+                "name": localized(track.name, language, summit.default_language) or track.slug,
+                "slug": track.slug,
+                "color": track.color,
+            }
+            for track in programme.tracks
+        ],
+        "rooms": [
+            {"name": name, "slug": slug, "guid": guid, "type": "online"}
+            for name, slug, guid in rooms.values()
+        ],
+        "days": days,
+    }
+    if _ZONE_NAME.search(summit.timezone):
+        conference["time_zone_name"] = summit.timezone
+    return {
+        "$schema": SCHEMA_URL,
+        "generator": {"name": "summit", "version": generator_version()},
+        "schedule": {
+            "version": f"{programme.version}.{summit.programme_stamp}",
+            "base_url": f"{base_url}/",
+            "conference": conference,
+        },
+    }
+
+
+def schedule_json(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, ensure_ascii=False, indent=1).encode()
+
+
+def _child(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attributes)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def schedule_xml(document: dict[str, Any], *, url: str) -> bytes:
+    """The same schedule as frab XML (``schedule.xml.xsd``)."""
+    data = document["schedule"]
+    conference = data["conference"]
+    root = ET.Element("schedule")
+    _child(root, "generator", name="summit", version=document["generator"]["version"])
+    _child(root, "url", url)
+    _child(root, "version", data["version"])
+    head = _child(root, "conference")
+    _child(head, "acronym", conference["acronym"])
+    _child(head, "title", conference["title"])
+    _child(head, "start", conference["start"])
+    _child(head, "end", conference["end"])
+    _child(head, "days", str(conference["daysCount"]))
+    _child(head, "timeslot_duration", conference["timeslot_duration"])
+    _child(head, "base_url", data["base_url"])
+    _child(head, "url", conference["url"])
+    if "time_zone_name" in conference:
+        _child(head, "time_zone_name", conference["time_zone_name"])
+    for track in conference["tracks"]:
+        extra = {"slug": track["slug"]} if _XML_SLUG.match(track["slug"]) else {}
+        _child(head, "track", track["name"], name=track["name"], color=track["color"], **extra)
+    guids = {room["name"]: room["guid"] for room in conference["rooms"]}
+    for day in conference["days"]:
+        day_element = _child(
+            root,
+            "day",
+            index=str(day["index"]),
+            date=day["date"],
+            start=day["day_start"],
+            end=day["day_end"],
+        )
+        for room, events in day["rooms"].items():
+            room_element = _child(day_element, "room", name=room, guid=guids[room])
+            for event in events:
+                _event_xml(room_element, event)
+    ET.indent(root, space=" ")
+    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return body
+
+
+def _event_xml(parent: ET.Element, event: dict[str, Any]) -> None:
+    element = _child(parent, "event", id=str(event["id"]), guid=event["guid"])
+    for tag in ("room", "title", "subtitle", "type", "date", "start", "duration", "abstract"):
+        _child(element, tag, event[tag])
+    _child(element, "slug", event["slug"])
+    _child(element, "track", event["track"] or "")
+    _child(element, "language", event["language"])
+    _child(element, "description", event["description"])
+    persons = _child(element, "persons")
+    for person in event["persons"]:
+        _child(persons, "person", person["name"], guid=person["guid"])
+    _child(element, "links")
+    _child(element, "attachments")
+    _child(element, "url", event["url"])
