@@ -19,6 +19,7 @@ from summit.auth.services import grant_role, upsert_account
 from summit.db import Database
 from summit.eventlog import LiveEvent
 from summit.events import PendingQuestionsChanged, QuestionsChanged
+from summit.i18n.viewer import Viewer, ngettext, viewing_as
 from summit.people.models import Person
 from summit.qa import services
 from summit.qa.models import Question, QuestionStatus, QuestionVote
@@ -548,3 +549,14 @@ def test_moderators_see_the_waiting_list_and_others_do_not(
     for email in (None, "delegate@example.org", "delegate2@example.org"):
         assert "Secret until approved" not in panel(email)
         assert "qa--moderating" not in panel(email)
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [(0, "0 صوت"), (1, "1 صوت"), (2, "2 صوتان"), (5, "5 أصوات"), (11, "11 صوتًا"), (100, "100 صوت")],
+)
+def test_vote_counts_follow_arabic_plurals(count: int, expected: str) -> None:
+    with viewing_as(Viewer("ar", "UTC")):
+        text = ngettext("%(num)d vote", "%(num)d votes", count) % {"num": count}
+
+    assert text == expected
