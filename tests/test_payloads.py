@@ -15,6 +15,7 @@ from summit.auth.models import Account
 from summit.db import Database
 from summit.people.forms import DelegationInput, PersonInput
 from summit.people.models import Delegation, Person
+from summit.persistence import pk
 from summit.qa.models import Question, QuestionStatus
 from tests.conftest import sign_in
 
@@ -63,11 +64,11 @@ def _plant(database: Database) -> None:
         for account in db.exec(select(Account)):
             account.display_name = joined
         asker = db.exec(select(Account)).first()
-        for session_id in db.exec(select(ProgrammeSession.id)):
+        for session in db.exec(select(ProgrammeSession)):
             for status in (QuestionStatus.APPROVED, QuestionStatus.PENDING):
                 db.add(
                     Question(
-                        session_id=session_id,
+                        session_id=pk(session),
                         account_id=asker.id if asker else None,
                         body=joined[:1000],
                         status=status,
