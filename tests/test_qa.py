@@ -560,3 +560,73 @@ def test_vote_counts_follow_arabic_plurals(count: int, expected: str) -> None:
         text = ngettext("%(num)d vote", "%(num)d votes", count) % {"num": count}
 
     assert text == expected
+
+
+@pytest.mark.postgres
+def test_two_identical_votes_at_once_count_once_on_postgres(postgres_engine: Any) -> None:
+    """The second transaction waits on the unique index, then loses: one vote, no error."""
+    import threading
+
+    from sqlalchemy import text
+
+    from summit.migrate import upgrade
+
+    upgrade(postgres_engine)
+    database = Database(postgres_engine)
+    with database.write() as db:
+        summit = make_summit(db, slug="pg", days=1, streams=1, sessions_per_stream_per_day=1)
+        session_id = db.exec(
+            select(ProgrammeSession.id).where(ProgrammeSession.summit_id == summit.id)
+        ).one()
+        account = upsert_account(
+            db, data=AccountInput(email="voter@example.org", display_name="Voter")
+        )
+        assert session_id is not None and account.id is not None
+        question, _ = services.ask(
+            db, summit=summit, session_id=session_id, account_id=account.id, body="Race?"
+        )
+        question_id, account_id = question.id, account.id
+    assert question_id is not None
+    results: dict[str, list[object]] = {}
+    first_voted = threading.Event()
+
+    def vote(name: str, hold: bool) -> None:
+        with database.write() as db:
+            fresh = db.get(Summit, summit.id)
+            assert fresh is not None
+            results[name] = list(
+                services.vote(
+                    db,
+                    summit=fresh,
+                    session_id=session_id,
+                    question_id=question_id,
+                    account_id=account_id,
+                )
+            )
+            if hold:
+                first_voted.set()
+                # Commit only once the other transaction waits on our uncommitted vote.
+                with postgres_engine.connect() as watcher:
+                    while not watcher.execute(
+                        text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                    ).scalar():
+                        watcher.rollback()
+
+    first = threading.Thread(target=vote, args=("first", True))
+    first.start()
+    first_voted.wait(timeout=30)
+    second = threading.Thread(target=vote, args=("second", False))
+    second.start()
+    first.join(timeout=60)
+    second.join(timeout=60)
+
+    with database.read() as db:
+        counted = db.get(Question, question_id)
+        rows = db.exec(select(QuestionVote).where(QuestionVote.question_id == question_id)).all()
+    assert counted is not None
+    assert (len(results["first"]), results["second"], counted.vote_count, len(rows)) == (
+        1,
+        [],
+        1,
+        1,
+    )
