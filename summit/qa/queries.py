@@ -17,8 +17,8 @@ from summit.auth.models import Account, Role, RoleGrant
 from summit.qa.models import Question, QuestionStatus, QuestionVote
 
 VISIBLE = (QuestionStatus.APPROVED, QuestionStatus.ANSWERED)
-MAX_SHOWN = 300
-"""A session's list shows at most this many questions (the most voted): enough for any room."""
+MAX_SHOWN = 100
+"""A list shows at most this many (pinned, then the most voted): every push re-sends the list."""
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ def test_an_organiser_hides_a_question_and_it_leaves_every_page(
     delegate.click("#qa-ask-1 button[type=submit]")
     organiser.wait_for_selector("#questions-1 .question", timeout=10_000)
     delegate_may_hide = delegate.is_visible("#questions-1 .question__moderation button")
-    organiser.click("#questions-1 .question__moderation form:last-child button")
+    organiser.click("#questions-1 .question__moderation button[value=hide]")
     delegate.wait_for_selector("#questions-1 .question", state="detached", timeout=10_000)
 
     assert delegate_may_hide is False
