@@ -44,6 +44,7 @@ from summit.mail import LogMailer, Mailer
 from summit.paths import data_dir
 from summit.people import manage_routes as people_manage_routes
 from summit.people import routes as people_routes
+from summit.qa import routes as qa_routes
 from summit.settings import Settings
 from summit.web.body import BodyLimitMiddleware
 from summit.web.cache import ProgrammeCache
@@ -119,6 +120,7 @@ def create_app(
             *export_routes.routes,
             *agenda_routes.routes,
             *people_routes.routes,
+            *qa_routes.routes,
             *live_routes.routes,
             *api_routes.routes,
         ],

@@ -50,3 +50,42 @@ class ProgrammePublished(DomainEvent):
     version: int
     session_ids: tuple[int, ...]
     kind: ClassVar[str] = "programme.published"
+
+
+@dataclass(frozen=True)
+class QuestionsChanged(DomainEvent):
+    """Fires when a session's questions change as everyone sees them: one asked without
+    pre-moderation or approved, a vote given or taken back, one hidden, pinned, unpinned or
+    marked answered. Pages of the session show the list again, in its new order."""
+
+    session_id: int
+    question_id: int
+    change: str
+    kind: ClassVar[str] = "qa.questions"
+
+    @property
+    def subject(self) -> str:
+        return f"session:{self.session_id}"
+
+
+@dataclass(frozen=True)
+class PendingQuestionsChanged(DomainEvent):
+    """Fires when the questions waiting for approval change (one asked under pre-moderation,
+    approved or hidden). Only moderators hear of it: the summit's organisers, or with
+    ``account_id`` one account that moderates the session without being an organiser."""
+
+    session_id: int
+    question_id: int
+    change: str
+    account_id: int | None = None
+    kind: ClassVar[str] = "qa.pending"
+
+    @property
+    def topic(self) -> str:
+        if self.account_id is not None:
+            return f"account:{self.account_id}"
+        return f"summit:{self.summit_id}:organisers"
+
+    @property
+    def subject(self) -> str:
+        return f"session:{self.session_id}"

@@ -36,6 +36,8 @@ ORGANISER_ONLY = {
     "other_organiser": 403,
 }
 ORGANISER_ONLY_POST = {**ORGANISER_ONLY, "anonymous": 403}
+MEMBER_POST = {**ORGANISER_ONLY_POST, "organiser": 403}
+"""Refused to everyone by default: each entry says what members of the summit get."""
 
 
 def everyone(status: int) -> dict[str, int]:
@@ -278,6 +280,34 @@ MATRIX: dict[tuple[str, str], Expectation] = {
         "/ogp2021/sessions/{opening}/follow",
         {"follow": "1"},
         {"anonymous": 403, **dict.fromkeys(SIGNED_IN, 303)},
+    ),
+    # Before the organiser unschedules the opening (further down), which ends its questions.
+    ("GET", "/{slug}/sessions/{session_id}/questions"): (
+        "/ogp2021/sessions/{opening}/questions",
+        {},
+        everyone(200),
+    ),
+    # Members of the summit ask and vote; a question too short comes back with its error.
+    ("POST", "/{slug}/sessions/{session_id}/questions"): (
+        "/ogp2021/sessions/{opening}/questions",
+        {"body": "x"},
+        {**MEMBER_POST, "delegate": 422, "juror": 422, "organiser": 422},
+    ),
+    ("POST", "/{slug}/sessions/{session_id}/questions/{question_id}/vote"): (
+        "/ogp2021/sessions/{opening}/questions/999999/vote",
+        {"vote": "1"},
+        {**MEMBER_POST, "delegate": 404, "juror": 404, "organiser": 404},
+    ),
+    # Only organisers (and the session's moderator) moderate.
+    ("POST", "/{slug}/sessions/{session_id}/questions/{question_id}/moderate"): (
+        "/ogp2021/sessions/{opening}/questions/999999/moderate",
+        {"action": "pin"},
+        {**MEMBER_POST, "organiser": 404},
+    ),
+    ("POST", "/{slug}/sessions/{session_id}/questions/premoderation"): (
+        "/ogp2021/sessions/{opening}/questions/premoderation",
+        {"on": "0"},
+        {**MEMBER_POST, "organiser": 303},
     ),
     ("GET", "/{slug}/changes.atom"): ("/ogp2021/changes.atom", {}, everyone(200)),
     ("POST", "/{slug}/agenda/calendar"): (

@@ -15,6 +15,8 @@ from summit.auth.models import Account
 from summit.db import Database
 from summit.people.forms import DelegationInput, PersonInput
 from summit.people.models import Delegation, Person
+from summit.persistence import pk
+from summit.qa.models import Question, QuestionStatus
 from tests.conftest import sign_in
 
 PAYLOADS = [
@@ -30,6 +32,7 @@ PAYLOADS = [
 MARKUP = PAYLOADS[:4]
 PAGES = [
     "/ogp2021/",
+    "/ogp2021/sessions/1/questions",
     "/ogp2021/programme",
     "/ogp2021/speakers",
     "/ogp2021/delegations",
@@ -60,6 +63,17 @@ def _plant(database: Database) -> None:
             person.bio = texts
         for account in db.exec(select(Account)):
             account.display_name = joined
+        asker = db.exec(select(Account)).first()
+        for session in db.exec(select(ProgrammeSession)):
+            for status in (QuestionStatus.APPROVED, QuestionStatus.PENDING):
+                db.add(
+                    Question(
+                        session_id=pk(session),
+                        account_id=asker.id if asker else None,
+                        body=joined[:1000],
+                        status=status,
+                    )
+                )
         db.add(summit)
 
 

@@ -112,6 +112,9 @@ class ProgrammeSession(SQLModel, table=True):
     """Whether the next publication includes this session (the public never sees the draft)."""
     revision: int = 1
     """Rises with every change a delegate can see (calendar SEQUENCE)."""
+    qa_premoderated: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
+    """Whether questions wait for a moderator's approval before the public sees them; a live
+    setting, like the status, that no publication is needed for."""
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()
 

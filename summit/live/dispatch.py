@@ -30,6 +30,7 @@ from summit.i18n.viewer import Viewer
 from summit.live import notices
 from summit.live.hub import ACCOUNT_TOPIC, MemoryHub, Push
 from summit.live.regions import PageView, render_announcement, render_region
+from summit.qa import regions as qa_regions
 from summit.settings import LANGUAGES
 from summit.web.cache import ProgrammeCache
 from summit.web.templates import LANGUAGE_NAMES
@@ -200,6 +201,17 @@ class Dispatcher:
             return event_marker(event.id)
         if event.kind == "programme.published":
             return event_marker(event.id) + REFRESH
+        if event.kind in qa_regions.KINDS:
+            return event_marker(event.id) + await qa_regions.render_live(
+                self._app.state.templates,
+                self._context,
+                database=self._database,
+                summit=summit,
+                viewer=Viewer(language if language in LANGUAGES else "en", zone or "UTC"),
+                kind=event.kind,
+                session_id=int(event.payload.get("session_id", 0)),
+                shown_session_id=view.session_id if view.page == "session" else None,
+            )
         if event.kind != "session.status":
             return event_marker(event.id)
         programme = await self._cache.programme(self._database, summit)

@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, String, UniqueConstraint
+from sqlalchemy import Index, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from summit.columns import timestamp_field
@@ -26,6 +26,8 @@ class Question(SQLModel, table=True):
     status: QuestionStatus = Field(default=QuestionStatus.PENDING, sa_type=String(16))
     vote_count: int = 0
     """Kept beside the votes so that ordering a busy session needs no count per question."""
+    is_pinned: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
+    """Shown first, above the most voted."""
     created_at: datetime = timestamp_field()
     answered_at: datetime | None = timestamp_field(nullable=True)
 

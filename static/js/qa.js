@@ -1,0 +1,43 @@
+// Live Q&A. The list of questions is the same HTML for everyone (live pushes are shared), so the
+// votes of the person looking are marked here, from the panel's own "data-my-votes" element:
+// their vote buttons are pressed, and pressing one again takes the vote back. When the live
+// socket says too much was missed, the lists are fetched again (each names its address).
+(function () {
+  "use strict";
+
+  function markVotes() {
+    Array.prototype.slice.call(document.querySelectorAll("[data-my-votes]")).forEach(function (holder) {
+      var mine = holder.getAttribute("data-my-votes").split(" ");
+      var panel = holder.closest(".qa");
+      if (!panel) { return; }
+      Array.prototype.slice.call(panel.querySelectorAll("[data-vote-for]")).forEach(function (button) {
+        var pressed = mine.indexOf(button.getAttribute("data-vote-for")) !== -1;
+        button.setAttribute("aria-pressed", pressed ? "true" : "false");
+        var field = button.form && button.form.querySelector("input[name=vote]");
+        if (field) { field.value = pressed ? "0" : "1"; }
+      });
+    });
+  }
+
+  var refreshWanted = false;
+
+  document.addEventListener("htmx:wsBeforeMessage", function (event) {
+    var message = event.detail && event.detail.message;
+    if (typeof message === "string" && message.indexOf('data-refresh="1"') !== -1) {
+      refreshWanted = true;
+    }
+  });
+
+  document.addEventListener("htmx:wsAfterMessage", function () {
+    if (refreshWanted) {
+      refreshWanted = false;
+      Array.prototype.slice.call(document.querySelectorAll(".questions[data-src]")).forEach(function (list) {
+        htmx.ajax("GET", list.getAttribute("data-src"), { target: "#" + list.id, swap: "outerHTML" });
+      });
+    }
+    markVotes();
+  });
+  document.addEventListener("htmx:afterSettle", markVotes);
+  document.addEventListener("htmx:oobAfterSwap", markVotes);
+  document.addEventListener("DOMContentLoaded", markVotes);
+})();

@@ -1,0 +1,85 @@
+"""Live Q&A in real browsers: a question asked on one page appears on another, votes press the
+voter's own button only, and the Content Security Policy holds (no console errors)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def _delegate(chromium: Any, base: str, email: str, path: str, problems: list[str]) -> Any:
+    page = chromium.new_context(timezone_id="Asia/Seoul", locale="en-GB").new_page()
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on(
+        "console",
+        lambda message: problems.append(message.text) if message.type == "error" else None,
+    )
+    page.goto(f"{base}/signin?next={path}")
+    page.fill("#email", email)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("#sign-in-form button[type=submit]")
+    page.wait_for_url(f"{base}{path}")
+    page.wait_for_selector("#body")  # the panel has loaded (htmx)
+    page.wait_for_timeout(500)  # the socket connects
+    return page
+
+
+def test_a_question_and_its_votes_reach_another_delegate_live(
+    chromium: Any, live_server: str
+) -> None:
+    problems: list[str] = []
+    path = "/ogp2021/sessions/1"
+    asker = _delegate(chromium, live_server, "delegate@example.org", path, problems)
+    voter = _delegate(chromium, live_server, "delegate2@example.org", path, problems)
+    voter.evaluate("() => { window.__noReload = 5; }")
+
+    asker.fill("#body", "Who pays for the platform?")
+    asker.click("#qa-ask-1 button[type=submit]")
+    asker.wait_for_selector("#qa-ask-1 .form-success")
+    voter.wait_for_function(
+        "() => document.querySelector('#questions-1')?.textContent.includes('Who pays')",
+        timeout=10_000,
+    )
+    voter.click("#questions-1 .vote-button")
+    voter.wait_for_selector('#questions-1 .vote-button[aria-pressed="true"]')
+    asker.wait_for_function(
+        "() => document.querySelector('#questions-1 .question__count')?.textContent === '1 vote'",
+        timeout=10_000,
+    )
+
+    # The asker did not vote: the pushed list leaves their button unpressed.
+    assert asker.get_attribute("#questions-1 .vote-button", "aria-pressed") == "false"
+    assert voter.evaluate("() => window.__noReload") == 5
+    # Pressing again takes the vote back.
+    voter.click("#questions-1 .vote-button")
+    asker.wait_for_function(
+        "() => document.querySelector('#questions-1 .question__count')?.textContent === '0 votes'",
+        timeout=10_000,
+    )
+    voter.wait_for_selector('#questions-1 .vote-button[aria-pressed="false"]')
+    assert problems == []
+
+
+def test_an_organiser_hides_a_question_and_it_leaves_every_page(
+    chromium: Any, live_server: str
+) -> None:
+    problems: list[str] = []
+    path = "/ogp2021/sessions/1"
+    delegate = _delegate(chromium, live_server, "delegate@example.org", path, problems)
+    organiser = _delegate(chromium, live_server, "organiser@example.org", path, problems)
+
+    delegate.fill("#body", "An offensive question")
+    delegate.click("#qa-ask-1 button[type=submit]")
+    organiser.wait_for_selector("#questions-1 .question", timeout=10_000)
+    delegate_may_hide = delegate.is_visible("#questions-1 .question__moderation button")
+    organiser.click("#questions-1 .question__moderation button[value=hide]")
+    delegate.wait_for_selector("#questions-1 .question", state="detached", timeout=10_000)
+
+    assert delegate_may_hide is False
+    assert organiser.locator("#questions-1 .question").count() == 0
+    assert problems == []
