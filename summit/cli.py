@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 from sqlmodel import select
@@ -24,6 +25,16 @@ from summit.seeding import DEMO_PASSWORD, SeedError, SeedReport, load_summit
 from summit.settings import Settings
 
 DEMO_FOLDER = "ogp2021"
+
+# How uvicorn serves the live sockets; bench/reference_server.py uses the same, so that the
+# fan-out benchmark compares like with like.
+UVICORN_WEBSOCKETS: dict[str, Any] = {
+    "ws": "websockets-sansio",
+    # Measured: permessage-deflate nearly doubles the work per socket for each pushed message
+    # and the memory per idle socket (its compression state); pushed HTML is small.
+    "ws_per_message_deflate": False,
+    "access_log": False,  # the app logs each request itself, with its duration
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -101,12 +112,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        ws="websockets-sansio",
-        # Measured: compression nearly doubles the cost of each pushed message per socket.
-        ws_per_message_deflate=False,
         proxy_headers=True,
         forwarded_allow_ips=settings.trusted_proxies,
-        access_log=False,  # the app logs each request itself, with its duration
+        **UVICORN_WEBSOCKETS,
     )
     return 0
 
