@@ -9,10 +9,12 @@ from collections.abc import Iterator
 import pytest
 from sqlmodel import select
 from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 from summit.agenda.models import ProgrammeSession
 from summit.db import Database
 from summit.eventlog import LiveEvent
+from summit.live.routes import INCOMING_BURST, MAX_INCOMING_BYTES, TokenBucket
 from tests.conftest import BASE_URL, csrf_token, make_client, sign_in
 
 WS = BASE_URL.replace("http://", "ws://")
@@ -221,3 +223,47 @@ def test_events_are_written_with_their_change(
         "delay_minutes": 10,
     }
     assert (session.status, session.delay_minutes) == ("late", 10)
+
+
+def test_a_message_over_the_size_limit_closes_the_socket(client: TestClient) -> None:
+    with client.websocket_connect(
+        f"{WS}/ogp2021/live?page=programme", headers={"origin": BASE_URL}
+    ) as socket:
+        socket.send_text("x" * MAX_INCOMING_BYTES)
+        socket.send_bytes(b"x" * (MAX_INCOMING_BYTES + 1))
+        with pytest.raises(WebSocketDisconnect) as closed:
+            socket.receive_text()
+
+    assert (closed.value.code, closed.value.reason) == (1009, "message too big")
+
+
+def test_a_socket_that_sends_too_many_messages_is_closed(client: TestClient) -> None:
+    with client.websocket_connect(
+        f"{WS}/ogp2021/live?page=programme", headers={"origin": BASE_URL}
+    ) as socket:
+        for _ in range(2 * INCOMING_BURST):
+            socket.send_text("{}")
+        with pytest.raises(WebSocketDisconnect) as closed:
+            socket.receive_text()
+
+    assert (closed.value.code, closed.value.reason) == (1008, "too many messages")
+
+
+def test_the_incoming_allowance_is_a_burst_then_a_steady_rate() -> None:
+    now = [0.0]
+    bucket = TokenBucket(3, 0.5, clock=lambda: now[0])
+
+    burst = [bucket.take() for _ in range(4)]
+    now[0] = 1.0  # half a message earned: still refused
+    early = bucket.take()
+    now[0] = 2.0
+    later = [bucket.take(), bucket.take()]
+    now[0] = 100.0  # a long quiet spell earns the burst back, not more
+    after_quiet = [bucket.take() for _ in range(4)]
+
+    assert (burst, early, later, after_quiet) == (
+        [True, True, True, False],
+        False,
+        [True, False],
+        [True, True, True, False],
+    )
