@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import getpass
 import os
 import sys
@@ -12,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlmodel import select
+from starlette.applications import Starlette
 
 from summit.agenda.queries import summit_by_slug
 from summit.auth.forms import AccountInput, RoleInput
@@ -107,7 +109,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     uvicorn.run(
-        "summit.app:create_app",
+        "summit.cli:served_app",
         factory=True,
         host=args.host,
         port=args.port,
@@ -117,6 +119,23 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         **UVICORN_WEBSOCKETS,
     )
     return 0
+
+
+def served_app() -> Starlette:
+    """The app as ``summit serve`` runs it (uvicorn calls this in each worker process)."""
+    from summit.app import create_app
+
+    app = create_app()
+    # What exists now (modules, templates, mappers: most objects the process will ever have)
+    # lives as long as the process. Frozen, it is left out of garbage collections, whose full
+    # passes would otherwise walk it again each time; with thousands of open sockets such a
+    # pass is what holds up a broadcast (docs/performance.md, "Live fan-out").
+    gc.freeze()
+    # Young collections less often: each one promotes whatever a request holds at that moment,
+    # as if it were long-lived, and enough promotions set off a full pass, which walks every
+    # open socket's objects (seconds at 5,000 sockets on a busy 2-core machine).
+    gc.set_threshold(10_000, 20, 10)
+    return app
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
