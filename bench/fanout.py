@@ -31,6 +31,7 @@ import asyncio
 import os
 import re
 import resource
+import signal
 import sqlite3
 import statistics
 import subprocess
@@ -49,7 +50,9 @@ from websockets.asyncio.client import ClientConnection, connect
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.reference_server import UVICORN_WEBSOCKETS as REFERENCE_SETTINGS  # noqa: E402
 from bench.server import Server, free_port, serving  # noqa: E402
+from summit.cli import UVICORN_WEBSOCKETS  # noqa: E402
 
 TARGET_LAST = 1.5
 TARGET_MEMORY = 1.25
@@ -430,6 +433,10 @@ def main() -> None:
     parser.add_argument("--no-pin", action="store_true", help="leave every process on any core")
     args = parser.parse_args()
     pin_cores = not args.no_pin
+    if REFERENCE_SETTINGS != UVICORN_WEBSOCKETS:
+        raise SystemExit("bench/reference_server.py must use summit.cli.UVICORN_WEBSOCKETS")
+    # Stopped from outside: leave through the context managers, which stop the servers.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     limit = raise_open_files_limit()
     if 2 * max(args.sockets) + 100 > limit:
         raise SystemExit(f"the open-files limit ({limit}) is too low for {max(args.sockets)}")

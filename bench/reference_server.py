@@ -6,16 +6,16 @@
 request body, as one text message, to every open socket in a plain sequential loop, then answers
 204. No framework of ours, no database, no rendering, no per-socket queue: what is left is the
 cost of Starlette's and uvicorn's send per socket. It is served with the very uvicorn settings
-``summit serve`` uses (``summit.cli.UVICORN_WEBSOCKETS``), so that ``bench/fanout.py`` compares
-like with like. It has no protection against a client that stops reading (such a client
-blocks the loop): it is a yardstick, not a design.
+``summit serve`` uses (``bench/fanout.py`` checks that they are ``summit.cli.UVICORN_WEBSOCKETS``;
+they are copied rather than imported, so that this process loads nothing of Summit's). It has no
+protection against a client that stops reading (such a client blocks the loop): it is a
+yardstick, not a design.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
+from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
@@ -24,9 +24,11 @@ from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from summit.cli import UVICORN_WEBSOCKETS  # noqa: E402
+UVICORN_WEBSOCKETS: dict[str, Any] = {
+    "ws": "websockets-sansio",
+    "ws_per_message_deflate": False,
+    "access_log": False,
+}
 
 sockets: set[WebSocket] = set()
 
