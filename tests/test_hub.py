@@ -139,3 +139,20 @@ async def test_unsubscribe_forgets_empty_topics() -> None:
     hub.unsubscribe(subscription)
 
     assert (hub.listener_count("a"), hub.listener_count("b")) == (0, 0)
+
+
+@pytest.mark.anyio
+async def test_a_socket_that_is_gone_is_dropped_and_not_counted() -> None:
+    hub = MemoryHub()
+    reader = Socket()
+
+    async def fail(html: str) -> None:
+        raise ConnectionResetError
+
+    gone_subscription = hub.subscribe(frozenset({"t"}), send=fail, on_close=lambda: None)
+    reader.subscribe(hub, "t")
+
+    delivered = await hub.publish("t", "x")
+
+    assert (delivered, gone_subscription.closed, reader.received) == (1, OVERFLOW, ["x"])
+    assert hub.listener_count("t") == 1

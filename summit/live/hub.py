@@ -166,13 +166,15 @@ class MemoryHub:
                 mailbox.append(push)
             elif subscription.send is None or (event_id and event_id <= subscription.seen):
                 continue
-            else:
-                self._start_send(subscription, html)
+            elif self._start_send(subscription, html):
                 subscription.seen = max(subscription.seen, event_id)
+            else:
+                continue
             delivered += 1
         return delivered
 
-    def _start_send(self, subscription: Subscription, html: str) -> None:
+    def _start_send(self, subscription: Subscription, html: str) -> bool:
+        """Send, or begin to; False when the socket turned out to be gone."""
         assert subscription.send is not None  # noqa: S101 - checked by the caller
         sending = subscription.send(html)
         try:
@@ -180,15 +182,16 @@ class MemoryHub:
             # that is the whole send, with no task, no queue and no switch.
             waiting_on = sending.send(None)
         except StopIteration:
-            return
+            return True
         except Exception:  # noqa: BLE001 - the socket is closing or gone
             self.close(subscription, OVERFLOW)
-            return
+            return False
         # The socket's buffer is full: finish in a task; meanwhile messages wait in the mailbox.
         subscription.mailbox = deque()
         subscription.sending = asyncio.create_task(
             self._finish(subscription, _Started(sending, waiting_on))
         )
+        return True
 
     async def _finish(self, subscription: Subscription, started: Awaitable[None]) -> None:
         try:
