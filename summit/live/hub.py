@@ -63,8 +63,11 @@ class Subscription:
     send: Send | None = None
     on_close: Callable[[], object] = _ignore_close
     """Called once when the hub closes this listener (its socket then closes with ``closed``)."""
-    seen: int = 0
-    """The newest event this listener has been sent; older ones are not sent again."""
+    replayed: set[int] | None = None
+    """Events the replay sent, not to be sent again. Compared by id, not by order: an event can
+    arrive after a newer one when its transaction committed later."""
+    refreshed_upto: int = 0
+    """Events up to this id are in the regions the page was told to fetch again."""
     mailbox: deque[Push] | None = None
     """Waiting messages while a send is in progress (None otherwise: send at once)."""
     closed: Close | None = None
@@ -75,15 +78,24 @@ class Subscription:
         if self.mailbox is None:
             self.mailbox = deque()
 
+    def already_sent(self, event_id: int) -> bool:
+        """Whether the replay (or a refresh) already gave the page ``event_id``."""
+        if 0 < event_id <= self.refreshed_upto:
+            return True
+        if self.replayed is None or event_id not in self.replayed:
+            return False
+        self.replayed.discard(event_id)
+        if not self.replayed:
+            self.replayed = None
+        return True
+
     async def flush(self) -> None:
         """Send what waited in the mailbox, in order; then deliveries send at once again."""
         assert self.send is not None  # noqa: S101 - only sockets hold and flush
         while self.mailbox:
             event_id, html = self.mailbox.popleft()
-            if event_id and event_id <= self.seen:
-                continue  # already sent (by a replay)
-            await self.send(html)
-            self.seen = max(self.seen, event_id)
+            if not self.already_sent(event_id):
+                await self.send(html)
         self.mailbox = None
 
 
@@ -164,11 +176,11 @@ class MemoryHub:
                     self.close(subscription, OVERFLOW)
                     continue
                 mailbox.append(push)
-            elif subscription.send is None or (event_id and event_id <= subscription.seen):
-                continue
-            elif self._start_send(subscription, html):
-                subscription.seen = max(subscription.seen, event_id)
-            else:
+            elif (
+                subscription.send is None
+                or subscription.already_sent(event_id)
+                or not self._start_send(subscription, html)
+            ):
                 continue
             delivered += 1
         return delivered

@@ -116,16 +116,17 @@ def _page(websocket: WebSocket) -> tuple[frozenset[str], str, int | None]:
 async def _replay(websocket: WebSocket, subscription: Subscription, last: int) -> None:
     """Send what the page missed since event ``last`` (or tell it to refresh)."""
     dispatcher: Dispatcher = websocket.app.state.dispatcher
-    subscription.seen = last
     missed = await dispatcher.replay(
         topics=subscription.topics, group=subscription.group, after=last
     )
     if missed is None:
         await websocket.send_text(event_marker(dispatcher.last_id) + REFRESH)
-        subscription.seen = dispatcher.last_id
+        subscription.refreshed_upto = dispatcher.last_id
     for event_id, html in missed or []:
         await websocket.send_text(html)
-        subscription.seen = event_id
+        if subscription.replayed is None:
+            subscription.replayed = set()
+        subscription.replayed.add(event_id)
 
 
 routes = [socket("/{slug:str}/live", summit_live, access=Access.PUBLIC, name="summit_live")]
