@@ -89,7 +89,12 @@ def create_app(
         broker = create_broker(settings.broker_url)
         await broker.start(dispatcher.notify)
         app.state.broker = broker
-        presence = Presence(database=database, hub=hub, templates=app.state.templates)
+        presence = Presence(
+            database=database,
+            hub=hub,
+            templates=app.state.templates,
+            interval=settings.presence_seconds,
+        )
         app.state.presence = presence
         counting = asyncio.create_task(presence.run(), name="presence")
         await log.ainfo("started", database=database.engine.url.get_backend_name())

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import getpass
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 from sqlmodel import select
+from starlette.applications import Starlette
 
 from summit.agenda.queries import summit_by_slug
 from summit.auth.api_tokens import DEFAULT_DAYS, ApiScope, issue_api_token
@@ -28,6 +31,16 @@ from summit.settings import Settings
 from summit.web.session import load_principal
 
 DEMO_FOLDER = "ogp2021"
+
+# How uvicorn serves the live sockets; bench/reference_server.py uses the same, so that the
+# fan-out benchmark compares like with like.
+UVICORN_WEBSOCKETS: dict[str, Any] = {
+    "ws": "websockets-sansio",
+    # Measured: permessage-deflate nearly doubles the work per socket for each pushed message
+    # and the memory per idle socket (its compression state); pushed HTML is small.
+    "ws_per_message_deflate": False,
+    "access_log": False,  # the app logs each request itself, with its duration
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -118,19 +131,33 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     uvicorn.run(
-        "summit.app:create_app",
+        "summit.cli:served_app",
         factory=True,
         host=args.host,
         port=args.port,
         workers=args.workers,
-        ws="websockets-sansio",
-        # Measured: compression nearly doubles the cost of each pushed message per socket.
-        ws_per_message_deflate=False,
         proxy_headers=True,
         forwarded_allow_ips=settings.trusted_proxies,
-        access_log=False,  # the app logs each request itself, with its duration
+        **UVICORN_WEBSOCKETS,
     )
     return 0
+
+
+def served_app() -> Starlette:
+    """The app as ``summit serve`` runs it (uvicorn calls this in each worker process)."""
+    from summit.app import create_app
+
+    app = create_app()
+    # What exists now (modules, templates, mappers: most objects the process will ever have)
+    # lives as long as the process. Frozen, it is left out of garbage collections, whose full
+    # passes would otherwise walk it again each time; with thousands of open sockets such a
+    # pass is what holds up a broadcast (docs/performance.md, "Live fan-out").
+    gc.freeze()
+    # Young collections less often: each one promotes whatever a request holds at that moment,
+    # as if it were long-lived, and enough promotions set off a full pass, which walks every
+    # open socket's objects (seconds at 5,000 sockets on a busy 2-core machine).
+    gc.set_threshold(10_000, 20, 10)
+    return app
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:

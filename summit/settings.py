@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     """Where attempt counters live: ``memory://`` (one process) or ``redis://host:port/db``."""
 
     session_days: int = Field(default=14, ge=1, le=90)
+    presence_seconds: float = Field(default=3.0, ge=0, le=60)
+    """How often session pages' viewer counts are updated; 0 turns the counting off."""
     """How long a sign-in lasts without activity."""
 
     max_request_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)

@@ -39,6 +39,9 @@ def sqlite_settings(path: Path, **overrides: object) -> Settings:
         database_url=f"sqlite:///{path}",
         environment="test",
         secret_key="test-secret-key-that-is-long-enough-0123456789",
+        # Counted only when a test asks (tests/test_presence.py): a count pushed in the middle
+        # of another test would be the message it reads next.
+        presence_seconds=0,
         **overrides,  # type: ignore[arg-type]
     )
 

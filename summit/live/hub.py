@@ -1,18 +1,29 @@
 """The hub: tells every listener in this process about news on the topics it follows.
 
-The in-process hub is the embedded default. Each subscriber owns a small bounded mailbox; a
-subscriber that cannot keep up is dropped (its socket closes with 1013 and catches up on
-reconnect) rather than allowed to slow the others.
+The in-process hub is the embedded default. It hands a message to every socket of a group in one
+loop, as the plainest broadcast server does: no task and no queue item per socket and message,
+which at thousands of sockets cost more than the sending itself, in time, garbage and memory
+(``bench/fanout.py`` measures this against such a server).
+
+Each send is started at once. Usually the socket's buffer takes the frame and the send is over
+before the loop moves on. A send that has to wait (the client is not reading) goes on in a task
+of its own, and what comes for that socket meanwhile waits in its mailbox of
+``SUBSCRIBER_BUFFER`` messages. A socket whose mailbox is full, or whose send has waited
+``SEND_SECONDS``, is closed with 1013 (it replays what it missed when it reconnects): no socket
+can slow the others.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable, Coroutine, Generator
+from dataclasses import dataclass
+from typing import Any
 
 SUBSCRIBER_BUFFER = 64
 ACCOUNT_TOPIC = "account:"
+SEND_SECONDS = 5.0
 
 TRY_AGAIN_LATER = 1013
 POLICY_VIOLATION = 1008
@@ -30,32 +41,63 @@ OVERFLOW = Close(TRY_AGAIN_LATER, "too slow: reconnect to catch up")
 SESSION_ENDED = Close(POLICY_VIOLATION, "session ended")
 # 1012 makes the page's socket reconnect, and so re-subscribe with the account's new roles.
 ROLES_CHANGED = Close(1012, "roles changed")
+RESTARTING = Close(1012, "server restarting")
 
 
 # A pushed message: the id of the event it shows (0 for none) and the HTML, shared by every
 # socket of a group: the same string object, rendered once.
 Push = tuple[int, str]
+Send = Callable[[str], Coroutine[Any, Any, None]]
 
 
-@dataclass(eq=False)
+def _ignore_close() -> None:
+    return None
+
+
+@dataclass(eq=False, slots=True)
 class Subscription:
-    """One listener's topics, its rendering group and its bounded mailbox."""
+    """One listener: its topics, its rendering group, and how to send to it and close it."""
 
     topics: frozenset[str]
     group: str = ""
     """Sockets that would be sent the same HTML share a group: same page, language and zone."""
-    queue: asyncio.Queue[Push | Close] = field(
-        # One slot more than the buffer, kept for the final Close.
-        default_factory=lambda: asyncio.Queue(maxsize=SUBSCRIBER_BUFFER + 1)
-    )
-    closed: bool = False
+    send: Send | None = None
+    on_close: Callable[[], object] = _ignore_close
+    """Called once when the hub closes this listener (its socket then closes with ``closed``)."""
+    replayed: set[int] | None = None
+    """Events the replay sent, not to be sent again. Compared by id, not by order: an event can
+    arrive after a newer one when its transaction committed later."""
+    refreshed_upto: int = 0
+    """Events up to this id are in the regions the page was told to fetch again."""
+    mailbox: deque[Push] | None = None
+    """Waiting messages while a send is in progress (None otherwise: send at once)."""
+    closed: Close | None = None
+    sending: asyncio.Task[None] | None = None
 
-    def close(self, message: Close) -> None:
-        """Replace whatever is waiting with ``message``: nothing after it will be read."""
-        self.closed = True
-        while not self.queue.empty():
-            self.queue.get_nowait()
-        self.queue.put_nowait(message)
+    def hold(self) -> None:
+        """Keep what is delivered in the mailbox until ``flush`` (e.g. while replaying)."""
+        if self.mailbox is None:
+            self.mailbox = deque()
+
+    def already_sent(self, event_id: int) -> bool:
+        """Whether the replay (or a refresh) already gave the page ``event_id``."""
+        if 0 < event_id <= self.refreshed_upto:
+            return True
+        if self.replayed is None or event_id not in self.replayed:
+            return False
+        self.replayed.discard(event_id)
+        if not self.replayed:
+            self.replayed = None
+        return True
+
+    async def flush(self) -> None:
+        """Send what waited in the mailbox, in order; then deliveries send at once again."""
+        assert self.send is not None  # noqa: S101 - only sockets hold and flush
+        while self.mailbox:
+            event_id, html = self.mailbox.popleft()
+            if not self.already_sent(event_id):
+                await self.send(html)
+        self.mailbox = None
 
 
 class MemoryHub:
@@ -70,22 +112,40 @@ class MemoryHub:
     async def stop(self) -> None:
         for subscribers in list(self._by_topic.values()):
             for subscription in list(subscribers):
-                subscription.close(Close(1012, "server restarting"))
+                self.close(subscription, RESTARTING)
         self._by_topic.clear()
 
-    def subscribe(self, topics: frozenset[str], group: str = "") -> Subscription:
-        subscription = Subscription(topics, group)
+    def subscribe(
+        self,
+        topics: frozenset[str],
+        group: str = "",
+        *,
+        send: Send | None = None,
+        on_close: Callable[[], object] = _ignore_close,
+    ) -> Subscription:
+        subscription = Subscription(topics, group, send, on_close)
         for topic in topics:
             self._by_topic[topic].add(subscription)
         return subscription
 
     def unsubscribe(self, subscription: Subscription) -> None:
+        if subscription.sending is not None:
+            subscription.sending.cancel()
         for topic in subscription.topics:
             subscribers = self._by_topic.get(topic)
             if subscribers is not None:
                 subscribers.discard(subscription)
                 if not subscribers:
                     del self._by_topic[topic]
+
+    def close(self, subscription: Subscription, message: Close) -> None:
+        """Stop sending to ``subscription`` and have its socket close with ``message``."""
+        if subscription.closed is not None:
+            return
+        subscription.closed = message
+        subscription.mailbox = None
+        self.unsubscribe(subscription)
+        subscription.on_close()
 
     def listener_count(self, topic: str) -> int:
         return len(self._by_topic.get(topic, ()))
@@ -116,23 +176,90 @@ class MemoryHub:
     def deliver(
         self, subscriptions: tuple[Subscription, ...] | list[Subscription], push: Push
     ) -> int:
-        """Put ``push`` in each mailbox without waiting; a full one closes its socket (1013)."""
+        """Send ``push`` to each subscriber without waiting for any; returns how many took it
+        (sent, or waiting in a mailbox)."""
+        event_id, html = push
         delivered = 0
         for subscription in subscriptions:
-            if subscription.closed:
+            if subscription.closed is not None:
                 continue
-            if subscription.queue.qsize() >= SUBSCRIBER_BUFFER:
-                subscription.close(OVERFLOW)
-                self.unsubscribe(subscription)
+            mailbox = subscription.mailbox
+            if mailbox is not None:
+                if len(mailbox) >= SUBSCRIBER_BUFFER:
+                    self.close(subscription, OVERFLOW)
+                    continue
+                mailbox.append(push)
+            elif (
+                subscription.send is None
+                or subscription.already_sent(event_id)
+                or not self._start_send(subscription, html)
+            ):
                 continue
-            subscription.queue.put_nowait(push)
             delivered += 1
         return delivered
+
+    def _start_send(self, subscription: Subscription, html: str) -> bool:
+        """Send, or begin to; False when the socket turned out to be gone."""
+        assert subscription.send is not None  # noqa: S101 - checked by the caller
+        sending = subscription.send(html)
+        try:
+            # Run the send here, up to its first wait: for a socket whose buffer has room
+            # that is the whole send, with no task, no queue and no switch.
+            waiting_on = sending.send(None)
+        except StopIteration:
+            return True
+        except Exception:  # noqa: BLE001 - the socket is closing or gone
+            self.close(subscription, OVERFLOW)
+            return False
+        # The socket's buffer is full: finish in a task; meanwhile messages wait in the mailbox.
+        subscription.mailbox = deque()
+        subscription.sending = asyncio.create_task(
+            self._finish(subscription, _Started(sending, waiting_on))
+        )
+        return True
+
+    async def _finish(self, subscription: Subscription, started: Awaitable[None]) -> None:
+        try:
+            # The send that waited, then what came meanwhile: all within SEND_SECONDS.
+            async with asyncio.timeout(SEND_SECONDS):
+                await started
+                await subscription.flush()
+        except Exception:  # noqa: BLE001 - too slow (TimeoutError), or gone
+            subscription.sending = None  # this task is ending: closing must not cancel it
+            self.close(subscription, OVERFLOW)
+        else:
+            subscription.sending = None
 
     async def close_topic(self, topic: str, message: Close) -> int:
         """Close every subscriber of ``topic`` (e.g. an account's sockets when it signs out)."""
         subscribers = tuple(self._by_topic.get(topic, ()))
         for subscription in subscribers:
-            subscription.close(message)
-            self.unsubscribe(subscription)
+            self.close(subscription, message)
         return len(subscribers)
+
+
+class _Started:
+    """Awaits the rest of a coroutine that was run by hand up to its first wait, on
+    ``waiting_on``, as a task would have run it (``MemoryHub._start_send``)."""
+
+    __slots__ = ("coroutine", "waiting_on")
+
+    def __init__(self, coroutine: Coroutine[Any, Any, None], waiting_on: Any) -> None:
+        self.coroutine = coroutine
+        self.waiting_on = waiting_on
+
+    def __await__(self) -> Generator[Any, None, None]:
+        waiting_on = self.waiting_on
+        while True:
+            try:
+                yield waiting_on
+            except BaseException as error:  # cancelled while waiting: let the send clean up
+                try:
+                    waiting_on = self.coroutine.throw(error)
+                except StopIteration:
+                    return
+            else:
+                try:
+                    waiting_on = self.coroutine.send(None)
+                except StopIteration:
+                    return

@@ -36,8 +36,16 @@ STALE_SECONDS = 45.0
 
 
 class Presence:
-    def __init__(self, *, database: Database, hub: MemoryHub, templates: Jinja2Templates) -> None:
+    def __init__(
+        self,
+        *,
+        database: Database,
+        hub: MemoryHub,
+        templates: Jinja2Templates,
+        interval: float = INTERVAL_SECONDS,
+    ) -> None:
         self.process = uuid.uuid4().hex
+        self._interval = interval
         self._database = database
         self._hub = hub
         self._templates = templates
@@ -47,8 +55,10 @@ class Presence:
         self._told: dict[int, set[Subscription]] = {}
 
     async def run(self) -> None:
+        if not self._interval:
+            return
         while True:
-            await asyncio.sleep(INTERVAL_SECONDS)
+            await asyncio.sleep(self._interval)
             try:
                 await self.tick()
             except Exception:  # noqa: BLE001 - presence is a nicety: keep trying

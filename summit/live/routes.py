@@ -2,81 +2,131 @@
 
 from __future__ import annotations
 
+import contextlib
+import time
+from collections.abc import Callable
+
 import anyio
+from starlette.datastructures import QueryParams
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from summit.auth.permissions import Access, Principal, live_topics
 from summit.live.dispatch import REFRESH, Dispatcher, event_marker
-from summit.live.hub import Close, MemoryHub
+from summit.live.hub import POLICY_VIOLATION, Close, MemoryHub, Subscription
 from summit.live.regions import PageView
-from summit.live.sessions import SessionWatch
 from summit.web.access import socket
 
 MAX_INCOMING_BYTES = 4096
+# A page sends little (Q&A questions and votes, by hand): a burst of INCOMING_BURST messages,
+# then INCOMING_PER_SECOND on average; more closes the socket.
+INCOMING_BURST = 20
+INCOMING_PER_SECOND = 2.0
+TOO_BIG = Close(1009, "message too big")
+TOO_MANY = Close(POLICY_VIOLATION, "too many messages")
+# A socket the hub closes may be stuck (its client not reading): the close frame waits this long.
+CLOSE_SECONDS = 1.0
+
+
+class TokenBucket:
+    """Allows ``burst`` events at once, and ``rate`` per second over time."""
+
+    __slots__ = ("burst", "rate", "_clock", "_tokens", "_at")
+
+    def __init__(
+        self, burst: int, rate: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.burst = burst
+        self.rate = rate
+        self._clock = clock
+        self._tokens = float(burst)
+        self._at = clock()
+
+    def take(self) -> bool:
+        now = self._clock()
+        self._tokens = min(float(self.burst), self._tokens + (now - self._at) * self.rate)
+        self._at = now
+        if self._tokens < 1:
+            return False
+        self._tokens -= 1
+        return True
 
 
 async def summit_live(websocket: WebSocket) -> None:
+    # Thousands of these frames stay suspended for hours: each holds only what it uses (see
+    # ``_page``), and the hub sends to the socket itself (summit/live/hub.py): this task reads.
     principal: Principal = websocket.state.principal
-    summit = websocket.state.summit
     hub: MemoryHub = websocket.app.state.hub
-    watch: SessionWatch = websocket.app.state.session_watch
-    dispatcher: Dispatcher = websocket.app.state.dispatcher
-    params = websocket.query_params
-    view = PageView.parse(params.get("page", ""), params.get("day"), params.get("session"))
-    group = view.group(websocket.state.viewer)
-    topics = live_topics(principal, summit.id)
+    topics, group, last = _page(websocket)
     await websocket.accept()
-    # Subscribe before replaying, so that nothing falls between the two; duplicates are
-    # skipped by event id below.
-    subscription = hub.subscribe(topics, group)
+    # The hub cancels the reading when it closes the socket (too slow, session ended, restart).
+    reading = anyio.CancelScope()
+    # Subscribe before replaying, so that nothing falls between the two; what is delivered
+    # meanwhile waits in the mailbox, and what the replay sent is skipped by event id.
+    subscription = hub.subscribe(topics, group, send=websocket.send_text, on_close=reading.cancel)
+    subscription.hold()
     if principal.account_id is not None:
-        watch.register(principal.account_id, principal.session_version)
-    # Sent by the replay, not to be sent again from the mailbox. Compared by id, not by order:
-    # an event can arrive after a newer one when its transaction committed later.
-    replayed: set[int] = set()
-    refreshed_upto = 0  # events up to here are in the regions the page fetches again
+        websocket.app.state.session_watch.register(principal.account_id, principal.session_version)
+    close: Close | None = None
     try:
-        last = params.get("last", "")
-        if last.isdigit():
-            missed = await dispatcher.replay(topics=topics, group=group, after=int(last))
-            if missed is None:
-                await websocket.send_text(event_marker(dispatcher.last_id) + REFRESH)
-                refreshed_upto = dispatcher.last_id
-            for event_id, html in missed or []:
-                await websocket.send_text(html)
-                replayed.add(event_id)
-        async with anyio.create_task_group() as tasks:
-
-            async def read() -> None:
-                # Reading notices a gone client; what clients may send arrives with Q&A.
-                try:
-                    while True:
-                        message = await websocket.receive_text()
-                        if len(message.encode()) > MAX_INCOMING_BYTES:
-                            await websocket.close(code=1009, reason="message too big")
-                            break
-                except WebSocketDisconnect:
-                    pass
-                tasks.cancel_scope.cancel()
-
-            tasks.start_soon(read)
+        with reading:
+            if last is not None:
+                await _replay(websocket, subscription, last)
+            await subscription.flush()
+            # Reading notices a gone client; what clients may send arrives with Q&A.
+            bucket = TokenBucket(INCOMING_BURST, INCOMING_PER_SECOND)
             while True:
-                item = await subscription.queue.get()
-                if isinstance(item, Close):
-                    await websocket.close(code=item.code, reason=item.reason)
+                message = await websocket.receive()
+                if message["type"] == "websocket.disconnect":
                     break
-                event_id, html = item
-                if event_id in replayed or 0 < event_id <= refreshed_upto:
-                    replayed.discard(event_id)
-                    continue
-                await websocket.send_text(html)
-            tasks.cancel_scope.cancel()
+                data = message.get("text") or message.get("bytes") or b""
+                if len(data.encode() if isinstance(data, str) else data) > MAX_INCOMING_BYTES:
+                    close = TOO_BIG
+                    break
+                if not bucket.take():
+                    close = TOO_MANY
+                    break
     except WebSocketDisconnect:
-        pass
+        return
     finally:
         hub.unsubscribe(subscription)
         if principal.account_id is not None:
-            watch.unregister(principal.account_id)
+            websocket.app.state.session_watch.unregister(principal.account_id)
+    close = subscription.closed or close
+    if close is not None:
+        with anyio.move_on_after(CLOSE_SECONDS), contextlib.suppress(WebSocketDisconnect):
+            await websocket.close(code=close.code, reason=close.reason)
+
+
+def _page(websocket: WebSocket) -> tuple[frozenset[str], str, int | None]:
+    """The socket's topics, its rendering group, and the last event its page has seen."""
+    # Parsed here rather than through ``websocket.query_params``, which the socket would keep.
+    params = QueryParams(websocket.scope["query_string"])
+    view = PageView.parse(params.get("page", ""), params.get("day"), params.get("session"))
+    # Keep the summit's id, not its row (names in every language: kilobytes per socket).
+    summit_id: int = websocket.state.summit.id
+    del websocket.state.summit
+    last = params.get("last", "")
+    return (
+        live_topics(websocket.state.principal, summit_id),
+        view.group(websocket.state.viewer),
+        int(last) if last.isdigit() else None,
+    )
+
+
+async def _replay(websocket: WebSocket, subscription: Subscription, last: int) -> None:
+    """Send what the page missed since event ``last`` (or tell it to refresh)."""
+    dispatcher: Dispatcher = websocket.app.state.dispatcher
+    missed = await dispatcher.replay(
+        topics=subscription.topics, group=subscription.group, after=last
+    )
+    if missed is None:
+        await websocket.send_text(event_marker(dispatcher.last_id) + REFRESH)
+        subscription.refreshed_upto = dispatcher.last_id
+    for event_id, html in missed or []:
+        await websocket.send_text(html)
+        if subscription.replayed is None:
+            subscription.replayed = set()
+        subscription.replayed.add(event_id)
 
 
 routes = [socket("/{slug:str}/live", summit_live, access=Access.PUBLIC, name="summit_live")]

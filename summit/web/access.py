@@ -75,6 +75,11 @@ def socket(path: str, endpoint: SocketEndpoint, *, access: Access, name: str) ->
     """A WebSocket route: the Origin is checked and the caller identified before accepting."""
 
     async def guarded(websocket: WebSocket) -> None:
+        # A socket may stay open for hours, by the thousand: its frame holds nothing more.
+        if await admitted(websocket):
+            await endpoint(websocket)
+
+    async def admitted(websocket: WebSocket) -> bool:
         settings = websocket.app.state.settings
         own = _own_origin(websocket)
         origin = websocket.headers.get("origin")
@@ -86,15 +91,15 @@ def socket(path: str, endpoint: SocketEndpoint, *, access: Access, name: str) ->
         ):
             # Closing before accepting makes the server answer the handshake with 403.
             await websocket.close(code=1008, reason="origin not allowed")
-            return
+            return False
         principal, summit = await _identify(websocket)
         if "slug" in websocket.path_params and summit is None:
             await websocket.close(code=1008, reason="no such summit")
-            return
+            return False
         if not allows(principal, access, summit.id if summit else None):
             await websocket.close(code=1008, reason="not allowed")
-            return
-        await endpoint(websocket)
+            return False
+        return True
 
     setattr(guarded, ACCESS_ATTRIBUTE, access)
     return WebSocketRoute(path, guarded, name=name)
@@ -127,7 +132,9 @@ async def _identify(connection: HTTPConnection) -> tuple[Principal, Summit | Non
 
 
 def _own_origin(connection: HTTPConnection) -> str:
-    scheme = {"ws": "http", "wss": "https"}.get(connection.url.scheme, connection.url.scheme)
+    # From the scope, not ``connection.url``: a socket would keep that URL for its lifetime.
+    scheme = connection.scope.get("scheme", "http")
+    scheme = {"ws": "http", "wss": "https"}.get(scheme, scheme)
     return f"{scheme}://{connection.headers.get('host', '')}"
 
 

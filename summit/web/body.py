@@ -6,6 +6,7 @@ Upload routes (paths matching ``upload_paths``) get their own, larger limit.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable
 
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -29,10 +30,13 @@ class BodyLimitMiddleware:
         self.upload_paths = upload_paths
         self.max_upload_bytes = max_upload_bytes or max_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+            # No frame of ours for a socket: thousands stay open for hours (docs/live.md).
+            return self.app(scope, receive, send)
+        return self._http(scope, receive, send)
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         limit = self.max_bytes
         if self.upload_paths is not None and self.upload_paths.match(scope["path"]):
             limit = self.max_upload_bytes

@@ -51,14 +51,13 @@ class ViewerMiddleware:
         if scope["type"] not in {"http", "websocket"}:
             await self.app(scope, receive, send)
             return
-        connection = HTTPConnection(scope)
-        query = QueryParams(scope.get("query_string", b""))
-        chosen_language = query.get("lang") if query.get("lang") in LANGUAGES else None
-        chosen_zone = query.get("tz") if query.get("tz") in self._zones else None
-        language = chosen_language or self._language(connection)
-        zone = chosen_zone or self._zone(connection)
-        viewer = Viewer(language=language, timezone=zone)
+        viewer, chosen_language, chosen_zone = self._choose(scope)
         scope.setdefault("state", {})["viewer"] = viewer
+        if scope["type"] == "websocket":
+            # No cookies to set; and an open socket, with this frame, may last for hours.
+            with viewing_as(viewer):
+                await self.app(scope, receive, send)
+            return
 
         async def remember(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -71,6 +70,16 @@ class ViewerMiddleware:
 
         with viewing_as(viewer):
             await self.app(scope, receive, remember)
+
+    def _choose(self, scope: Scope) -> tuple[Viewer, str | None, str | None]:
+        """The viewer, and the language and zone the query string chose (to remember)."""
+        connection = HTTPConnection(scope)
+        query = QueryParams(scope.get("query_string", b""))
+        chosen_language = query.get("lang") if query.get("lang") in LANGUAGES else None
+        chosen_zone = query.get("tz") if query.get("tz") in self._zones else None
+        language = chosen_language or self._language(connection)
+        zone = chosen_zone or self._zone(connection)
+        return Viewer(language=language, timezone=zone), chosen_language, chosen_zone
 
     def _language(self, connection: HTTPConnection) -> str:
         cookie = connection.cookies.get(LANGUAGE_COOKIE)
