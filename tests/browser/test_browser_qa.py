@@ -83,3 +83,45 @@ def test_an_organiser_hides_a_question_and_it_leaves_every_page(
     assert delegate_may_hide is False
     assert organiser.locator("#questions-1 .question").count() == 0
     assert problems == []
+
+
+def test_votes_reorder_the_questions_on_every_open_page(chromium: Any, live_server: str) -> None:
+    """A delegate asks on a live session; two others upvote a later question, and every open
+    page moves it to the top."""
+    problems: list[str] = []
+    path = "/ogp2021/sessions/1"
+    organiser = _delegate(chromium, live_server, "organiser@example.org", path, problems)
+    organiser.click(".live-console form:has(input[value=live]) button")
+    asker = _delegate(chromium, live_server, "delegate@example.org", path, problems)
+    second = _delegate(chromium, live_server, "delegate2@example.org", path, problems)
+    third = _delegate(chromium, live_server, "speaker@example.org", path, problems)
+    pages = (organiser, asker, second, third)
+    order = (
+        "() => Array.from(document.querySelectorAll('#questions-1 .question__body'))"
+        ".map(element => element.textContent.trim())"
+    )
+
+    for text in ("Who pays for the platform?", "How do citizens take part?"):
+        asker.fill("#body", text)
+        asker.click("#qa-ask-1 button[type=submit]")
+        for page in pages:
+            page.wait_for_function(
+                "text => document.querySelector('#questions-1')?.textContent.includes(text)",
+                arg=text,
+                timeout=10_000,
+            )
+    before = [page.evaluate(order) for page in pages]
+    for voter in (second, third):
+        voter.locator("#questions-1 .question", has_text="take part").locator(
+            ".vote-button"
+        ).click()
+    for page in pages:
+        page.wait_for_function(
+            f"() => ({order})()[0] === 'How do citizens take part?'", timeout=10_000
+        )
+    after = [page.evaluate(order) for page in pages]
+
+    oldest_first = ["Who pays for the platform?", "How do citizens take part?"]
+    assert before == [oldest_first] * 4
+    assert after == [list(reversed(oldest_first))] * 4
+    assert problems == []
