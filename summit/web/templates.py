@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, pass_context
 from jinja2_fragments.starlette import Jinja2Blocks
+from starlette.applications import Starlette
+from starlette.datastructures import URL, URLPath
 from starlette.requests import Request
 
 from summit.i18n import formatting
@@ -24,6 +28,20 @@ def _viewer_context(request: Request) -> dict[str, Any]:
         "languages": LANGUAGES,
         **context_defaults(request),
     }
+
+
+@lru_cache(maxsize=16384)
+def _path_for(app: Starlette, name: str, params: tuple[tuple[str, Any], ...]) -> URLPath:
+    return app.router.url_path_for(name, **dict(params))
+
+
+@pass_context
+def url_for(context: Mapping[str, Any], name: str, /, **path_params: Any) -> URL:
+    """Starlette's ``url_for``, remembering each path: finding one searches every route, and a
+    programme page links each of its hundreds of sessions and speakers."""
+    request: Request = context["request"]
+    path = _path_for(request.app, name, tuple(sorted(path_params.items())))
+    return path.make_absolute_url(base_url=request.base_url)
 
 
 def create_templates() -> Jinja2Blocks:
@@ -49,4 +67,5 @@ def create_templates() -> Jinja2Blocks:
         from_iso=formatting.from_iso,
     )
     env.globals["date_range"] = formatting.date_range
+    env.globals["url_for"] = url_for
     return templates
