@@ -35,6 +35,8 @@ ORGANISER_ONLY = {
     "other_organiser": 403,
 }
 ORGANISER_ONLY_POST = {**ORGANISER_ONLY, "anonymous": 403}
+JUROR_ONLY = {**ORGANISER_ONLY, "juror": 200, "organiser": 403}
+JUROR_ONLY_POST = {**JUROR_ONLY, "anonymous": 403}
 
 
 def everyone(status: int) -> dict[str, int]:
@@ -192,6 +194,19 @@ MATRIX: dict[tuple[str, str], Expectation] = {
         "/ogp2021/manage/members/{juror4_grant}/revoke",
         {},
         {**ORGANISER_ONLY_POST, "organiser": 303},
+    ),
+    # Jurors: the demo assigns no submission, so a scoresheet answers like a missing one.
+    ("GET", "/{slug}/jury"): ("/ogp2021/jury", {}, JUROR_ONLY),
+    ("GET", "/{slug}/jury/{submission_id}"): ("/ogp2021/jury/1", {}, JUROR_ONLY | {"juror": 404}),
+    ("POST", "/{slug}/jury/{submission_id}"): (
+        "/ogp2021/jury/1",
+        {"revision": "0"},
+        JUROR_ONLY_POST | {"juror": 404},
+    ),
+    ("POST", "/{slug}/jury/{submission_id}/conflict"): (
+        "/ogp2021/jury/1/conflict",
+        {"reason": "x"},
+        JUROR_ONLY_POST | {"juror": 404},
     ),
     **_CRUD,
     # Last, because it ends the session.

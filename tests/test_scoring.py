@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import anyio
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, col, delete, select
+from starlette.testclient import TestClient
 
-from summit.awards.models import CardStatus, Score, ScoreCard, ScoreLog
+from summit.app import create_app
+from summit.auth.models import AuditEntry
+from summit.awards.models import CardStatus, Conflict, Score, ScoreCard, ScoreLog, Submission
 from summit.awards.scoring import (
     Assigned,
     CardInput,
@@ -23,6 +29,8 @@ from summit.awards.scoring import (
 from summit.db import Database
 from summit.errors import DomainError
 from summit.persistence import pk
+from summit.settings import Settings
+from tests.conftest import BASE_URL, DURING_THE_SUMMIT, csrf_token, make_client, sign_in
 from tests.jury import (
     BEFORE_SCORING_CLOSES,
     account,
@@ -30,6 +38,7 @@ from tests.jury import (
     demo_award,
     open_judging,
     queue_of,
+    same_page,
 )
 
 NOW = BEFORE_SCORING_CLOSES
@@ -282,3 +291,180 @@ def test_deadline_is_checked_with_the_time_given(judging: Database) -> None:
         outcome = save_card(db, item=item, account_id=who, data=data, now=just_before)
 
     assert outcome.applied
+
+
+# ---------------------------------------------------------------------------
+# The pages
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def juror_client(judging: Database, demo_settings: Settings) -> Iterator[TestClient]:
+    app = create_app(demo_settings, clock=lambda: NOW)
+    with make_client(app) as client:
+        sign_in(client, "juror1@example.org")
+        yield client
+
+
+def _submission_id(database: Database, code: str) -> int:
+    with database.read() as db:
+        return pk(db.exec(select(Submission).where(Submission.code == code)).one())
+
+
+def _criteria_ids(database: Database) -> list[int]:
+    with database.read() as db:
+        return [pk(c) for c in criteria_of(db, award_id=pk(demo_award(db)))]
+
+
+def _form(page: str) -> dict[str, str]:
+    """The scoresheet's hidden fields as the page gave them."""
+    fields = dict(
+        re.findall(r'<input type="hidden" (?:id="[^"]*" )?name="([^"]+)" value="([^"]*)"', page)
+    )
+    return {name: fields[name] for name in ("nonce", "revision")}
+
+
+def _post(client: TestClient, path: str, data: dict[str, str], *, htmx: bool = True) -> Any:
+    headers = {"origin": BASE_URL}
+    if htmx:
+        headers |= {"hx-request": "true", "x-csrf-token": csrf_token(client, "/signin")}
+        return client.post(path, data=data, headers=headers)
+    data = {**data, "csrf_token": csrf_token(client, "/signin")}
+    return client.post(path, data=data, headers=headers, follow_redirects=False)
+
+
+def test_the_queue_shows_progress(juror_client: TestClient, judging: Database) -> None:
+    path = f"/ogp2021/jury/{_submission_id(judging, 'KE-RIVERSIDE')}"
+    impact = _criteria_ids(judging)[0]
+    _post(juror_client, path, {**_form(juror_client.get(path).text), f"score-{impact}": "6"})
+
+    page = juror_client.get("/ogp2021/jury").text
+
+    assert page.count("/ogp2021/jury/") == 10
+    assert "0 of 10 scoresheets final." in page
+    assert page.count(">Draft<") == 1
+    assert page.count(">Not started<") == 9
+
+
+def test_a_change_saves_and_says_saved(juror_client: TestClient, judging: Database) -> None:
+    path = f"/ogp2021/jury/{_submission_id(judging, 'KE-RIVERSIDE')}"
+    impact = _criteria_ids(judging)[0]
+    form = _form(juror_client.get(path).text)
+
+    response = _post(juror_client, path, {**form, f"score-{impact}": "6.5", "comment": "Clear"})
+
+    assert response.status_code == 200
+    assert "Saved" in response.text
+    assert 'id="card-revision" name="revision" value="1" hx-swap-oob="true"' in response.text
+    assert 'value="6.5"' in juror_client.get(path).text
+
+
+def test_a_second_tab_gets_a_conflict_and_keeps_its_values(
+    juror_client: TestClient, judging: Database
+) -> None:
+    path = f"/ogp2021/jury/{_submission_id(judging, 'KE-RIVERSIDE')}"
+    impact = _criteria_ids(judging)[0]
+    tab1 = _form(juror_client.get(path).text)
+    tab2 = _form(juror_client.get(path).text)
+    _post(juror_client, path, {**tab1, f"score-{impact}": "8"})
+
+    fragment = _post(juror_client, path, {**tab2, f"score-{impact}": "3"})
+    whole = _post(juror_client, path, {**tab2, f"score-{impact}": "3"}, htmx=False)
+
+    assert fragment.status_code == whole.status_code == 422
+    assert "changed in another tab" in fragment.text
+    assert 'name="overwrite" value="1"' in fragment.text
+    assert f'name="score-{impact}" type="number"' in whole.text
+    assert 'step="0.5" value="3"' in whole.text  # the typed value, not the saved 8
+    assert 'name="revision" value="0"' in whole.text
+    assert 'value="8"' in juror_client.get(path).text
+
+
+def test_keeping_my_values_after_a_conflict_saves_them(
+    juror_client: TestClient, judging: Database
+) -> None:
+    path = f"/ogp2021/jury/{_submission_id(judging, 'KE-RIVERSIDE')}"
+    impact = _criteria_ids(judging)[0]
+    tab1 = _form(juror_client.get(path).text)
+    tab2 = _form(juror_client.get(path).text)
+    _post(juror_client, path, {**tab1, f"score-{impact}": "8"})
+
+    response = _post(juror_client, path, {**tab2, f"score-{impact}": "3", "overwrite": "1"})
+
+    assert "Saved" in response.text
+    assert 'step="0.5" value="3"' in juror_client.get(path).text
+
+
+def test_a_double_click_is_applied_once(juror_client: TestClient, judging: Database) -> None:
+    path = f"/ogp2021/jury/{_submission_id(judging, 'KE-RIVERSIDE')}"
+    ids = _criteria_ids(judging)
+    form = {**_form(juror_client.get(path).text), **{f"score-{c}": "5" for c in ids}}
+    final = {**form, "status": "final"}
+
+    first = _post(juror_client, path, final)
+    second = _post(juror_client, path, final)
+
+    with judging.read() as db:
+        statuses = db.exec(select(ScoreLog.new_value).where(ScoreLog.field == "status")).all()
+        card = db.exec(select(ScoreCard)).one()
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert statuses == ["final"]
+    assert (card.revision, card.status) == (1, "final")
+    assert "This scoresheet is final." in second.text
+
+
+def test_a_conflicted_or_unassigned_submission_answers_like_a_missing_one(
+    juror_client: TestClient, judging: Database
+) -> None:
+    sign_in(juror_client, "juror2@example.org")
+    conflicted = juror_client.get(f"/ogp2021/jury/{_submission_id(judging, 'NG-EXAMPLE-CITY')}")
+    missing = juror_client.get("/ogp2021/jury/999999")
+
+    assert (conflicted.status_code, missing.status_code) == (404, 404)
+    assert same_page(conflicted.text) == same_page(missing.text)
+
+
+def test_blind_review_hides_who_submitted(juror_client: TestClient, judging: Database) -> None:
+    with judging.write() as db:
+        demo_award(db).blind = True
+    path = f"/ogp2021/jury/{_submission_id(judging, 'KE-RIVERSIDE')}"
+
+    page = juror_client.get(path).text
+    queue_page = juror_client.get("/ogp2021/jury").text
+
+    for hidden in ("Riverside Example County Council", "Wambui Sample", "riverside@", ">KE<"):
+        assert hidden not in page
+    assert "KE-RIVERSIDE" not in queue_page
+    assert "Participatory budgeting by SMS" in page
+
+
+def test_declaring_a_conflict_leaves_the_submission(
+    juror_client: TestClient, judging: Database
+) -> None:
+    submission_id = _submission_id(judging, "KE-RIVERSIDE")
+    path = f"/ogp2021/jury/{submission_id}"
+
+    response = _post(juror_client, f"{path}/conflict", {"reason": "My cousin runs it"}, htmx=False)
+
+    with judging.read() as db:
+        conflict = db.exec(select(Conflict).where(Conflict.submission_id == submission_id)).all()
+        entry = db.exec(select(AuditEntry).where(AuditEntry.action == "conflict_declared")).one()
+    assert (response.status_code, response.headers["location"]) == (303, "/ogp2021/jury")
+    assert [(c.source, c.reason) for c in conflict] == [("declared", "My cousin runs it")]
+    assert entry.target == f"submission:{submission_id}"
+    assert juror_client.get(path).status_code == 404
+
+
+def test_after_the_deadline_the_sheet_is_locked(judging: Database, demo_settings: Settings) -> None:
+    app = create_app(demo_settings, clock=lambda: DURING_THE_SUMMIT)
+    path = f"/ogp2021/jury/{_submission_id(judging, 'KE-RIVERSIDE')}"
+    impact = _criteria_ids(judging)[0]
+    with make_client(app) as client:
+        sign_in(client, "juror1@example.org")
+        page = client.get(path).text
+        response = _post(client, path, {**_form(page), f"score-{impact}": "6"})
+
+    assert "the scores are locked" in page
+    assert "hx-post" not in page.split('id="scoresheet"')[1].split(">")[0]
+    assert response.status_code == 422
+    assert "the scores are locked" in response.text

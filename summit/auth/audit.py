@@ -24,6 +24,12 @@ class AuditAction(StrEnum):
     ACCOUNT_DISABLED = "account_disabled"
     PERMISSION_DENIED = "permission_denied"
     RATE_LIMITED = "rate_limited"
+    CONFLICT_DECLARED = "conflict_declared"
+    SCORE_CARD_REOPENED = "score_card_reopened"
+    AWARD_PLACES_SET = "award_places_set"
+    AWARD_CASTING_VOTE = "award_casting_vote"
+    AWARD_RESULTS_PUBLISHED = "award_results_published"
+    AWARD_PLACE_REVEALED = "award_place_revealed"
 
 
 def record(
