@@ -24,7 +24,7 @@ from summit.agenda import routes as agenda_routes
 from summit.agenda.grid import grid_stylesheet
 from summit.auth import organiser_routes
 from summit.auth import routes as auth_routes
-from summit.awards import juror_routes
+from summit.awards import juror_routes, results_routes
 from summit.columns import utcnow
 from summit.db import Database, create_db_engine
 from summit.live import routes as live_routes
@@ -103,6 +103,7 @@ def create_app(
             *agenda_routes.routes,
             *people_routes.routes,
             *juror_routes.routes,
+            *results_routes.routes,
             *live_routes.routes,
         ],
         middleware=[

@@ -15,11 +15,12 @@ from summit.awards.models import (
     Award,
     AwardResult,
     AwardRound,
+    CardStatus,
     JuryAssignment,
     JuryMember,
     Submission,
 )
-from summit.awards.scoring import Assigned, queue
+from summit.awards.scoring import Assigned, CardInput, criteria_of, queue, save_card
 from summit.awards.services import add_juror
 from summit.persistence import pk
 from tests.conftest import DEMO_PASSWORD
@@ -106,3 +107,36 @@ def same_page(text: str) -> str:
     """A page without what differs between two requests of one client: the CSRF tokens (each
     masked afresh) and the footer's link back to the current address."""
     return _TOKEN.sub("TOKEN", text.split("<footer")[0])
+
+
+DEMO_SCORES = {
+    "TTA-REGION": 9,
+    "KE-RIVERSIDE": 8,
+    "BR-PARTNERSHIP": 8,
+    "CI-EXEMPLEVILLE": 7,
+    "NG-EXAMPLE-CITY": 6,
+    "TN-EXAMPLE-MUNICIPALITY": 5,
+    "PH-BARANGAY-NETWORK": 4,
+    "ZA-CIVIC-LAB": 3,
+    "KR-EXAMPLE-DISTRICT": 2,
+    "BF-COMMUNE-EXEMPLE": 1,
+}
+"""Every juror gives each criterion of a submission this score: KE and BR tie on everything."""
+
+
+def score_everything(db: Session, *, now: datetime = BEFORE_SCORING_CLOSES) -> None:
+    """Every juror marks every scoresheet in their queue final, with ``DEMO_SCORES``."""
+    for number in range(1, 5):
+        email = f"juror{number}@example.org"
+        who = pk(account(db, email))
+        for item in queue_of(db, email):
+            value = float(DEMO_SCORES[item.submission.code])
+            criteria = criteria_of(db, award_id=pk(item.award))
+            data = CardInput(
+                revision=0,
+                save_key="seed",
+                scores={pk(c): value for c in criteria},
+                comment="",
+                status=CardStatus.FINAL,
+            )
+            save_card(db, item=item, account_id=who, data=data, now=now)

@@ -35,6 +35,8 @@ ORGANISER_ONLY = {
     "other_organiser": 403,
 }
 ORGANISER_ONLY_POST = {**ORGANISER_ONLY, "anonymous": 403}
+AWARD = "open-gov-award-local-innovation-2021"
+RESULTS = f"/ogp2021/manage/awards/{AWARD}/results"
 JUROR_ONLY = {**ORGANISER_ONLY, "juror": 200, "organiser": 403}
 JUROR_ONLY_POST = {**JUROR_ONLY, "anonymous": 403}
 
@@ -207,6 +209,38 @@ MATRIX: dict[tuple[str, str], Expectation] = {
         "/ogp2021/jury/1/conflict",
         {"reason": "x"},
         JUROR_ONLY_POST | {"juror": 404},
+    ),
+    ("GET", "/{slug}/awards/{award_slug}"): (f"/ogp2021/awards/{AWARD}", {}, everyone(200)),
+    ("GET", "/{slug}/manage/awards/{award_slug}/results"): (RESULTS, {}, ORGANISER_ONLY),
+    ("GET", "/{slug}/manage/awards/{award_slug}/results.csv"): (
+        f"{RESULTS}.csv",
+        {},
+        ORGANISER_ONLY,
+    ),
+    ("POST", "/{slug}/manage/awards/{award_slug}/results/places"): (
+        f"{RESULTS}/places",
+        {"place-1": "not-a-submission"},
+        ORGANISER_ONLY_POST | {"organiser": 422},
+    ),
+    ("POST", "/{slug}/manage/awards/{award_slug}/results/casting-vote"): (
+        f"{RESULTS}/casting-vote",
+        {"tied": "1,2", "submission_id": "1"},
+        ORGANISER_ONLY_POST | {"organiser": 422},
+    ),
+    ("POST", "/{slug}/manage/awards/{award_slug}/results/publish"): (
+        f"{RESULTS}/publish",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 303},
+    ),
+    ("POST", "/{slug}/manage/awards/{award_slug}/results/reveal"): (
+        f"{RESULTS}/reveal",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 303},
+    ),
+    ("POST", "/{slug}/manage/awards/{award_slug}/results/cards/{card_id}/reopen"): (
+        f"{RESULTS}/cards/999999/reopen",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 404},
     ),
     **_CRUD,
     # Last, because it ends the session.

@@ -21,6 +21,8 @@ from summit.auth.permissions import Access, Principal
 from summit.awards import scoring
 from summit.awards.models import CardStatus, Criterion
 from summit.errors import DomainError
+from summit.eventlog import record
+from summit.events import ScoresChanged
 from summit.i18n.viewer import translate_error
 from summit.persistence import pk
 from summit.web.access import page
@@ -154,9 +156,13 @@ async def save_scoresheet(request: Request) -> Response:
             comment=values["comment"].replace("\r\n", "\n"),
             status=status,
         )
-        return scoring.save_card(
+        outcome = scoring.save_card(
             db, item=sheet.assigned, account_id=account_id, data=data, now=moment
         )
+        if outcome.changes:
+            award = sheet.assigned.award
+            record(db, [ScoresChanged(summit_id=award.summit_id, award_id=pk(award))])
+        return outcome
 
     try:
         outcome = await database(request).run_write(run)
@@ -178,6 +184,8 @@ async def save_scoresheet(request: Request) -> Response:
             request, sheet, values=values, conflict=outcome, nonce=nonce, revision=revision
         )
         return _answer(request, context, status_code=422)
+    if outcome.changes:
+        await request.app.state.broker.announce()
     fresh = await _sheet(request)
     status_changed = status is not None and status.value != _status_of(sheet)
     if not is_htmx(request):

@@ -18,7 +18,7 @@ from summit.agenda import queries
 from summit.agenda.grid import day_grid
 from summit.i18n.viewer import Viewer, viewing_as
 
-PAGES = ("home", "programme", "grid", "now", "session", "agenda", "other")
+PAGES = ("home", "programme", "grid", "now", "session", "agenda", "award-results", "other")
 
 
 @dataclass(frozen=True)
