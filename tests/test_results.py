@@ -686,3 +686,35 @@ def test_a_delegates_socket_gets_the_same_messages_with_or_without_the_planted_d
 
     assert "Live now" in received[0]
     assert received[0] == received[1]
+
+
+def test_the_progress_board_refreshes_when_a_juror_saves(
+    organiser_client: TestClient, demo_app: Starlette, demo_database: Database
+) -> None:
+    ids = _ids(demo_database)
+    with make_client(demo_app) as juror:
+        sign_in(juror, "juror1@example.org")
+        with organiser_client.websocket_connect(
+            f"{WS}/ogp2021/live?page=award-results", headers={"origin": BASE_URL}
+        ) as socket:
+            # Scored and final already: reopen one card, then the juror changes its comment.
+            with demo_database.read() as db:
+                card = db.exec(select(ScoreCard).order_by(col(ScoreCard.id))).first()
+            assert card is not None
+            _post(organiser_client, f"{BOARD}/cards/{card.id}/reopen", {})
+            path = f"/ogp2021/jury/{ids['BF-COMMUNE-EXEMPLE']}"
+            page = juror.get(path).text
+            nonce = re.search(r'name="nonce" value="([^"]+)"', page)
+            revision = re.search(r'name="revision" value="(\d+)"', page)
+            assert nonce is not None and revision is not None
+            scores = {f"score-{i}": "1" for i in re.findall(r'name="score-(\d+)"', page)}
+            _post(
+                juror,
+                path,
+                {"nonce": nonce.group(1), "revision": revision.group(1), "comment": "x", **scores},
+            )
+            message = socket.receive_text()
+    fragment = organiser_client.get(BOARD, headers={"hx-request": "true"}).text
+
+    assert 'data-refresh="1"' in message
+    assert fragment.lstrip().startswith('<section id="award-progress"')
