@@ -468,3 +468,23 @@ def test_after_the_deadline_the_sheet_is_locked(judging: Database, demo_settings
     assert "hx-post" not in page.split('id="scoresheet"')[1].split(">")[0]
     assert response.status_code == 422
     assert "the scores are locked" in response.text
+
+
+def test_taking_a_final_card_back_to_draft_keeps_its_scores(
+    juror_client: TestClient, judging: Database
+) -> None:
+    path = f"/ogp2021/jury/{_submission_id(judging, 'KE-RIVERSIDE')}"
+    ids = _criteria_ids(judging)
+    form = _form(juror_client.get(path).text)
+    scores = {f"score-{c}": "5" for c in ids}
+    _post(juror_client, path, {**form, **scores, "comment": "Kept", "status": "final"})
+
+    # The final sheet's inputs are disabled, so the browser sends none of them.
+    back = _post(juror_client, path, {**_form(juror_client.get(path).text), "status": "draft"})
+
+    with judging.read() as db:
+        card = db.exec(select(ScoreCard)).one()
+        values = sorted(row.value for row in db.exec(select(Score)).all())
+    assert back.status_code == 200
+    assert (card.status, card.comment, card.revision) == ("draft", "Kept", 2)
+    assert values == [5.0] * len(ids)

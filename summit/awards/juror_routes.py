@@ -81,12 +81,13 @@ def _context(
     revision: int | None = None,
 ) -> dict[str, Any]:
     card = sheet.assigned.card
-    shown = values or {
+    shown = {
         **{
             f"score-{criterion.id}": _number(sheet.scores.get(pk(criterion)))
             for criterion in sheet.criteria
         },
         "comment": card.comment if card else "",
+        **(values or {}),
     }
     return {
         "summit": current_summit(request),
@@ -124,7 +125,7 @@ async def scoresheet(request: Request) -> Response:
 
 def _card_input(form: FormData, criteria: list[Criterion]) -> tuple[dict[str, str], str, int]:
     names = [f"score-{criterion.id}" for criterion in criteria]
-    values = {name: _text(form, name) for name in [*names, "comment"]}
+    values = {name: _text(form, name) for name in [*names, "comment"] if name in form}
     nonce = _text(form, "nonce")[:MAX_NONCE]
     # "Keep my values" after a conflict saves over the revision it was shown.
     raw_revision = _text(form, "overwrite") or _text(form, "revision")
@@ -153,7 +154,7 @@ async def save_scoresheet(request: Request) -> Response:
             revision=revision,
             save_key=f"{nonce}:{revision}:{status_value}" if nonce else "",
             scores=scores,
-            comment=values["comment"].replace("\r\n", "\n"),
+            comment=values["comment"].replace("\r\n", "\n") if "comment" in values else None,
             status=status,
         )
         outcome = scoring.save_card(

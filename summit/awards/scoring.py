@@ -75,13 +75,14 @@ class Sheet:
 
 @dataclass(frozen=True)
 class CardInput:
-    """What one save asks for: every criterion's value (None when empty), the comment and the
-    status, based on the card's ``revision``."""
+    """What one save asks for, based on the card's ``revision``: the criteria's values (None
+    when emptied; a criterion left out keeps its score), the comment (None: unchanged) and the
+    status (None: unchanged)."""
 
     revision: int
     save_key: str
     scores: dict[int, float | None]
-    comment: str
+    comment: str | None
     status: CardStatus | None = None
 
 
@@ -241,7 +242,9 @@ def save_card(
     criteria = {pk(criterion): criterion for criterion in criteria_of(db, award_id=pk(item.award))}
     if set(data.scores) - set(criteria):
         raise DomainError("No such criterion in this award.")
-    if len(data.comment) > MAX_COMMENT:
+    old_comment = card.comment if card else ""
+    comment = old_comment if data.comment is None else data.comment
+    if len(comment) > MAX_COMMENT:
         raise DomainError("The comment is too long.", field=COMMENT)
     for cid, value in data.scores.items():
         if value is not None:
@@ -255,9 +258,8 @@ def save_card(
         old, new = stored.get(cid), wanted[cid]
         if old != new:
             changes.append((criterion_field(cid), _text(old), _text(new)))
-    old_comment = card.comment if card else ""
-    if data.comment != old_comment:
-        changes.append((COMMENT, old_comment, data.comment))
+    if comment != old_comment:
+        changes.append((COMMENT, old_comment, comment))
     if status is CardStatus.FINAL and any(value is None for value in wanted.values()):
         raise DomainError("Score every criterion before marking the scoresheet final.")
     if status != old_status:
@@ -273,7 +275,7 @@ def save_card(
         db.flush()
     card.revision += 1
     card.updated_at = now
-    card.comment = data.comment
+    card.comment = comment
     if status != old_status:
         card.status = status
         if status is CardStatus.FINAL:
@@ -392,10 +394,13 @@ def _text(value: float | None) -> str | None:
 
 
 def score_inputs(form: Mapping[str, str], criteria: Iterable[Criterion]) -> dict[int, float | None]:
-    """The form's ``score-<id>`` fields, parsed; the first bad one raises."""
+    """The form's ``score-<id>`` fields that are there, parsed; the first bad one raises.
+
+    A field that is absent (a disabled input is not sent) leaves its score as it is."""
     return {
-        pk(criterion): parse_score(form.get(f"score-{criterion.id}", ""), criterion)
+        pk(criterion): parse_score(form[f"score-{criterion.id}"], criterion)
         for criterion in criteria
+        if f"score-{criterion.id}" in form
     }
 
 
