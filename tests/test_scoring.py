@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -11,6 +13,7 @@ import anyio
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import Engine
 from sqlmodel import Session, col, delete, select
 from starlette.testclient import TestClient
 
@@ -28,9 +31,18 @@ from summit.awards.scoring import (
 )
 from summit.db import Database
 from summit.errors import DomainError
+from summit.migrate import upgrade
 from summit.persistence import pk
+from summit.seeding import load_summit
 from summit.settings import Settings
-from tests.conftest import BASE_URL, DURING_THE_SUMMIT, csrf_token, make_client, sign_in
+from tests.conftest import (
+    BASE_URL,
+    DEMO_FOLDER,
+    DURING_THE_SUMMIT,
+    csrf_token,
+    make_client,
+    sign_in,
+)
 from tests.jury import (
     BEFORE_SCORING_CLOSES,
     account,
@@ -488,3 +500,46 @@ def test_taking_a_final_card_back_to_draft_keeps_its_scores(
     assert back.status_code == 200
     assert (card.status, card.comment, card.revision) == ("draft", "Kept", 2)
     assert values == [5.0] * len(ids)
+
+
+@pytest.mark.postgres
+def test_on_postgres_a_save_waits_for_another_of_the_same_revision_and_is_refused(
+    postgres_engine: Engine,
+) -> None:
+    upgrade(postgres_engine)
+    database = Database(postgres_engine)
+    with database.write() as db:
+        load_summit(db, DEMO_FOLDER)
+    with database.write() as db:
+        open_judging(db)
+    with database.write() as db:
+        item, who = _first(db)
+        impact = pk(criteria_of(db, award_id=pk(item.award))[0])
+        _save(db, item, who, revision=0, key="first:0", scores={impact: 1})
+
+    def save(number: int) -> tuple[bool, bool, bool]:
+        with database.write() as db:
+            return _save(db, item, who, revision=1, key=f"tab{number}:1", scores={impact: number})
+
+    # The first tab's save holds its transaction open until the second tab's save is waiting.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        with database.write() as db:
+            first = _save(db, item, who, revision=1, key="tab1:1", scores={impact: 2})
+            second = pool.submit(save, 3)
+            while _waiting_for_a_lock(postgres_engine) == 0:
+                time.sleep(0.01)
+        outcomes = [first, second.result()]
+
+    with database.read() as db:
+        revision = db.exec(select(ScoreCard.revision)).one()
+    assert outcomes == [(True, False, False), (False, False, True)]
+    assert revision == 2
+
+
+def _waiting_for_a_lock(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(
+            connection.exec_driver_sql(
+                "SELECT count(*) FROM pg_locks WHERE NOT granted"
+            ).scalar_one()
+        )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -166,7 +167,12 @@ async def save_scoresheet(request: Request) -> Response:
         return outcome
 
     try:
-        outcome = await database(request).run_write(run)
+        try:
+            outcome = await database(request).run_write(run)
+        except IntegrityError:
+            # Two first saves of one card at once (PostgreSQL): the second sees the first's
+            # card on a retry, and is refused as stale or recognised as a repeat.
+            outcome = await database(request).run_write(run)
     except DomainError as failure:
         message = translate_error(failure.template, failure.params)
         errors = {failure.field: message} if failure.field else {}

@@ -228,7 +228,11 @@ def save_card(
     now: datetime,
 ) -> SaveOutcome:
     """Apply one save of a juror's scoresheet, logging every field that changes."""
-    card = db.exec(select(ScoreCard).where(ScoreCard.assignment_id == item.assignment.id)).first()
+    # Locked until commit on PostgreSQL, so that two saves of one revision cannot both pass the
+    # revision check (SQLite already runs one writer at a time).
+    card = db.exec(
+        select(ScoreCard).where(ScoreCard.assignment_id == item.assignment.id).with_for_update()
+    ).first()
     if card is not None and data.save_key:
         repeated = db.exec(
             select(ScoreLog.id).where(
