@@ -23,6 +23,8 @@ from statistics import fmean, pstdev
 
 PRECISION = 9
 """Totals equal to this many decimals are tied (floating-point sums differ in the last bits)."""
+SAME = 10**-PRECISION
+"""A juror whose totals spread less than this gave every submission the same."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ def z_scores(totals: Mapping[tuple[int, int], float]) -> dict[tuple[int, int], f
     found: dict[tuple[int, int], float] = {}
     for (juror, submission), value in totals.items():
         mean, deviation = spread[juror]
-        found[(juror, submission)] = (value - mean) / deviation if deviation > 0 else 0.0
+        found[(juror, submission)] = (value - mean) / deviation if deviation > SAME else 0.0
     return found
 
 
