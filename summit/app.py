@@ -29,8 +29,8 @@ from summit.api.declare import PREFIX as API_PREFIX
 from summit.api.declare import error_response
 from summit.auth import organiser_routes, token_routes
 from summit.auth import routes as auth_routes
+from summit.awards import juror_routes, results_routes, submit_routes
 from summit.awards import manage_routes as award_manage_routes
-from summit.awards import submit_routes
 from summit.columns import utcnow
 from summit.db import Database, create_db_engine
 from summit.live import routes as live_routes
@@ -126,6 +126,8 @@ def create_app(
             *agenda_routes.routes,
             *people_routes.routes,
             *qa_routes.routes,
+            *juror_routes.routes,
+            *results_routes.routes,
             *live_routes.routes,
             *api_routes.routes,
         ],

@@ -89,3 +89,38 @@ class PendingQuestionsChanged(DomainEvent):
     @property
     def subject(self) -> str:
         return f"session:{self.session_id}"
+
+
+@dataclass(frozen=True)
+class AwardPlaceRevealed(DomainEvent):
+    """Fires when an organiser reveals a place (or an honourable mention) during the ceremony:
+    every open page of the summit shows it. It carries what the pages show, and nothing that
+    is not public from that moment."""
+
+    award_id: int
+    award_name: dict[str, str]
+    submission_id: int
+    place: int | None
+    entity_name: str
+    title: str
+    kind: ClassVar[str] = "award.revealed"
+
+    @property
+    def subject(self) -> str:
+        return f"award:{self.award_id}"
+
+
+@dataclass(frozen=True)
+class ScoresChanged(DomainEvent):
+    """Fires when a juror saves a scoresheet: the organisers' progress board counts again."""
+
+    award_id: int
+    kind: ClassVar[str] = "award.scores"
+
+    @property
+    def topic(self) -> str:
+        return f"summit:{self.summit_id}:organisers"
+
+    @property
+    def subject(self) -> str:
+        return f"award:{self.award_id}"

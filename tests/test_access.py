@@ -38,6 +38,10 @@ ORGANISER_ONLY = {
 ORGANISER_ONLY_POST = {**ORGANISER_ONLY, "anonymous": 403}
 MEMBER_POST = {**ORGANISER_ONLY_POST, "organiser": 403}
 """Refused to everyone by default: each entry says what members of the summit get."""
+AWARD = "open-gov-award-local-innovation-2021"
+RESULTS = f"/ogp2021/manage/awards/{AWARD}/results"
+JUROR_ONLY = {**ORGANISER_ONLY, "juror": 200, "organiser": 403}
+JUROR_ONLY_POST = {**JUROR_ONLY, "anonymous": 403}
 
 
 def everyone(status: int) -> dict[str, int]:
@@ -472,6 +476,51 @@ MATRIX: dict[tuple[str, str], Expectation] = {
         "/ogp2021/manage/exports/delegations.csv",
         {},
         ORGANISER_ONLY,
+    ),
+    # Jurors: the demo assigns no submission, so a scoresheet answers like a missing one.
+    ("GET", "/{slug}/jury"): ("/ogp2021/jury", {}, JUROR_ONLY),
+    ("GET", "/{slug}/jury/{submission_id}"): ("/ogp2021/jury/1", {}, JUROR_ONLY | {"juror": 404}),
+    ("POST", "/{slug}/jury/{submission_id}"): (
+        "/ogp2021/jury/1",
+        {"revision": "0"},
+        JUROR_ONLY_POST | {"juror": 404},
+    ),
+    ("POST", "/{slug}/jury/{submission_id}/conflict"): (
+        "/ogp2021/jury/1/conflict",
+        {"reason": "x"},
+        JUROR_ONLY_POST | {"juror": 404},
+    ),
+    ("GET", "/{slug}/awards/{award_slug}"): (f"/ogp2021/awards/{AWARD}", {}, everyone(200)),
+    ("GET", "/{slug}/manage/awards/{award_slug}/results"): (RESULTS, {}, ORGANISER_ONLY),
+    ("GET", "/{slug}/manage/awards/{award_slug}/results.csv"): (
+        f"{RESULTS}.csv",
+        {},
+        ORGANISER_ONLY,
+    ),
+    ("POST", "/{slug}/manage/awards/{award_slug}/results/places"): (
+        f"{RESULTS}/places",
+        {"place-1": "not-a-submission"},
+        ORGANISER_ONLY_POST | {"organiser": 422},
+    ),
+    ("POST", "/{slug}/manage/awards/{award_slug}/results/casting-vote"): (
+        f"{RESULTS}/casting-vote",
+        {"tied": "1,2", "submission_id": "1"},
+        ORGANISER_ONLY_POST | {"organiser": 422},
+    ),
+    ("POST", "/{slug}/manage/awards/{award_slug}/results/publish"): (
+        f"{RESULTS}/publish",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 303},
+    ),
+    ("POST", "/{slug}/manage/awards/{award_slug}/results/reveal"): (
+        f"{RESULTS}/reveal",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 303},
+    ),
+    ("POST", "/{slug}/manage/awards/{award_slug}/results/cards/{card_id}/reopen"): (
+        f"{RESULTS}/cards/999999/reopen",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 404},
     ),
     **_CRUD,
     **_AWARDS,

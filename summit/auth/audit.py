@@ -29,6 +29,12 @@ class AuditAction(StrEnum):
     RECUSAL_WITHDRAWN = "recusal_withdrawn"
     API_TOKEN_ISSUED = "api_token_issued"  # noqa: S105 - an action name, not a secret
     API_TOKEN_REVOKED = "api_token_revoked"  # noqa: S105
+    CONFLICT_DECLARED = "conflict_declared"
+    SCORE_CARD_REOPENED = "score_card_reopened"
+    AWARD_PLACES_SET = "award_places_set"
+    AWARD_CASTING_VOTE = "award_casting_vote"
+    AWARD_RESULTS_PUBLISHED = "award_results_published"
+    AWARD_PLACE_REVEALED = "award_place_revealed"
 
 
 def record(

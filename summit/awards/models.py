@@ -3,10 +3,10 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, Column, Index, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from summit.columns import Localized, list_field, localized_field, timestamp_field, utc_field
+from summit.columns import BigID, Localized, list_field, localized_field, timestamp_field, utc_field
 
 
 class EntityKind(StrEnum):
@@ -211,6 +211,8 @@ class ScoreCard(SQLModel, table=True):
     """Rises with every save, so that a stale tab cannot overwrite a newer one."""
     updated_at: datetime = timestamp_field()
     finalised_at: datetime | None = timestamp_field(nullable=True)
+    reopened_at: datetime | None = timestamp_field(nullable=True)
+    """Set when an organiser reopens the card after the deadline; cleared when it is final again."""
 
 
 class Score(SQLModel, table=True):
@@ -253,3 +255,44 @@ class AwardResult(SQLModel, table=True):
             postgresql_where=text("place IS NOT NULL"),
         ),
     )
+
+
+class ScoreLog(SQLModel, table=True):
+    """One change to a scoresheet: a score, the comment or the status. Rows are only added;
+    replaying them in id order rebuilds every card."""
+
+    __tablename__ = "score_log"
+
+    id: int | None = Field(
+        default=None, sa_column=Column(BigID, primary_key=True, autoincrement=True)
+    )
+    card_id: int = Field(foreign_key="score_card.id", ondelete="CASCADE")
+    account_id: int | None = Field(default=None, foreign_key="account.id", ondelete="SET NULL")
+    """Who: the juror, or the organiser who reopened the card."""
+    field: str = Field(max_length=32)
+    """``criterion:<id>``, ``comment`` or ``status``."""
+    old_value: str | None = Field(default=None, sa_type=Text)
+    new_value: str | None = Field(default=None, sa_type=Text)
+    revision: int
+    """The card's revision once this change was made."""
+    save_key: str = Field(default="", max_length=80)
+    """The save this change came with: a repeated save finds it and is not applied again."""
+    created_at: datetime = timestamp_field()
+
+    __table_args__ = (Index("ix_score_log_card_id_save_key", "card_id", "save_key"),)
+
+
+class CastingVote(SQLModel, table=True):
+    """The chair's choice among submissions that stay tied after every other rule."""
+
+    __tablename__ = "casting_vote"
+
+    id: int | None = Field(default=None, primary_key=True)
+    award_id: int = Field(foreign_key="award.id", ondelete="CASCADE")
+    tied: str = Field(max_length=400)
+    """The tied submissions' ids, sorted and joined with commas."""
+    submission_id: int = Field(foreign_key="award_submission.id", ondelete="CASCADE")
+    recorded_by_id: int | None = Field(default=None, foreign_key="account.id", ondelete="SET NULL")
+    created_at: datetime = timestamp_field()
+
+    __table_args__ = (UniqueConstraint("award_id", "tied"),)

@@ -26,7 +26,7 @@ from summit.agenda.models import Summit
 from summit.auth.permissions import ANONYMOUS
 from summit.db import Database
 from summit.eventlog import LiveEvent
-from summit.i18n.viewer import Viewer
+from summit.i18n.viewer import Viewer, viewing_as
 from summit.live import notices
 from summit.live.hub import ACCOUNT_TOPIC, MemoryHub, Push
 from summit.live.regions import PageView, render_announcement, render_region
@@ -212,6 +212,11 @@ class Dispatcher:
                 session_id=int(event.payload.get("session_id", 0)),
                 shown_session_id=view.session_id if view.page == "session" else None,
             )
+        if event.kind == "award.scores":
+            # The organisers' results page fetches its progress board again.
+            return event_marker(event.id) + (REFRESH if view.page == "award-results" else "")
+        if event.kind == "award.revealed":
+            return event_marker(event.id) + self._render_reveal(event, language, summit)
         if event.kind != "session.status":
             return event_marker(event.id)
         programme = await self._cache.programme(self._database, summit)
@@ -233,6 +238,17 @@ class Dispatcher:
             now=self._clock(),
         )
         return event_marker(event.id) + region
+
+    def _render_reveal(self, event: LiveEvent, language: str, summit: Summit) -> str:
+        """The ``#award-reveal`` region every page of the summit carries."""
+        viewer = Viewer(language if language in LANGUAGES else "en", "UTC")
+        template = self._app.state.templates.env.get_template("awards/results/reveal.html")
+        with viewing_as(viewer):
+            return str(
+                template.render(
+                    {**self._context, "viewer": viewer, "summit": summit, "reveal": event.payload}
+                )
+            )
 
     def _base_context(self) -> dict[str, Any]:
         """What templates expect from a request, for a visitor who is not signed in: pushed

@@ -20,7 +20,17 @@ from summit.agenda.grid import day_grid
 from summit.agenda.models import Summit
 from summit.i18n.viewer import Viewer, viewing_as
 
-PAGES = ("home", "programme", "grid", "now", "session", "agenda", "changes", "other")
+PAGES = (
+    "home",
+    "programme",
+    "grid",
+    "now",
+    "session",
+    "agenda",
+    "changes",
+    "award-results",
+    "other",
+)
 
 
 @dataclass(frozen=True)
