@@ -5,11 +5,17 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
+from summit.awards.models import Submission
+from summit.db import Database, create_db_engine
+from summit.persistence import pk
 from tests.conftest import sqlite_settings
+from tests.jury import open_judging
 from tests.servers import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -31,6 +37,19 @@ def live_server(tmp_path: Path, demo_database_file: Path) -> Iterator[str]:
     shutil.copyfile(demo_database_file, database)
     with serving(sqlite_settings(database).database_url, tmp_path / "server.log") as address:
         yield address
+
+
+@pytest.fixture
+def judging_server(live_server: str, tmp_path: Path) -> tuple[str, int]:
+    """The live server's demo, with judging open until long after today."""
+    database = Database(create_db_engine(sqlite_settings(tmp_path / "live.db")))
+    with database.write() as db:
+        award = open_judging(db)
+        award.scoring_closes_at = datetime(2100, 1, 1, tzinfo=UTC)
+        submission = db.exec(select(Submission).where(Submission.code == "KE-RIVERSIDE")).one()
+        submission_id = pk(submission)
+    database.dispose()
+    return live_server, submission_id
 
 
 # Module scope: Playwright's sync API runs an event loop in this thread while it is open, which

@@ -95,3 +95,21 @@ def test_the_arabic_interface_is_mirrored_with_arabic_dates(
     assert brand["x"] > navigation["x"]
     assert "ديسمبر" in text  # December, as Babel writes it in Arabic
     assert all(shot.stat().st_size > 10_000 for shot in shots.values())
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_axe_finds_nothing_serious_on_a_scoresheet(
+    chromium: Any, judging_server: tuple[str, int], language: str
+) -> None:
+    base, submission_id = judging_server
+    page = chromium.new_context(bypass_csp=True, locale="en-GB").new_page()
+    sheet = f"/ogp2021/jury/{submission_id}"
+    sign_in(page, base, "juror1@example.org", sheet)
+    page.goto(f"{base}{sheet}?lang={language}")
+    found = _violations(page)
+    if language == "ar":
+        ARTEFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTEFACTS / "arabic-scoresheet.png"), full_page=True)
+        assert page.evaluate("() => document.documentElement.dir") == "rtl"
+
+    assert found == []

@@ -3,34 +3,14 @@ reveals a place and an open page of a visitor shows it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlmodel import select
 
-from summit.awards.models import Submission
-from summit.db import Database, create_db_engine
-from summit.persistence import pk
 from tests.browser.helpers import sign_in
-from tests.conftest import sqlite_settings
-from tests.jury import AWARD_SLUG, open_judging
+from tests.jury import AWARD_SLUG
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def judging_server(live_server: str, tmp_path: Path) -> tuple[str, int]:
-    """The live server's demo, with judging open until long after today."""
-    database = Database(create_db_engine(sqlite_settings(tmp_path / "live.db")))
-    with database.write() as db:
-        award = open_judging(db)
-        award.scoring_closes_at = datetime(2100, 1, 1, tzinfo=UTC)
-        submission = db.exec(select(Submission).where(Submission.code == "KE-RIVERSIDE")).one()
-        submission_id = pk(submission)
-    database.dispose()
-    return live_server, submission_id
 
 
 def test_a_juror_scores_and_a_second_tab_gets_a_conflict(
