@@ -212,8 +212,13 @@ async def timed_round(
         if stamp is None:
             seen.append(None)
             continue
-        message = await asyncio.wait_for(socket.recv(), 10)
-        found = EVENT_ID.search(str(message))
+        # Session pages also hear how many have them open (presence, no event id): skip those.
+        found = None
+        while found is None:
+            message = await asyncio.wait_for(socket.recv(), 10)
+            found = EVENT_ID.search(str(message))
+            if found is None and 'class="presence"' not in str(message):
+                break
         seen.append(found.group(1) if found else None)
     event = statistics.mode(seen)
     delays = [
