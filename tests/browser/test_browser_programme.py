@@ -23,6 +23,13 @@ def test_an_organiser_drags_a_session_publishes_and_delegates_see_it(
 
     opening = organiser.locator(".editor-session", has_text="Official opening")
     session_id = opening.get_attribute("data-session-id")
+    # A delegate in New York has the programme open before the change, and keeps it open.
+    watcher = chromium.new_context(timezone_id="America/New_York", locale="en-US").new_page()
+    watcher.on("pageerror", lambda error: problems.append(str(error)))
+    watcher.goto(f"{live_server}/ogp2021/programme")
+    watcher.wait_for_function("() => window.htmx !== undefined")
+    watcher.evaluate("() => { window.__noReload = 9; }")
+    watcher.wait_for_timeout(500)  # the socket connects
     target = organiser.locator('.slot[data-stream-id="4"][data-start="09:15"]')
     opening.drag_to(target)
     organiser.wait_for_function(
@@ -34,6 +41,13 @@ def test_an_organiser_drags_a_session_publishes_and_delegates_see_it(
     organiser.click("form.stack-form button[type=submit]")
     organiser.wait_for_url(f"{live_server}/ogp2021/changes")
     changes = organiser.content()
+    # Without a reload, the open programme shows the opening in its new room and time.
+    watcher.wait_for_function(
+        "id => document.querySelector('#session-' + id)?.textContent.includes('Side Events Room')",
+        arg=session_id,
+        timeout=10_000,
+    )
+    moved_card = watcher.locator(f"#session-{session_id}").inner_text()
 
     delegate = chromium.new_context(timezone_id="America/New_York", locale="fr-FR").new_page()
     delegate.goto(f"{live_server}/ogp2021/sessions/{session_id}?lang=fr")
@@ -45,6 +59,8 @@ def test_an_organiser_drags_a_session_publishes_and_delegates_see_it(
     assert "19:15" in session_page
     assert "Salle des événements parallèles" in session_page
     assert 'lang="fr"' in session_page
+    assert "7:15" in moved_card  # 09:15 in Seoul, as New York reads it
+    assert watcher.evaluate("() => window.__noReload") == 9
     assert problems == []
 
 
