@@ -34,3 +34,11 @@ def test_ci_runs_the_readme_test_command() -> None:
     second = readme.split("```sh\n")[2].split("```", 1)[0].strip()
 
     assert f'QUICKSTART_TEST="{second}"' in ci
+
+
+def test_the_data_model_names_every_table() -> None:
+    from summit.tables import metadata
+
+    text = (ROOT / "docs" / "data-model.md").read_text(encoding="utf-8")
+
+    assert sorted(name for name in metadata.tables if f"`{name}`" not in text) == []
