@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from jinja2 import StrictUndefined, pass_context
 from jinja2_fragments.starlette import Jinja2Blocks
@@ -30,9 +30,11 @@ def _viewer_context(request: Request) -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=16384)
-def _path_for(app: Starlette, name: str, params: tuple[tuple[str, Any], ...]) -> URLPath:
-    return app.router.url_path_for(name, **dict(params))
+_PATHS: WeakKeyDictionary[Starlette, dict[tuple[str, tuple[tuple[str, Any], ...]], URLPath]] = (
+    WeakKeyDictionary()
+)
+"""Each app's paths by route name and parameters (weakly held: tests make many apps)."""
+MAX_PATHS = 20_000
 
 
 @pass_context
@@ -40,7 +42,16 @@ def url_for(context: Mapping[str, Any], name: str, /, **path_params: Any) -> URL
     """Starlette's ``url_for``, remembering each path: finding one searches every route, and a
     programme page links each of its hundreds of sessions and speakers."""
     request: Request = context["request"]
-    path = _path_for(request.app, name, tuple(sorted(path_params.items())))
+    app = request.app
+    paths = _PATHS.get(app)
+    if paths is None:
+        paths = _PATHS[app] = {}
+    key = (name, tuple(sorted(path_params.items())))
+    path = paths.get(key)
+    if path is None:
+        if len(paths) >= MAX_PATHS:
+            paths.clear()
+        path = paths[key] = app.router.url_path_for(name, **path_params)
     return path.make_absolute_url(base_url=request.base_url)
 
 
