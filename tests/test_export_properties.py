@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -119,7 +119,11 @@ def _build(database: Database, spec: dict[str, Any]) -> queries.Programme:
                     title=session["title"],
                     abstract=session["abstract"],
                     starts_at=starts,
-                    ends_at=starts + timedelta(minutes=session["duration_minutes"]),
+                    # In UTC too: adding to a local time in the repeated hour loses its fold.
+                    ends_at=(
+                        starts.astimezone(ZoneInfo("UTC"))
+                        + timedelta(minutes=session["duration_minutes"])
+                    ).astimezone(zone),
                     stream_id=streams[session["stream"] % len(streams)],
                     track_id=pk(track) if index % 2 else None,
                     languages=session["languages"],
@@ -175,4 +179,9 @@ def test_any_programme_exports_valid_xml_json_and_calendars(
         assert datetime.fromisoformat(event["end"]) == card.shown_end
         cancelled = card.session.status == SessionStatus.CANCELLED
         assert (events[event["guid"]].status == "CANCELLED") == cancelled
-        assert events[event["guid"]].start == card.shown_start
+        # Compared in UTC: Python never calls a time in a repeated hour equal to one in
+        # another zone (PEP 495).
+        start, end = events[event["guid"]].start, events[event["guid"]].end
+        assert isinstance(start, datetime) and isinstance(end, datetime)
+        assert start.astimezone(UTC) == card.shown_start.astimezone(UTC)
+        assert end.astimezone(UTC) == card.shown_end.astimezone(UTC)

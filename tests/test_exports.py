@@ -4,7 +4,7 @@ parse back, ids that survive changes, and conditional GETs."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -337,3 +337,19 @@ async def test_requests_that_miss_the_cache_together_share_one_rendering() -> No
     again = await cache.render_once(key, render)
 
     assert (len(renders), answers, again[1]) == (1, [b"body"] * 5, b"body")
+
+
+def test_a_calendar_time_the_clocks_make_ambiguous_is_written_in_utc() -> None:
+    """02:30 happens twice in Paris on 31 October 2021; a TZID time would mean the first."""
+    from zoneinfo import ZoneInfo
+
+    from summit.agenda.exports.ical import _moment
+
+    paris = ZoneInfo("Europe/Paris")
+    second_half_past_two = datetime(2021, 10, 31, 1, 30, tzinfo=UTC)
+    noon = datetime(2021, 10, 31, 11, 0, tzinfo=UTC)
+
+    assert _moment(second_half_past_two, paris) == second_half_past_two
+    assert _moment(second_half_past_two, paris).tzinfo is UTC
+    assert _moment(noon, paris).tzinfo == paris
+    assert _moment(noon, paris).hour == 12

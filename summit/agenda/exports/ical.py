@@ -4,12 +4,13 @@ Each session is one VEVENT whose UID is the session's guid (the one the schedule
 so a calendar app updates the event it has instead of adding a second one. SEQUENCE is the
 session's revision, which rises with every change a delegate can see; a cancelled session
 stays, as STATUS:CANCELLED, so that subscribers see it go rather than silently vanish. Times
-are in the summit's zone (TZID, with its VTIMEZONE), shifted when a session runs late.
+are in the summit's zone (TZID, with its VTIMEZONE), shifted when a session runs late; a
+local time that the clocks going back make ambiguous is written in UTC instead.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
@@ -75,8 +76,8 @@ def _event(
     event.add("uid", f"{session_guid(summit.slug, session.code)}")
     event.add("dtstamp", stamp)
     event.add("sequence", session.revision)
-    event.add("dtstart", card.shown_start.astimezone(zone))
-    event.add("dtend", card.shown_end.astimezone(zone))
+    event.add("dtstart", _moment(card.shown_start, zone))
+    event.add("dtend", _moment(card.shown_end, zone))
     event.add("summary", localized(session.title, language, fallback) or session.code)
     event.add("description", description)
     event.add("url", url)
@@ -88,3 +89,15 @@ def _event(
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
     return event
+
+
+def _moment(moment: datetime, zone: ZoneInfo) -> datetime:
+    """The summit's local time (TZID), or UTC where the local time names two moments.
+
+    When the clocks go back, a local time such as 02:30 happens twice, and RFC 5545 reads a
+    TZID time as the first of them: a session at the second would be shown an hour early.
+    """
+    local = moment.astimezone(zone)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        return moment.astimezone(UTC)
+    return local
