@@ -545,3 +545,18 @@ def test_streams_and_themes_can_be_created_and_changed(api: TestClient, token: s
     assert "side-room" in [row["slug"] for row in summit["streams"]]
     assert "stream_url" not in summit["streams"][0]
     assert "open-data" in [row["slug"] for row in summit["themes"]]
+
+
+def test_a_time_is_iso_8601_text_and_nothing_else() -> None:
+    """Found by schemathesis: pydantic alone reads "8" as eight seconds after 1970."""
+    from pydantic import ValidationError
+
+    from summit.api.schemas import WindowIn
+
+    for wrong in ("8", 8, "15/12/2021 09:00", "2021-12-15T09:00"):
+        with pytest.raises(ValidationError):
+            WindowIn.model_validate({"starts_at": "2021-12-15T08:00:00+09:00", "ends_at": wrong})
+    window = WindowIn.model_validate(
+        {"starts_at": "2021-12-15T08:00:00+09:00", "ends_at": "2021-12-15T01:00:00Z"}
+    )
+    assert (window.ends_at - window.starts_at).total_seconds() == 2 * 3600

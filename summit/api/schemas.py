@@ -244,8 +244,13 @@ class ReleaseOut(Out):
 
 
 def _text_only(value: object) -> object:
+    """An ISO 8601 text only: pydantic alone also reads "8" as eight seconds after 1970."""
     if not isinstance(value, str):
         raise ValueError("give the time as text, e.g. 2021-12-15T09:00:00+09:00")
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("give the time in ISO 8601, e.g. 2021-12-15T09:00:00+09:00") from None
     return value
 
 
