@@ -72,6 +72,7 @@ def create_templates() -> Jinja2Blocks:
         local_time=formatting.local_time,
         local_datetime=formatting.local_datetime,
         local_day=formatting.local_day,
+        weekday_date=formatting.weekday_date,
         long_date=formatting.long_date,
         zone_name=formatting.zone_name,
         language_name=formatting.language_name,
