@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -48,7 +49,11 @@ def local_time(moment: datetime, zone: str | None = None, fmt: str = "short") ->
     )
 
 
-def local_datetime(moment: datetime, zone: str | None = None, fmt: str = "medium") -> str:
+def local_datetime(
+    moment: datetime,
+    zone: str | None = None,
+    fmt: Literal["full", "long", "medium", "short"] = "medium",
+) -> str:
     """A date (in ``fmt``) and a time to the minute: Babel's own medium and long datetimes
     carry seconds, which mean nothing to a reader."""
     viewer = current_viewer()
@@ -56,7 +61,7 @@ def local_datetime(moment: datetime, zone: str | None = None, fmt: str = "medium
     time = format_time(local, "short", tzinfo=local.tzinfo, locale=viewer.language)
     day = format_date(local.date(), fmt, locale=viewer.language)
     # The locale's own way of joining a date and a time (as Babel's format_datetime does).
-    pattern = get_datetime_format(fmt, locale=viewer.language).replace("'", "")
+    pattern = str(get_datetime_format(fmt, locale=viewer.language)).replace("'", "")
     return pattern.replace("{0}", time).replace("{1}", day)
 
 

@@ -16,6 +16,7 @@ from summit.i18n import formatting
 from summit.i18n.viewer import current_viewer, gettext, ngettext, npgettext, pgettext
 from summit.paths import data_dir
 from summit.settings import LANGUAGES
+from summit.web import labels
 from summit.web.access import context_defaults
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
@@ -77,6 +78,13 @@ def create_templates() -> Jinja2Blocks:
         zone_name=formatting.zone_name,
         language_name=formatting.language_name,
         from_iso=formatting.from_iso,
+        role_name=labels.role_name,
+        session_role_name=labels.session_role_name,
+        audit_action=labels.audit_action,
+        tie_break_name=labels.tie_break_name,
+        change_kind=labels.change_kind,
+        delegation_kind=labels.delegation_kind,
+        country_name=labels.country_name,
     )
     env.globals["date_range"] = formatting.date_range
     env.globals["url_for"] = url_for
