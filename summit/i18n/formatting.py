@@ -28,6 +28,12 @@ def pick(texts: dict[str, str], fallback: str | None = None) -> str:
     return next((value for value in texts.values() if value), "")
 
 
+def isolate(text: str) -> str:
+    """User-written text set apart from the words around it (Unicode's first-strong isolate), for
+    places no element can isolate it: a page's title, an attribute, a dialog filled by script."""
+    return f"\u2068{text}\u2069"
+
+
 def picked_language(texts: dict[str, str], fallback: str | None = None) -> str:
     """The language ``pick`` chose, so the page can mark text shown in another language."""
     language = current_viewer().language

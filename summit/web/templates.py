@@ -69,6 +69,7 @@ def create_templates() -> Jinja2Blocks:
     )
     env.filters.update(
         pick=formatting.pick,
+        isolate=formatting.isolate,
         picked_language=formatting.picked_language,
         local_time=formatting.local_time,
         local_datetime=formatting.local_datetime,
