@@ -20,7 +20,7 @@ def test_root_leads_to_the_only_summit(client: TestClient) -> None:
 
     assert response.status_code == 200
     assert response.url.path == "/ogp2021/"
-    assert "<h1>OGP Global Summit 2021</h1>" in response.text
+    assert '<h1 dir="auto">OGP Global Summit 2021</h1>' in response.text
 
 
 def test_home_shows_dates_host_and_themes(client: TestClient) -> None:
