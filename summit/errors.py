@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from summit.i18n.viewer import Plural
+
 
 class DomainError(Exception):
     """A request the domain refuses, with the field it concerns when there is one.
@@ -13,9 +15,16 @@ class DomainError(Exception):
     def __init__(self, template: str, *, field: str | None = None, **params: object) -> None:
         self.template = template
         self.params = params
-        self.message = template % params if params else template
+        english = template.english(_count(params)) if isinstance(template, Plural) else template
+        self.message = english % params if params else template
         self.field = field
         super().__init__(self.message)
+
+
+def _count(params: dict[str, object]) -> int:
+    count = params["num"]
+    assert isinstance(count, int)  # noqa: S101 - a Plural always names its count num
+    return count
 
 
 class NotFound(DomainError):

@@ -348,7 +348,7 @@ def test_progress_counts_cards_per_juror_and_per_submission(
     assert [cell.split("<")[0] for cell in juror_row.split("<td>")[1:]] == ["3", "1", "1", "1"]
     last_row = page.text.split(f'id="progress-submission-{ids["last"]}"')[1].split("</tr>")[0]
     assert [cell.split("<")[0] for cell in last_row.split("<td>")[1:]] == ["1", "0", "0", "1"]
-    assert "1 of 3 score cards final, 1 in draft." in page.text
+    assert "1 of 3 scoresheets final, 1 in draft." in page.text
     assert block.text.lstrip().startswith('<section id="award-progress-')
     assert "<html" not in block.text
 

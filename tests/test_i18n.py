@@ -19,6 +19,7 @@ KEYWORDS = {
     "pgettext": ((1, "c"), 2),
     "npgettext": ((1, "c"), 2, 3),
     "N_": None,
+    "N_plural": (1, 2),
     "DomainError": None,
 }
 
@@ -72,9 +73,9 @@ def test_arabic_has_six_plural_forms() -> None:
 @pytest.mark.parametrize(
     ("count", "expected"),
     [
-        (0, "0 جلسة"),
-        (1, "1 جلسة"),
-        (2, "2 جلستان"),
+        (0, "لا جلسات"),
+        (1, "جلسة واحدة"),
+        (2, "جلستان"),
         (5, "5 جلسات"),
         (11, "11 جلسة"),
         (100, "100 جلسة"),

@@ -136,4 +136,4 @@ def test_availability_given_in_the_form_is_checked_in_the_editor(
     assert saved.status_code == 204
     assert "2021-12-16 09:00-12:00\n2021-12-17 14:00-15:30" in form
     # He opens the summit on the 15th, a day he did not give.
-    assert "Aziz Akhannouch is not available then" in editor
+    assert "\u2068Aziz Akhannouch\u2069 is not available then" in editor

@@ -553,7 +553,16 @@ def test_moderators_see_the_waiting_list_and_others_do_not(
 
 @pytest.mark.parametrize(
     ("count", "expected"),
-    [(0, "0 صوت"), (1, "1 صوت"), (2, "2 صوتان"), (5, "5 أصوات"), (11, "11 صوتًا"), (100, "100 صوت")],
+    # No votes, one vote, two (the dual, without a number), then the number with a plural
+    # (3-10), an accusative singular (11-99) and a genitive singular (100).
+    [
+        (0, "لا أصوات"),
+        (1, "صوت واحد"),
+        (2, "صوتان"),
+        (5, "5 أصوات"),
+        (11, "11 صوتًا"),
+        (100, "100 صوت"),
+    ],
 )
 def test_vote_counts_follow_arabic_plurals(count: int, expected: str) -> None:
     with viewing_as(Viewer("ar", "UTC")):

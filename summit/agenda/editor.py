@@ -7,8 +7,10 @@ the public sees it after the next publication.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -17,14 +19,16 @@ from summit.agenda.conflicts import Conflict, Window, find_conflicts
 from summit.agenda.models import (
     AcceptedConflict,
     ProgrammeSession,
+    ScheduleRelease,
     SessionPerson,
     Stream,
     Summit,
     Track,
 )
-from summit.agenda.publishing import pending_changes
+from summit.agenda.publishing import pending_changes, publish
 from summit.columns import utcnow
 from summit.errors import DomainError
+from summit.i18n.viewer import N_plural
 from summit.people.models import Person, PersonAvailability
 from summit.persistence import pk
 
@@ -148,6 +152,39 @@ def editor_state(db: Session, *, summit: Summit) -> EditorState:
         people=people,
         pending=len(pending_changes(db, summit=summit)),
     )
+
+
+class UnconfirmedConflicts(DomainError):
+    """Publishing was asked for while conflicts are open that the organiser did not confirm
+    (they were not shown them: they appeared since, or the request never showed any)."""
+
+    def __init__(self, conflicts: list[Conflict]) -> None:
+        super().__init__(
+            N_plural(
+                "The draft has %(num)d open conflict. Look at it, then publish again if it "
+                "should stand.",
+                "The draft has %(num)d open conflicts. Look at them, then publish again if they "
+                "should stand.",
+            ),
+            field="conflicts_seen",
+            num=len(conflicts),
+        )
+        self.conflicts = conflicts
+
+
+def publish_draft(
+    db: Session, *, summit: Summit, comment: str, now: datetime, confirmed: Collection[str]
+) -> tuple[ScheduleRelease, list[dict[str, Any]]]:
+    """Make the draft public; while conflicts are open, only if the organiser confirmed every one
+    of them (``confirmed`` holds the keys they were shown), so none is published unseen."""
+    unconfirmed = [
+        conflict
+        for conflict in editor_state(db, summit=summit).conflicts
+        if conflict.key not in confirmed
+    ]
+    if unconfirmed:
+        raise UnconfirmedConflicts(unconfirmed)
+    return publish(db, summit=summit, comment=comment, now=now)
 
 
 def _draft(db: Session, summit: Summit, session_id: int) -> ProgrammeSession:

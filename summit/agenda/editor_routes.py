@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from summit.agenda import editor, lifecycle, publishing, queries
+from summit.agenda import editor, lifecycle, queries
 from summit.agenda.forms import SessionInput, SessionPersonInput
 from summit.agenda.grid import DayGrid, day_grid
 from summit.agenda.models import ProgrammeSession, SessionKind, SessionRoleKind, SessionStatus
@@ -20,12 +20,10 @@ from summit.agenda.services import upsert_session
 from summit.auth.permissions import Access, Principal
 from summit.errors import DomainError
 from summit.eventlog import record
-from summit.events import ProgrammePublished
 from summit.i18n.viewer import gettext as _
 from summit.i18n.viewer import translate_error
-from summit.persistence import pk
 from summit.web.access import page
-from summit.web.context import current_summit, database, now
+from summit.web.context import current_summit, database
 from summit.web.forms import field_errors, read_form, text_fields
 from summit.web.htmx import is_htmx
 from summit.web.rendering import render
@@ -330,59 +328,6 @@ async def session_save(request: Request) -> Response:
     return RedirectResponse(target, status_code=303)
 
 
-async def publish_form(request: Request) -> Response:
-    summit = current_summit(request)
-    changes = await database(request).run_read(
-        lambda db: publishing.pending_changes(db, summit=summit)
-    )
-    return render(
-        request,
-        "manage/publish.html",
-        {"summit": summit, "changes": changes, "error": None},
-    )
-
-
-async def publish(request: Request) -> Response:
-    summit = current_summit(request)
-    form = text_fields(await read_form(request), "comment")
-    moment = now(request)
-
-    def run(db: Session) -> int:
-        fresh = db.get(type(summit), summit.id)
-        assert fresh is not None  # noqa: S101 - the guard found it
-        release, changes = publishing.publish(db, summit=fresh, comment=form["comment"], now=moment)
-        record(
-            db,
-            [
-                ProgrammePublished(
-                    summit_id=pk(fresh),
-                    version=release.version,
-                    session_ids=tuple(change["session_id"] for change in changes),
-                )
-            ],
-        )
-        return release.version
-
-    try:
-        await database(request).run_write(run)
-    except DomainError as failure:
-        changes = await database(request).run_read(
-            lambda db: publishing.pending_changes(db, summit=summit)
-        )
-        return render(
-            request,
-            "manage/publish.html",
-            {
-                "summit": summit,
-                "changes": changes,
-                "error": translate_error(failure.template, failure.params),
-            },
-            status_code=422,
-        )
-    await request.app.state.broker.announce()
-    return RedirectResponse(request.url_for("changes", slug=summit.slug), status_code=303)
-
-
 async def live_status(request: Request) -> Response:
     """Start, delay, end or cancel a published session: every open page shows it at once."""
     summit = current_summit(request)
@@ -472,19 +417,11 @@ routes = [
         methods=["POST"],
         name="conflict_accept",
     ),
-    page("/{slug:str}/manage/publish", publish_form, access=ORGANISER, name="publish"),
     page(
         "/{slug:str}/manage/sessions/{session_id:int}/status",
         live_status,
         access=ORGANISER,
         methods=["POST"],
         name="session_status",
-    ),
-    page(
-        "/{slug:str}/manage/publish",
-        publish,
-        access=ORGANISER,
-        methods=["POST"],
-        name="publish_post",
     ),
 ]

@@ -13,6 +13,7 @@ from summit.agenda.models import ProgrammeSession, PublishedSession, SessionStat
 from summit.columns import utcnow
 from summit.errors import DomainError
 from summit.events import DomainEvent, SessionStatusChanged
+from summit.i18n.viewer import N_plural
 from summit.persistence import pk
 
 MAX_DELAY_MINUTES = 240
@@ -34,9 +35,12 @@ def set_status(
     if status is SessionStatus.LATE:
         if not 1 <= delay_minutes <= MAX_DELAY_MINUTES:
             raise DomainError(
-                "Give a delay between 1 and %(most)d minutes.",
+                N_plural(
+                    "Give a delay between 1 and %(num)d minute.",
+                    "Give a delay between 1 and %(num)d minutes.",
+                ),
                 field="delay_minutes",
-                most=MAX_DELAY_MINUTES,
+                num=MAX_DELAY_MINUTES,
             )
     else:
         delay_minutes = 0

@@ -19,6 +19,7 @@ from summit.agenda.models import Summit
 from summit.auth.audit import AuditAction, record
 from summit.auth.models import Account, ApiToken
 from summit.errors import DomainError
+from summit.i18n.viewer import N_plural
 from summit.persistence import pk
 
 TOKEN_PREFIX = "smt_"  # noqa: S105 - a visible prefix, not a secret
@@ -65,7 +66,14 @@ def issue_api_token(
     if not scopes:
         raise DomainError("Choose at least one scope.", field="scopes")
     if not 1 <= days <= MAX_DAYS:
-        raise DomainError("A token lasts between 1 and %(most)d days.", field="days", most=MAX_DAYS)
+        raise DomainError(
+            N_plural(
+                "A token lasts between 1 and %(num)d day.",
+                "A token lasts between 1 and %(num)d days.",
+            ),
+            field="days",
+            num=MAX_DAYS,
+        )
     token = TOKEN_PREFIX + secrets.token_urlsafe(_TOKEN_BYTES)
     row = ApiToken(
         account_id=pk(account),

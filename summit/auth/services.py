@@ -17,6 +17,7 @@ from summit.auth.passwords import (
     verify_password,
 )
 from summit.errors import DomainError
+from summit.i18n.viewer import N_plural
 from summit.people.models import Delegation, Person
 from summit.persistence import assign, pk
 
@@ -108,11 +109,15 @@ def end_sessions(db: Session, *, account: Account) -> None:
 def set_password(db: Session, *, account: Account, password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError(
-            "Use at least %(count)d characters.", field="new_password", count=MIN_PASSWORD_LENGTH
+            N_plural("Use at least %(num)d character.", "Use at least %(num)d characters."),
+            field="new_password",
+            num=MIN_PASSWORD_LENGTH,
         )
     if len(password) > MAX_PASSWORD_LENGTH:
         raise DomainError(
-            "Use at most %(count)d characters.", field="new_password", count=MAX_PASSWORD_LENGTH
+            N_plural("Use at most %(num)d character.", "Use at most %(num)d characters."),
+            field="new_password",
+            num=MAX_PASSWORD_LENGTH,
         )
     account.password_hash = hash_password(password)
     end_sessions(db, account=account)

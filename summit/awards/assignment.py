@@ -28,6 +28,7 @@ from summit.awards.models import (
     Submission,
 )
 from summit.errors import DomainError, NotFound
+from summit.i18n.viewer import N_plural
 from summit.people.models import Delegation, Person
 from summit.persistence import pk
 
@@ -447,9 +448,12 @@ def auto_assign(
         raise NotFound("No such round.")
     if not 1 <= per_submission <= MAX_JURORS_PER_SUBMISSION:
         raise DomainError(
-            "Give between 1 and %(count)d jurors a submission.",
+            N_plural(
+                "Give between 1 and %(num)d juror a submission.",
+                "Give between 1 and %(num)d jurors a submission.",
+            ),
             field="per_submission",
-            count=MAX_JURORS_PER_SUBMISSION,
+            num=MAX_JURORS_PER_SUBMISSION,
         )
     members = sorted(_members(db, award), key=lambda member: pk(member))
     if not members:

@@ -26,10 +26,14 @@ from summit.awards.models import (
     Submission,
 )
 from summit.errors import DomainError, NotFound
+from summit.i18n.viewer import N_plural
 from summit.persistence import pk
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
+MAX_FILES_ERROR = N_plural(
+    "A submission holds at most %(num)d file.", "A submission holds at most %(num)d files."
+)
 ALLOWED_TYPES = {
     "application/pdf": ".pdf",
     "image/png": ".png",
@@ -95,9 +99,7 @@ def add_attachment(
         db.exec(select(Attachment.id).where(Attachment.submission_id == submission.id)).all()
     )
     if count >= MAX_FILES:
-        raise DomainError(
-            "A submission holds at most %(count)d files.", field="attachments", count=MAX_FILES
-        )
+        raise DomainError(MAX_FILES_ERROR, field="attachments", num=MAX_FILES)
     folder.mkdir(parents=True, exist_ok=True)
     stored_name = secrets.token_hex(24)
     path = folder / stored_name

@@ -20,6 +20,7 @@ from summit.awards.models import (
 )
 from summit.awards.services import upsert_award, upsert_criterion, upsert_round
 from summit.errors import DomainError, NotFound
+from summit.i18n.viewer import N_plural
 
 
 def awards_of(db: Session, *, summit: Summit) -> list[Award]:
@@ -183,9 +184,12 @@ def advance_shortlist(
         raise DomainError("Choose at least one submission.", field="submission_ids")
     if current.shortlist_size is not None and len(chosen) > current.shortlist_size:
         raise DomainError(
-            "The shortlist of this round holds at most %(count)d submissions.",
+            N_plural(
+                "The shortlist of this round holds at most %(num)d submission.",
+                "The shortlist of this round holds at most %(num)d submissions.",
+            ),
             field="submission_ids",
-            count=current.shortlist_size,
+            num=current.shortlist_size,
         )
     candidates = {row.id: row for row in submissions_in_round(db, award=award, number=from_round)}
     if not chosen <= set(candidates):

@@ -25,12 +25,12 @@ from summit.awards.attachments import attachments_of_submissions
 from summit.awards.forms import TIE_BREAKS, AwardInput, CriterionInput, RoundInput
 from summit.awards.models import Award, EntityKind
 from summit.errors import DomainError, NotFound
-from summit.i18n.formatting import pick
 from summit.i18n.viewer import gettext as _
 from summit.i18n.viewer import translate_error
 from summit.web.access import page
 from summit.web.context import current_summit, database
 from summit.web.forms import field_errors, read_form
+from summit.web.labels import tie_break_name
 from summit.web.rendering import render
 
 LANGUAGES = ("en", "fr", "ar")
@@ -205,13 +205,10 @@ def _call_input(summit: Summit, award: Award | None, form: FormData) -> AwardInp
 
 
 def _tie_break_options(db: Session, award: Award | None) -> list[tuple[str, str]]:
-    names = {"first_places": _("Most first places"), "chair": _("The chair's scores")}
-    options = [(rule, names[rule]) for rule in TIE_BREAKS]
-    if award is not None:
-        for criterion in calls.criteria_of(db, award=award):
-            label = _("Higher score on %(criterion)s") % {"criterion": pick(criterion.name)}
-            options.insert(0, (f"criterion:{criterion.slug}", label))
-    return options
+    criteria = calls.criteria_of(db, award=award) if award is not None else []
+    names = {criterion.slug: criterion.name for criterion in criteria}
+    rules = [f"criterion:{criterion.slug}" for criterion in criteria] + list(TIE_BREAKS)
+    return [(rule, tie_break_name(rule, names)) for rule in rules]
 
 
 def _load_call(db: Session, summit: Summit, award: Award, request: Request) -> dict[str, Any]:

@@ -139,6 +139,7 @@ async def results_page(request: Request, *, error: str = "", status_code: int = 
         "placed": by_submission,
         "ties": _ties(computed.ranked),
         "tie_key": results.tie_key,
+        "criterion_names": {c.slug: c.name for c in computed.board.criteria},
         "progress": _progress(computed.board),
         "final_rows": [row for row in computed.board.rows if row.card is not None],
         "next_reveal": _next_reveal(computed.places),

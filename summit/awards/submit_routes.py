@@ -160,9 +160,7 @@ async def submit(request: Request) -> Response:
         try:
             if len(uploads) > attachments.MAX_FILES:
                 raise DomainError(
-                    "A submission holds at most %(count)d files.",
-                    field="attachments",
-                    count=attachments.MAX_FILES,
+                    attachments.MAX_FILES_ERROR, field="attachments", num=attachments.MAX_FILES
                 )
             for name, content in uploads:
                 attachments.check_upload(name, content)

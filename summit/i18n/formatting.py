@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import (
     format_date,
-    format_datetime,
     format_interval,
+    format_skeleton,
     format_time,
+    get_datetime_format,
     get_timezone_name,
 )
 
@@ -24,6 +26,12 @@ def pick(texts: dict[str, str], fallback: str | None = None) -> str:
         if key and texts.get(key):
             return texts[key]
     return next((value for value in texts.values() if value), "")
+
+
+def isolate(text: str) -> str:
+    """User-written text set apart from the words around it (Unicode's first-strong isolate), for
+    places no element can isolate it: a page's title, an attribute, a dialog filled by script."""
+    return f"\u2068{text}\u2069"
 
 
 def picked_language(texts: dict[str, str], fallback: str | None = None) -> str:
@@ -47,11 +55,27 @@ def local_time(moment: datetime, zone: str | None = None, fmt: str = "short") ->
     )
 
 
-def local_datetime(moment: datetime, zone: str | None = None, fmt: str = "medium") -> str:
+def local_datetime(
+    moment: datetime,
+    zone: str | None = None,
+    fmt: Literal["full", "long", "medium", "short"] = "medium",
+) -> str:
+    """A date (in ``fmt``) and a time to the minute: Babel's own medium and long datetimes
+    carry seconds, which mean nothing to a reader."""
     viewer = current_viewer()
-    return format_datetime(
-        moment, fmt, tzinfo=ZoneInfo(zone or viewer.timezone), locale=viewer.language
-    )
+    local = moment.astimezone(ZoneInfo(zone or viewer.timezone))
+    time = format_time(local, "short", tzinfo=local.tzinfo, locale=viewer.language)
+    day = format_date(local.date(), fmt, locale=viewer.language)
+    # The locale's own way of joining a date and a time (as Babel's format_datetime does).
+    pattern = str(get_datetime_format(fmt, locale=viewer.language)).replace("'", "")
+    return pattern.replace("{0}", time).replace("{1}", day)
+
+
+def weekday_date(moment: datetime, zone: str | None = None) -> str:
+    """The weekday and date, short ("Wed, Dec 15"), for lists whose sessions span days."""
+    viewer = current_viewer()
+    local = moment.astimezone(ZoneInfo(zone or viewer.timezone))
+    return format_skeleton("MMMEd", local, tzinfo=local.tzinfo, locale=viewer.language)
 
 
 def local_day(moment: datetime, zone: str | None = None, fmt: str = "full") -> str:

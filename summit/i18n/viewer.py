@@ -69,7 +69,32 @@ def N_(message: str) -> str:  # noqa: N802 - the conventional name extractors lo
     return message
 
 
+class Plural(str):
+    """A message whose words depend on a count, ``num``: the English singular, with the plural
+    beside it, so that it travels wherever a message does (a domain error's template)."""
+
+    plural: str
+
+    def __new__(cls, singular: str, plural: str) -> Plural:
+        message = super().__new__(cls, singular)
+        message.plural = plural
+        return message
+
+    def english(self, num: int) -> str:
+        return str(self) if num == 1 else self.plural
+
+
+def N_plural(singular: str, plural: str) -> Plural:  # noqa: N802 - named like N_
+    """Marks a message with a count for extraction (as ``ngettext`` would be); it is translated
+    where it is shown, in the form the count needs."""
+    return Plural(singular, plural)
+
+
 def translate_error(template: str, params: dict[str, object] | None = None) -> str:
     """A domain error's message in the viewer's language, its values filled in afterwards."""
+    if isinstance(template, Plural) and params:
+        count = params["num"]
+        assert isinstance(count, int)  # noqa: S101 - a Plural always names its count num
+        return ngettext(str(template), template.plural, count) % params
     translated = gettext(template)
     return translated % params if params else translated

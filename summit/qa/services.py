@@ -14,6 +14,7 @@ from summit.auth.permissions import Principal, is_organiser
 from summit.columns import utcnow
 from summit.errors import DomainError, NotFound
 from summit.events import DomainEvent, PendingQuestionsChanged, QuestionsChanged
+from summit.i18n.viewer import N_plural
 from summit.persistence import pk
 from summit.qa import queries
 from summit.qa.models import Question, QuestionStatus, QuestionVote
@@ -111,10 +112,13 @@ def ask(
         raise DomainError("A question may not contain NUL characters.", field="body")
     if not MIN_LENGTH <= len(text) <= MAX_LENGTH:
         raise DomainError(
-            "Write a question of %(least)d to %(most)d characters.",
+            N_plural(
+                "Write a question of %(least)d to %(num)d character.",
+                "Write a question of %(least)d to %(num)d characters.",
+            ),
             field="body",
             least=MIN_LENGTH,
-            most=MAX_LENGTH,
+            num=MAX_LENGTH,
         )
     question = Question(
         session_id=session.id,

@@ -16,6 +16,7 @@ from summit.i18n import formatting
 from summit.i18n.viewer import current_viewer, gettext, ngettext, npgettext, pgettext
 from summit.paths import data_dir
 from summit.settings import LANGUAGES
+from summit.web import labels
 from summit.web.access import context_defaults
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "ar": "العربية"}
@@ -68,14 +69,23 @@ def create_templates() -> Jinja2Blocks:
     )
     env.filters.update(
         pick=formatting.pick,
+        isolate=formatting.isolate,
         picked_language=formatting.picked_language,
         local_time=formatting.local_time,
         local_datetime=formatting.local_datetime,
         local_day=formatting.local_day,
+        weekday_date=formatting.weekday_date,
         long_date=formatting.long_date,
         zone_name=formatting.zone_name,
         language_name=formatting.language_name,
         from_iso=formatting.from_iso,
+        role_name=labels.role_name,
+        session_role_name=labels.session_role_name,
+        audit_action=labels.audit_action,
+        tie_break_name=labels.tie_break_name,
+        change_kind=labels.change_kind,
+        delegation_kind=labels.delegation_kind,
+        country_name=labels.country_name,
     )
     env.globals["date_range"] = formatting.date_range
     env.globals["url_for"] = url_for

@@ -31,7 +31,7 @@ from summit.agenda.exports.ids import (
 )
 from summit.agenda.models import SessionStatus
 from summit.agenda.queries import Programme, SessionCard, summit_days
-from summit.i18n.viewer import Viewer, gettext, viewing_as
+from summit.i18n.viewer import Viewer, gettext, ngettext, viewing_as
 
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 TIMESLOT = "00:05"
@@ -63,7 +63,10 @@ def _subtitle(card: SessionCard) -> str:
     if card.session.status == SessionStatus.CANCELLED:
         return gettext("Cancelled")
     if card.session.status == SessionStatus.LATE:
-        return gettext("Running late (+%(minutes)d min)") % {"minutes": card.session.delay_minutes}
+        minutes = card.session.delay_minutes
+        return ngettext("Running %(num)d minute late", "Running %(num)d minutes late", minutes) % {
+            "num": minutes
+        }
     return ""
 
 

@@ -1,0 +1,129 @@
+"""Words for the codes the app stores, in the viewer's language: roles, audit actions, tie-break
+rules, kinds of programme change, kinds of delegation, and countries.
+
+One mapping for each, so a code never reaches a reader as it is stored: templates use these as
+filters (``{{ grant.role | role_name }}``), routes call them. An unknown code (a row written by
+a newer version) is shown as it is rather than hidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from babel import Locale
+
+from summit.agenda.models import SessionRoleKind
+from summit.auth.audit import AuditAction
+from summit.auth.models import Role
+from summit.i18n.formatting import pick
+from summit.i18n.viewer import N_, current_viewer, gettext
+from summit.people.models import DelegationKind
+
+ROLE_NAMES: dict[str, str] = {
+    Role.ORGANISER: N_("organiser"),
+    Role.JUROR: N_("juror"),
+    Role.DELEGATE: N_("delegate"),
+    Role.SPEAKER: N_("speaker"),
+}
+"""An account's role in a summit."""
+
+SESSION_ROLE_NAMES: dict[str, str] = {
+    SessionRoleKind.SPEAKER: N_("speaker"),
+    SessionRoleKind.MODERATOR: N_("moderator"),
+    SessionRoleKind.CHAIR: N_("chair"),
+}
+"""What a person does in a session."""
+
+AUDIT_ACTIONS: dict[str, str] = {
+    AuditAction.SIGN_IN: N_("Signed in"),
+    AuditAction.SIGN_IN_FAILED: N_("Sign-in refused"),
+    AuditAction.SIGN_OUT: N_("Signed out"),
+    AuditAction.PASSWORD_CHANGED: N_("Password changed"),
+    AuditAction.PASSWORD_RESET_REQUESTED: N_("Password reset asked for"),
+    AuditAction.PASSWORD_RESET: N_("Password reset"),
+    AuditAction.ROLE_GRANTED: N_("Role given"),
+    AuditAction.ROLE_REVOKED: N_("Role taken away"),
+    AuditAction.INVITATION_ISSUED: N_("Invitation sent"),
+    AuditAction.INVITATION_USED: N_("Invitation accepted"),
+    AuditAction.ACCOUNT_DISABLED: N_("Account disabled"),
+    AuditAction.PERMISSION_DENIED: N_("Access refused"),
+    AuditAction.RATE_LIMITED: N_("Too many attempts"),
+    AuditAction.RECUSAL: N_("Juror kept away (conflict of interest)"),
+    AuditAction.RECUSAL_WITHDRAWN: N_("Conflict of interest withdrawn"),
+    AuditAction.API_TOKEN_ISSUED: N_("API token created"),
+    AuditAction.API_TOKEN_REVOKED: N_("API token revoked"),
+    AuditAction.CONFLICT_DECLARED: N_("Conflict of interest declared"),
+    AuditAction.SCORE_CARD_REOPENED: N_("Scoresheet reopened"),
+    AuditAction.AWARD_PLACES_SET: N_("Award places set"),
+    AuditAction.AWARD_CASTING_VOTE: N_("Chair's casting vote"),
+    AuditAction.AWARD_RESULTS_PUBLISHED: N_("Award results published"),
+    AuditAction.AWARD_PLACE_REVEALED: N_("Award place revealed"),
+}
+"""What an audit log entry records."""
+
+TIE_BREAKS: dict[str, str] = {
+    "first_places": N_("Most first places"),
+    "chair": N_("The chair's casting vote"),
+}
+"""The tie-break rules other than a criterion's (``criterion:<slug>``)."""
+CRITERION_TIE_BREAK = N_("Higher score on %(criterion)s")
+
+CHANGE_KINDS: dict[str, str] = {
+    "added": N_("added"),
+    "removed": N_("removed"),
+    "moved": N_("moved"),
+    "retimed": N_("new time"),
+    "cancelled": N_("cancelled"),
+    "reinstated": N_("reinstated"),
+    "speakers": N_("speakers changed"),
+    "details": N_("details changed"),
+}
+"""What a publication changed in a session (``agenda.publishing``)."""
+
+DELEGATION_KINDS: dict[str, str] = {
+    DelegationKind.GOVERNMENT: N_("Government"),
+    DelegationKind.CIVIL_SOCIETY: N_("Civil society"),
+    DelegationKind.MULTILATERAL: N_("Multilateral"),
+}
+
+
+def _word(mapping: Mapping[str, str], code: str) -> str:
+    found = mapping.get(code)
+    return gettext(found) if found else code
+
+
+def role_name(role: str) -> str:
+    return _word(ROLE_NAMES, role)
+
+
+def session_role_name(role: str) -> str:
+    return _word(SESSION_ROLE_NAMES, role)
+
+
+def audit_action(action: str) -> str:
+    return _word(AUDIT_ACTIONS, action)
+
+
+def tie_break_name(rule: str, criteria: Mapping[str, Mapping[str, str]]) -> str:
+    """A tie-break rule in words; ``criteria`` are the rubric's names by criterion slug."""
+    if rule.startswith("criterion:"):
+        slug = rule.removeprefix("criterion:")
+        name = pick(dict(criteria[slug])) if slug in criteria else slug
+        return gettext(CRITERION_TIE_BREAK) % {"criterion": name}
+    return _word(TIE_BREAKS, rule)
+
+
+def change_kind(kind: str) -> str:
+    return _word(CHANGE_KINDS, kind)
+
+
+def delegation_kind(kind: str) -> str:
+    return _word(DELEGATION_KINDS, kind)
+
+
+def country_name(code: str | None) -> str:
+    """An ISO 3166 country's name in the viewer's language, from CLDR (Babel)."""
+    if not code:
+        return ""
+    territories = Locale.parse(current_viewer().language).territories
+    return str(territories.get(code.upper(), code))
