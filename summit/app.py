@@ -49,7 +49,7 @@ from summit.settings import Settings
 from summit.web.body import BodyLimitMiddleware
 from summit.web.cache import ProgrammeCache
 from summit.web.headers import SecurityHeadersMiddleware
-from summit.web.ratelimit import RateLimiter
+from summit.web.ratelimit import RateLimiter, SocketQuota
 from summit.web.rendering import render
 from summit.web.session import SessionCodec
 from summit.web.templates import create_templates
@@ -154,6 +154,7 @@ def create_app(
     app.state.templates = create_templates()
     app.state.clock = clock
     app.state.programme_cache = ProgrammeCache()
+    app.state.socket_quota = SocketQuota(settings.max_sockets_per_client)
     app.state.grid_css = grid_stylesheet()
     app.state.session_codec = SessionCodec(
         secret_key=settings.secret_key,

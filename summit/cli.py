@@ -24,6 +24,7 @@ from summit.auth.services import disable_account, grant_role, upsert_account
 from summit.columns import utcnow
 from summit.db import Database, create_db_engine
 from summit.errors import DomainError
+from summit.live.routes import MAX_INCOMING_BYTES
 from summit.migrate import upgrade
 from summit.paths import data_dir
 from summit.seeding import DEMO_PASSWORD, SeedError, SeedReport, load_summit
@@ -39,6 +40,9 @@ UVICORN_WEBSOCKETS: dict[str, Any] = {
     # Measured: permessage-deflate nearly doubles the work per socket for each pushed message
     # and the memory per idle socket (its compression state); pushed HTML is small.
     "ws_per_message_deflate": False,
+    # A page sends at most MAX_INCOMING_BYTES a message: a larger frame is refused as soon as
+    # its header says so, before it is read (uvicorn's default would buffer 16 MiB of it).
+    "ws_max_size": MAX_INCOMING_BYTES,
     "access_log": False,  # the app logs each request itself, with its duration
 }
 

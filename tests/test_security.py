@@ -174,6 +174,33 @@ def test_a_socket_for_an_unknown_summit_is_refused(client: TestClient) -> None:
         pass
 
 
+def _refused(client: TestClient, path: str) -> tuple[int, str] | None:
+    """How a socket that the server closes at once was closed (None if it stayed open: the
+    test then waits for its time limit)."""
+    with client.websocket_connect(path, headers={"origin": BASE_URL}) as socket:
+        try:
+            socket.receive_text()
+        except WebSocketDisconnect as closed:
+            return closed.code, closed.reason
+    return None
+
+
+def test_sockets_over_the_cap_per_client_address_are_closed_with_a_reason(
+    demo_settings: Settings,
+) -> None:
+    app = create_app(demo_settings.model_copy(update={"max_sockets_per_client": 2}))
+    live = f"{WS_BASE}/ogp2021/live?page=programme"
+    with make_client(app) as client:
+        with client.websocket_connect(live, headers={"origin": BASE_URL}):
+            with client.websocket_connect(live, headers={"origin": BASE_URL}):
+                third = _refused(client, live)
+            # One of the two closed: a new one is welcome, and counts.
+            with client.websocket_connect(live, headers={"origin": BASE_URL}):
+                fourth = _refused(client, live)
+
+    assert third == fourth == (1013, "too many sockets from this address")
+
+
 def test_signing_out_closes_the_accounts_open_socket(client: TestClient) -> None:
     sign_in(client, "delegate@example.org")
     with client.websocket_connect(

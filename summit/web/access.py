@@ -25,6 +25,7 @@ from summit.auth.permissions import ANONYMOUS, Access, Principal, allows
 from summit.web import csrf
 from summit.web.forms import read_form
 from summit.web.htmx import is_htmx
+from summit.web.ratelimit import SocketQuota
 from summit.web.redirects import sign_in_url
 from summit.web.rendering import render
 from summit.web.session import load_principal, session_claim
@@ -76,8 +77,18 @@ def socket(path: str, endpoint: SocketEndpoint, *, access: Access, name: str) ->
 
     async def guarded(websocket: WebSocket) -> None:
         # A socket may stay open for hours, by the thousand: its frame holds nothing more.
-        if await admitted(websocket):
-            await endpoint(websocket)
+        quota: SocketQuota = websocket.app.state.socket_quota
+        address = websocket.client.host if websocket.client else "unknown"
+        if not quota.take(address):
+            # Accepted first, so that the page hears why.
+            await websocket.accept()
+            await websocket.close(code=quota.CLOSE_CODE, reason=quota.CLOSE_REASON)
+            return
+        try:
+            if await admitted(websocket):
+                await endpoint(websocket)
+        finally:
+            quota.release(address)
 
     async def admitted(websocket: WebSocket) -> bool:
         settings = websocket.app.state.settings

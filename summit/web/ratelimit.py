@@ -11,6 +11,7 @@ sign-in into an error, and a dead store never holds a request up for long.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -140,6 +141,30 @@ class RateLimiter:
         if self._down:
             self._down = False
             await log.awarning("rate-limit store answers again: counting there")
+
+
+class SocketQuota:
+    """Open live sockets per client address in this process, at most ``limit`` each (0: no
+    limit): one client cannot hold thousands of sockets, and their buffers, on its own."""
+
+    CLOSE_CODE = 1013  # "try again later": the page reconnects, with a growing delay
+    CLOSE_REASON = "too many sockets from this address"
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._open: Counter[str] = Counter()
+
+    def take(self, address: str) -> bool:
+        """Count one more socket for ``address``; False (and nothing counted) over the limit."""
+        if self.limit and self._open[address] >= self.limit:
+            return False
+        self._open[address] += 1
+        return True
+
+    def release(self, address: str) -> None:
+        self._open[address] -= 1
+        if self._open[address] <= 0:
+            del self._open[address]
 
 
 def _describe(error: BaseException | None) -> str:
