@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 import structlog
+from anyio import to_thread
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -44,6 +45,7 @@ from summit.mail import LogMailer, Mailer
 from summit.paths import data_dir
 from summit.people import manage_routes as people_manage_routes
 from summit.people import routes as people_routes
+from summit.preflight import ConfigurationError, refuse_demo_accounts
 from summit.qa import routes as qa_routes
 from summit.settings import Settings
 from summit.web.body import BodyLimitMiddleware
@@ -73,6 +75,13 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         database = Database(create_db_engine(settings))
+        if settings.environment == "production":
+            # ``summit serve`` checks first; this stops any other way of serving too.
+            try:
+                await to_thread.run_sync(refuse_demo_accounts, database)
+            except ConfigurationError:
+                database.dispose()
+                raise
         hub = MemoryHub()
         await hub.start()
         app.state.db = database
