@@ -73,6 +73,37 @@ def test_a_foreign_referer_counts_as_a_foreign_origin(client: TestClient) -> Non
     assert response.status_code == 403
 
 
+def test_an_opaque_origin_counts_as_a_foreign_one(client: TestClient) -> None:
+    token = csrf_token(client)
+
+    response = client.post(
+        "/signin", data={**SIGN_IN, "csrf_token": token}, headers={"origin": "null"}
+    )
+
+    assert response.status_code == 403
+
+
+def test_a_token_obtained_with_a_planted_cookie_is_worthless_once_signed_in(
+    client: TestClient, demo_app: Starlette
+) -> None:
+    with make_client(demo_app) as attacker:
+        token = csrf_token(attacker)
+        planted = attacker.cookies["summit_csrf"]
+    sign_in(client, "delegate@example.org")
+    client.cookies.delete("summit_csrf")
+    client.cookies.set("summit_csrf", planted)
+
+    forged = client.post("/signout", data={"csrf_token": token}, headers={"origin": BASE_URL})
+    genuine = client.post(
+        "/signout",
+        data={"csrf_token": csrf_token(client, "/account/password")},
+        headers={"origin": BASE_URL},
+        follow_redirects=False,
+    )
+
+    assert (forged.status_code, genuine.status_code) == (403, 303)
+
+
 def test_htmx_sends_the_token_as_a_header(client: TestClient) -> None:
     token = csrf_token(client)
 
@@ -117,6 +148,23 @@ def test_https_deployments_send_hsts_and_secure_cookies(demo_settings: Settings)
 
     assert response.headers["strict-transport-security"].startswith("max-age=")
     assert "Secure" in response.headers["set-cookie"]
+
+
+def test_under_https_the_csrf_cookie_is_host_only(demo_settings: Settings) -> None:
+    origin = "https://summit.example.org"
+    settings = demo_settings.model_copy(update={"base_url": origin})
+    with TestClient(create_app(settings), base_url=origin) as client:
+        cookie = client.get("/signin").headers["set-cookie"]
+        signed_in = client.post(
+            "/signin",
+            data={**SIGN_IN, "csrf_token": csrf_token(client)},
+            headers={"origin": origin},
+            follow_redirects=False,
+        )
+
+    assert cookie.startswith("__Host-summit_csrf=")
+    assert "Secure" in cookie and "Path=/" in cookie and "Domain" not in cookie
+    assert signed_in.status_code == 303
 
 
 def test_unknown_hosts_are_refused(demo_app: Starlette) -> None:

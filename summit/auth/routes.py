@@ -20,7 +20,7 @@ from summit.i18n.viewer import N_, translate_error
 from summit.i18n.viewer import gettext as _
 from summit.live.hub import SESSION_ENDED
 from summit.mail import Mail
-from summit.web import ratelimit
+from summit.web import csrf, ratelimit
 from summit.web.access import page
 from summit.web.context import database, now
 from summit.web.forms import read_form, text_fields
@@ -111,7 +111,9 @@ def _signed_in(request: Request, account: Account, target: str) -> Response:
     request.app.state.session_codec.set_cookie(
         response, account_id=account.id, version=account.session_version
     )
-    response.delete_cookie("summit_csrf", path="/")
+    secure = request.app.state.settings.is_https
+    # Browsers drop a __Host- cookie only when told with Secure.
+    response.delete_cookie(csrf.cookie_name(https=secure), path="/", secure=secure)
     return response
 
 

@@ -134,10 +134,13 @@ async def _identify(connection: HTTPConnection) -> tuple[Principal, Summit | Non
     connection.state.summit = summit
     connection.state.stale_session = claim is not None and not principal.is_authenticated
     if connection.scope["type"] == "http":
-        value = connection.cookies.get(csrf.CSRF_COOKIE)
+        value = connection.cookies.get(csrf.cookie_name(https=state.settings.is_https))
         connection.state.csrf_new_cookie = None if value else csrf.new_cookie_value()
+        # Bound to the session the request really has: a stale claim counts as signed out.
+        binding = csrf.session_binding(claim if principal.is_authenticated else None)
+        connection.state.csrf_binding = binding
         connection.state.csrf_token = csrf.token_for(
-            value or connection.state.csrf_new_cookie, state.settings.secret_key
+            value or connection.state.csrf_new_cookie, state.settings.secret_key, binding=binding
         )
     return principal, summit
 
@@ -163,7 +166,12 @@ async def _genuine(request: Request) -> bool:
     if submitted is None:
         value = (await read_form(request)).get(csrf.CSRF_FIELD)
         submitted = value if isinstance(value, str) else None
-    return csrf.token_matches(request.cookies.get(csrf.CSRF_COOKIE), submitted, settings.secret_key)
+    return csrf.token_matches(
+        request.cookies.get(csrf.cookie_name(https=settings.is_https)),
+        submitted,
+        settings.secret_key,
+        binding=request.state.csrf_binding,
+    )
 
 
 async def _refuse(
@@ -208,7 +216,7 @@ def _finish(request: Request, response: Response, principal: Principal) -> None:
     new_value = getattr(request.state, "csrf_new_cookie", None)
     if new_value:
         response.set_cookie(
-            csrf.CSRF_COOKIE,
+            csrf.cookie_name(https=codec.secure),
             new_value,
             httponly=True,
             samesite="lax",
