@@ -40,7 +40,7 @@ from summit.live.dispatch import Dispatcher
 from summit.live.hub import MemoryHub
 from summit.live.presence import Presence
 from summit.live.sessions import SessionWatch
-from summit.logs import RequestLogMiddleware, configure_logging
+from summit.logs import RequestLogMiddleware, configure_logging, redacted_path
 from summit.mail import LogMailer, Mailer
 from summit.paths import data_dir
 from summit.people import manage_routes as people_manage_routes
@@ -199,7 +199,7 @@ def _api_error(request: Request, status_code: int) -> Response:
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
-    await log.aexception("unhandled error", path=request.url.path)
+    await log.aexception("unhandled error", path=redacted_path(request.scope))
     if request.url.path.startswith(API_PREFIX + "/"):
         return error_response(500, "Server error.")
     return render(request, "errors/error.html", {"status_code": 500}, status_code=500)

@@ -22,6 +22,7 @@ from summit.agenda.models import Summit
 from summit.agenda.queries import summit_by_slug
 from summit.auth.audit import AuditAction, record
 from summit.auth.permissions import ANONYMOUS, Access, Principal, allows
+from summit.logs import redacted_path
 from summit.web import csrf
 from summit.web.forms import read_form
 from summit.web.htmx import is_htmx
@@ -191,7 +192,7 @@ async def _refuse(
             )
 
         await request.app.state.db.run_write(audit)
-    await log.ainfo("refused", path=request.url.path, reason=reason)
+    await log.ainfo("refused", path=redacted_path(request.scope), reason=reason)
     response = render(request, "errors/error.html", {"status_code": 403}, status_code=403)
     _finish(request, response, principal)
     return response
