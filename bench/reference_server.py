@@ -27,6 +27,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 UVICORN_WEBSOCKETS: dict[str, Any] = {
     "ws": "websockets-sansio",
     "ws_per_message_deflate": False,
+    "ws_max_size": 4096,
     "access_log": False,
 }
 

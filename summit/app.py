@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 import structlog
+from anyio import to_thread
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -39,17 +40,18 @@ from summit.live.dispatch import Dispatcher
 from summit.live.hub import MemoryHub
 from summit.live.presence import Presence
 from summit.live.sessions import SessionWatch
-from summit.logs import RequestLogMiddleware, configure_logging
+from summit.logs import RequestLogMiddleware, configure_logging, redacted_path
 from summit.mail import LogMailer, Mailer
 from summit.paths import data_dir
 from summit.people import manage_routes as people_manage_routes
 from summit.people import routes as people_routes
+from summit.preflight import ConfigurationError, refuse_demo_accounts
 from summit.qa import routes as qa_routes
 from summit.settings import Settings
 from summit.web.body import BodyLimitMiddleware
 from summit.web.cache import ProgrammeCache
 from summit.web.headers import SecurityHeadersMiddleware
-from summit.web.ratelimit import RateLimiter
+from summit.web.ratelimit import RateLimiter, SocketQuota
 from summit.web.rendering import render
 from summit.web.session import SessionCodec
 from summit.web.templates import create_templates
@@ -73,6 +75,13 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         database = Database(create_db_engine(settings))
+        if settings.environment == "production":
+            # ``summit serve`` checks first; this stops any other way of serving too.
+            try:
+                await to_thread.run_sync(refuse_demo_accounts, database)
+            except ConfigurationError:
+                database.dispose()
+                raise
         hub = MemoryHub()
         await hub.start()
         app.state.db = database
@@ -155,6 +164,7 @@ def create_app(
     app.state.templates = create_templates()
     app.state.clock = clock
     app.state.programme_cache = ProgrammeCache()
+    app.state.socket_quota = SocketQuota(settings.max_sockets_per_client)
     app.state.grid_css = grid_stylesheet()
     app.state.session_codec = SessionCodec(
         secret_key=settings.secret_key,
@@ -190,7 +200,7 @@ def _api_error(request: Request, status_code: int) -> Response:
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
-    await log.aexception("unhandled error", path=request.url.path)
+    await log.aexception("unhandled error", path=redacted_path(request.scope))
     if request.url.path.startswith(API_PREFIX + "/"):
         return error_response(500, "Server error.")
     return render(request, "errors/error.html", {"status_code": 500}, status_code=500)

@@ -22,15 +22,20 @@ from summit.auth.models import Account, Role
 from summit.auth.permissions import is_organiser
 from summit.auth.services import disable_account, grant_role, upsert_account
 from summit.columns import utcnow
-from summit.db import Database, create_db_engine
 from summit.errors import DomainError
+from summit.live.routes import MAX_INCOMING_BYTES
 from summit.migrate import upgrade
-from summit.paths import data_dir
+from summit.preflight import (
+    DEMO_FOLDER,
+    ConfigurationError,
+    check_serving,
+    demo_folder,
+    open_database,
+    read_settings,
+)
 from summit.seeding import DEMO_PASSWORD, SeedError, SeedReport, load_summit
 from summit.settings import Settings
 from summit.web.session import load_principal
-
-DEMO_FOLDER = "ogp2021"
 
 # How uvicorn serves the live sockets; bench/reference_server.py uses the same, so that the
 # fan-out benchmark compares like with like.
@@ -39,6 +44,9 @@ UVICORN_WEBSOCKETS: dict[str, Any] = {
     # Measured: permessage-deflate nearly doubles the work per socket for each pushed message
     # and the memory per idle socket (its compression state); pushed HTML is small.
     "ws_per_message_deflate": False,
+    # A page sends at most MAX_INCOMING_BYTES a message: a larger frame is refused as soon as
+    # its header says so, before it is read (uvicorn's default would buffer 16 MiB of it).
+    "ws_max_size": MAX_INCOMING_BYTES,
     "access_log": False,  # the app logs each request itself, with its duration
 }
 
@@ -47,11 +55,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        settings = Settings()
-    except ValidationError as error:
-        print(f"summit: bad settings:\n{error}", file=sys.stderr)
+        settings = read_settings()
+        result: int = args.handler(settings, args)
+    except ConfigurationError as error:
+        # One line that says what to fix: a traceback would bury it (and could hold secrets).
+        print(f"summit: {error}", file=sys.stderr)
         return 2
-    result: int = args.handler(settings, args)
     return result
 
 
@@ -130,6 +139,12 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
+    database = open_database(settings)
+    try:
+        check_serving(settings, database)
+    finally:
+        database.dispose()
+
     uvicorn.run(
         "summit.cli:served_app",
         factory=True,
@@ -161,11 +176,11 @@ def served_app() -> Starlette:
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
-    engine = create_db_engine(settings)
+    database = open_database(settings)
     try:
-        upgrade(engine)
+        upgrade(database.engine)
     finally:
-        engine.dispose()
+        database.dispose()
     print("summit: the database schema is up to date")
     return 0
 
@@ -178,7 +193,7 @@ def _seed(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    folder = args.folder or data_dir("seed") / DEMO_FOLDER
+    folder = args.folder or demo_folder()
     report = _load(settings, folder, demo_accounts=demo_accounts)
     if report is None:
         return 1
@@ -188,7 +203,7 @@ def _seed(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _load(settings: Settings, folder: Path, *, demo_accounts: bool) -> SeedReport | None:
-    database = Database(create_db_engine(settings))
+    database = open_database(settings)
     try:
         with database.write() as db:
             return load_summit(db, folder, with_demo_accounts=demo_accounts)
@@ -212,7 +227,7 @@ def _create_user(settings: Settings, args: argparse.Namespace) -> int:
     except ValidationError as error:
         print(f"summit: {error}", file=sys.stderr)
         return 2
-    database = Database(create_db_engine(settings))
+    database = open_database(settings)
     try:
         with database.write() as db:
             summit = summit_by_slug(db, args.summit)
@@ -231,7 +246,7 @@ def _create_user(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _disable_user(settings: Settings, args: argparse.Namespace) -> int:
-    database = Database(create_db_engine(settings))
+    database = open_database(settings)
     try:
         with database.write() as db:
             account = db.exec(select(Account).where(Account.email == args.email.lower())).first()
@@ -247,7 +262,7 @@ def _disable_user(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _create_token(settings: Settings, args: argparse.Namespace) -> int:
-    database = Database(create_db_engine(settings))
+    database = open_database(settings)
     try:
         with database.write() as db:
             summit = summit_by_slug(db, args.summit)
@@ -294,7 +309,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
         print("summit: the demo does not run in production", file=sys.stderr)
         return 2
     _migrate(settings, args)
-    report = _load(settings, data_dir("seed") / DEMO_FOLDER, demo_accounts=True)
+    report = _load(settings, demo_folder(), demo_accounts=True)
     if report is None:
         return 1
     address = f"http://{args.host}:{args.port}/{report.summit_slug}/"

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterable
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import structlog
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+SECRET_PATH_PARAMETERS = frozenset({"token"})
+"""Path parameters that are secrets in themselves (reset and invitation links, calendar feeds):
+never written to a log."""
+REDACTED = "[redacted]"
+
+_secret_routes: WeakKeyDictionary[Any, list[re.Pattern[str]]] = WeakKeyDictionary()
+"""Each app's patterns of paths that carry a secret (weakly held: tests make many apps)."""
 
 
 def configure_logging(*, log_format: str, level: str) -> None:
@@ -59,7 +70,45 @@ class RequestLogMiddleware:
             await self.log.ainfo(
                 "request",
                 method=scope["method"],
-                path=scope["path"],
+                path=redacted_path(scope),
                 status=status,
                 ms=round((time.perf_counter() - started) * 1000, 1),
             )
+
+
+def redacted_path(scope: Scope) -> str:
+    """The request's path as it may be logged: a secret in it is replaced by ``[redacted]``,
+    whether or not the request reached its route."""
+    path: str = scope["path"]
+    app = scope.get("app")
+    if app is None:
+        return path
+    if app not in _secret_routes:
+        _secret_routes[app] = list(_secret_patterns(getattr(app, "routes", [])))
+    for pattern in _secret_routes[app]:
+        found = pattern.match(path)
+        if found is None:
+            continue
+        for name in SECRET_PATH_PARAMETERS & found.groupdict().keys():
+            start, end = found.span(name)
+            path = path[:start] + REDACTED + path[end:]
+        return path
+    return path
+
+
+def _secret_patterns(routes: Iterable[BaseRoute]) -> Iterable[re.Pattern[str]]:
+    """Each route's own pattern first; then its beginning, up to the secret, for a path that
+    starts like the route but matches none (a mistyped or truncated link)."""
+    secret_routes = [
+        route
+        for route in routes
+        if isinstance(route, Route | WebSocketRoute)
+        and SECRET_PATH_PARAMETERS & route.param_convertors.keys()
+    ]
+    for route in secret_routes:
+        yield route.path_regex
+    for route in secret_routes:
+        pattern = route.path_regex.pattern
+        for name in SECRET_PATH_PARAMETERS & route.param_convertors.keys():
+            cut = pattern.index(f"(?P<{name}>")
+            yield re.compile(pattern[:cut] + f"(?P<{name}>[^/]+)")

@@ -11,6 +11,7 @@ from summit.auth.permissions import Access
 from summit.migrate import current_revision, head_revision
 from summit.web.access import page
 from summit.web.context import database
+from summit.web.ratelimit import RateLimiter
 
 
 async def healthz(request: Request) -> Response:
@@ -19,7 +20,9 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
-    """Ready: the database answers and its schema is the one this code expects."""
+    """Ready (200) while the server can serve its pages: the database answers and its schema is
+    the one this code expects; otherwise 503. A dependency with a fallback that is down makes
+    the answer "degraded", still 200 (see docs/configuration.md, "Readiness")."""
     db = database(request)
 
     def check(session: Session) -> dict[str, object]:
@@ -41,11 +44,14 @@ async def readyz(request: Request) -> Response:
             status_code=503,
         )
     ready = report["migrations"] == "head"
-    # A lost broker still serves (the event table is read every second): ready, but degraded.
-    degraded = (
-        getattr(request.app.state, "broker", None) is not None and request.app.state.broker.degraded
-    )
-    report["broker"] = "degraded" if degraded else "ok"
+    state = request.app.state
+    # A lost broker still serves (the event table is read every second).
+    broker = getattr(state, "broker", None)
+    report["broker"] = "degraded" if broker is not None and broker.degraded else "ok"
+    # A lost rate-limit store still serves (each process counts in its own memory).
+    limiter: RateLimiter | None = getattr(state, "rate_limiter", None)
+    report["rate_limit"] = "ok" if limiter is None or await limiter.probe() else "memory"
+    degraded = report["broker"] != "ok" or report["rate_limit"] != "ok"
     status = "unavailable" if not ready else "degraded" if degraded else "ok"
     return JSONResponse({"status": status, **report}, status_code=200 if ready else 503)
 

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from summit.agenda.forms import (
     SessionInput,
@@ -29,6 +29,7 @@ from summit.agenda.publishing import pending_changes, publish
 from summit.agenda.services import upsert_session, upsert_stream, upsert_summit, upsert_track
 from summit.auth.forms import AccountInput, RoleInput
 from summit.auth.models import Account
+from summit.auth.passwords import verify_password
 from summit.auth.services import grant_role, upsert_account
 from summit.awards.forms import (
     AwardInput,
@@ -268,6 +269,23 @@ def _load_award(
     )
 
 
+def enabled_demo_accounts(db: Session, folder: Path) -> list[str]:
+    """The e-mail addresses of ``folder``'s demo accounts that are enabled and still sign in
+    with the published ``DEMO_PASSWORD`` (production refuses to serve them)."""
+    emails = [
+        str(raw.get("email", "")).strip().lower()
+        for raw in _read(folder / "accounts.toml").get("accounts", [])
+    ]
+    accounts = db.exec(
+        select(Account).where(col(Account.email).in_(emails), col(Account.is_active))
+    ).all()
+    return sorted(
+        account.email
+        for account in accounts
+        if verify_password(DEMO_PASSWORD, account.password_hash)
+    )
+
+
 def _ceremony_end(db: Session, session_id: int) -> datetime | None:
     session = db.get(ProgrammeSession, session_id)
     return session.ends_at if session else None
@@ -281,6 +299,12 @@ def _read(path: Path) -> dict[str, Any]:
         raise SeedError(f"missing seed file {path}") from error
     except tomllib.TOMLDecodeError as error:
         raise SeedError(f"{path.name}: {error}") from error
+    except UnicodeDecodeError as error:
+        raise SeedError(
+            f"{path.name} is not UTF-8 text (byte {error.start} cannot be read): save it as UTF-8"
+        ) from error
+    except OSError as error:
+        raise SeedError(f"cannot read seed file {path}: {error.strerror}") from error
 
 
 def _validate(where: str, model: type[M], values: dict[str, Any]) -> M:

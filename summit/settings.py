@@ -59,9 +59,13 @@ class Settings(BaseSettings):
     """Where attempt counters live: ``memory://`` (one process) or ``redis://host:port/db``."""
 
     session_days: int = Field(default=14, ge=1, le=90)
+    """How long a sign-in lasts without activity."""
     presence_seconds: float = Field(default=3.0, ge=0, le=60)
     """How often session pages' viewer counts are updated; 0 turns the counting off."""
-    """How long a sign-in lasts without activity."""
+
+    max_sockets_per_client: int = Field(default=100, ge=0)
+    """Live sockets one client address may hold open in one process (0: no cap). Further ones
+    are closed with 1013 and a reason. Raise it where many people share one address."""
 
     max_request_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     """Largest request body accepted; larger ones get 413."""

@@ -4,6 +4,7 @@ real servers (browsers, several processes sharing a broker)."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx2 as httpx
+import pytest
 
 SECRET_KEY = "shared-secret-key-shared-secret-key-0123"
 """Every process of one test shares it, so a cookie signed by one is read by the others."""
@@ -76,3 +78,54 @@ def _wait_until_ready(address: str, server: subprocess.Popen[bytes], log_path: P
         if time.monotonic() > deadline or server.poll() is not None:
             raise RuntimeError(f"the server at {address} did not start; see {log_path}")
         time.sleep(0.1)
+
+
+class PrivateRedis:
+    """A Redis of one test's own, on a free port, so that it can be killed (and started again
+    on the same port) without harming anyone else."""
+
+    def __init__(self, executable: str) -> None:
+        self.executable = executable
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.server: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        import redis
+
+        self.server = subprocess.Popen(  # noqa: S603 - a fixed command line
+            [self.executable, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        client = redis.Redis(port=self.port)
+        try:
+            while True:
+                try:
+                    client.ping()
+                    return
+                except redis.ConnectionError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
+        finally:
+            client.close()
+
+    def kill(self) -> None:
+        if self.server is not None:
+            self.server.kill()
+            self.server.wait(timeout=10)
+            self.server = None
+
+
+@contextmanager
+def private_redis() -> Iterator[PrivateRedis]:
+    executable = shutil.which("redis-server")
+    if executable is None:
+        pytest.skip("no redis-server on this machine")
+    redis_server = PrivateRedis(executable)
+    redis_server.start()
+    try:
+        yield redis_server
+    finally:
+        redis_server.kill()

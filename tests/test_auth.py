@@ -8,13 +8,17 @@ from collections.abc import Iterator
 import pytest
 from sqlmodel import col, select
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.testclient import TestClient
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from summit.app import create_app
 from summit.auth.models import Account, AuditEntry, RoleGrant
+from summit.auth.routes import _sign_in_allowed
 from summit.db import Database
 from summit.mail import MemoryMailer
 from summit.settings import Settings
+from summit.web.ratelimit import SIGN_IN_PER_ACCOUNT, SIGN_IN_PER_ACCOUNT_AND_ADDRESS, RateLimiter
 from tests.conftest import (
     BASE_URL,
     DEMO_PASSWORD,
@@ -105,6 +109,64 @@ def test_sign_in_attempts_are_rate_limited(browser: TestClient, demo_database: D
 
     assert statuses == [422] * 5 + [429] * 2
     assert _actions(demo_database)[-1] == "rate_limited"
+
+
+def _from_addresses(app: Starlette) -> ASGIApp:
+    """The app, seen from the client address each request names in ``x-test-client``."""
+
+    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            address = Headers(scope=scope).get("x-test-client")
+            if address:
+                scope = {**scope, "client": (address, 40000)}
+        await app(scope, receive, send)
+
+    return wrapped
+
+
+def test_wrong_passwords_from_one_address_do_not_lock_the_owner_out(app: Starlette) -> None:
+    with TestClient(_from_addresses(app), base_url=BASE_URL) as client:
+        attacker = [
+            client.post(
+                "/signin",
+                data={
+                    "email": "delegate@example.org",
+                    "password": "wrong-password!",
+                    "csrf_token": csrf_token(client),
+                },
+                headers={"origin": BASE_URL, "x-test-client": "203.0.113.9"},
+            ).status_code
+            for _ in range(6)
+        ]
+        owner = client.post(
+            "/signin",
+            data={
+                "email": "delegate@example.org",
+                "password": DEMO_PASSWORD,
+                "csrf_token": csrf_token(client),
+            },
+            headers={"origin": BASE_URL, "x-test-client": "198.51.100.7"},
+            follow_redirects=False,
+        )
+
+    assert attacker == [422] * 5 + [429]
+    assert owner.status_code == 303
+
+
+@pytest.mark.anyio
+async def test_one_account_has_a_higher_ceiling_over_every_address() -> None:
+    limiter = RateLimiter("memory://")
+    ceiling = SIGN_IN_PER_ACCOUNT.amount
+
+    spread = [
+        await _sign_in_allowed(limiter, f"10.0.{n // 250}.{n % 250}", "account")
+        for n in range(ceiling + 1)
+    ]
+    elsewhere = await _sign_in_allowed(limiter, "10.9.9.9", "another-account")
+
+    assert spread == [True] * ceiling + [False]
+    assert elsewhere is True
+    assert ceiling > SIGN_IN_PER_ACCOUNT_AND_ADDRESS.amount
 
 
 def test_sign_out_ends_every_session_of_the_account(app: Starlette) -> None:

@@ -400,6 +400,47 @@ def _stuck_client(address: str) -> socket_module.socket:
     return raw
 
 
+def _read_close(raw: socket_module.socket) -> int:
+    """Reads the server's frames until its close frame; its status code."""
+    raw.settimeout(10)
+
+    def exactly(count: int) -> bytes:
+        data = b""
+        while len(data) < count:
+            chunk = raw.recv(count - len(data))
+            assert chunk, "the connection ended without a close frame"
+            data += chunk
+        return data
+
+    while True:
+        first, second = exactly(2)
+        length = second & 0x7F
+        if length == 126:
+            length = int.from_bytes(exactly(2), "big")
+        elif length == 127:
+            length = int.from_bytes(exactly(8), "big")
+        payload = exactly(length)
+        if first & 0x0F == 0x8:
+            return int.from_bytes(payload[:2], "big")
+
+
+def test_a_frame_over_the_message_limit_is_refused_from_its_header(
+    demo_app: Starlette,
+) -> None:
+    """uvicorn's default would read (and hold) up to 16 MiB of it first."""
+    with serving(demo_app) as (address, _loop):
+        raw = _stuck_client(address)
+        try:
+            # A masked text frame that announces 16 MiB; only its first bytes are ever sent.
+            header = bytes([0x81, 0x80 | 127]) + (16 * 1024 * 1024).to_bytes(8, "big")
+            raw.sendall(header + b"mask" + b"x" * 64)
+            code = _read_close(raw)
+        finally:
+            raw.close()
+
+    assert code == 1009
+
+
 def test_a_client_that_never_reads_is_closed_and_the_others_are_served_meanwhile(
     demo_app: Starlette, demo_database: Database
 ) -> None:

@@ -37,3 +37,14 @@ def test_readyz_is_unavailable_when_the_database_is_unreachable(tmp_path: object
         response = client.get("/readyz")
 
     assert (response.status_code, response.json()["database"]) == (503, "unreachable")
+
+
+def test_readyz_is_degraded_but_ready_when_the_rate_limit_store_is_down(
+    demo_settings: Settings,
+) -> None:
+    settings = demo_settings.model_copy(update={"rate_limit_url": "redis://127.0.0.1:1/0"})
+    with make_client(create_app(settings)) as client:
+        response = client.get("/readyz")
+
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["rate_limit"]) == ("degraded", "memory")

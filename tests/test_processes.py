@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -35,7 +34,7 @@ from summit.migrate import upgrade
 from summit.seeding import load_summit
 from summit.settings import Settings
 from tests.conftest import DEMO_FOLDER, DEMO_PASSWORD, sqlite_settings
-from tests.servers import SECRET_KEY, free_port, serving
+from tests.servers import SECRET_KEY, free_port, private_redis, serving
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _EVENT = re.compile(r'data-event-id="(\d+)"')
@@ -187,37 +186,6 @@ def _burst(
     return statuses
 
 
-@contextmanager
-def private_redis() -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """A Redis of this test's own, so that it can be killed without harming anyone else."""
-    port = free_port()
-    executable = shutil.which("redis-server")
-    if executable is None:
-        pytest.skip("no redis-server on this machine")
-    server = subprocess.Popen(  # noqa: S603 - a fixed command line
-        [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", ""],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 10
-        import redis
-
-        client = redis.Redis(port=port)
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        client.close()
-        yield f"redis://127.0.0.1:{port}/0", server
-    finally:
-        server.kill()
-        server.wait(timeout=10)
-
-
 def _burst_through_a_broken_broker(
     database_url: str, broker_url: str, tmp_path: Path, break_broker: Callable[[], object]
 ) -> None:
@@ -250,8 +218,8 @@ def test_redis_killed_in_a_burst_fails_no_write_and_loses_no_event(
     tmp_path: Path, demo_database_file: Path
 ) -> None:
     database_url = _sqlite_demo(tmp_path, demo_database_file)
-    with private_redis() as (broker_url, redis_server):
-        _burst_through_a_broken_broker(database_url, broker_url, tmp_path, redis_server.kill)
+    with private_redis() as redis_server:
+        _burst_through_a_broken_broker(database_url, redis_server.url, tmp_path, redis_server.kill)
 
 
 @pytest.mark.postgres

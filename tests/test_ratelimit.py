@@ -36,3 +36,14 @@ async def test_redis_limiter_is_shared_between_processes(redis_url: str) -> None
 def test_an_unknown_store_is_refused() -> None:
     with pytest.raises(ValueError, match="unsupported rate-limit store"):
         RateLimiter("memcached://127.0.0.1:11211")
+
+
+@pytest.mark.anyio
+async def test_an_unreachable_store_falls_back_to_counting_in_memory() -> None:
+    limiter = RateLimiter("redis://127.0.0.1:1/0")  # nothing listens on port 1
+
+    hits = [await limiter.hit(THREE_A_MINUTE, "reset", "10.0.0.9") for _ in range(4)]
+    answers = await limiter.probe()
+    await limiter.close()
+
+    assert (hits, limiter.degraded, answers) == ([True, True, True, False], True, False)

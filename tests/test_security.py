@@ -73,6 +73,37 @@ def test_a_foreign_referer_counts_as_a_foreign_origin(client: TestClient) -> Non
     assert response.status_code == 403
 
 
+def test_an_opaque_origin_counts_as_a_foreign_one(client: TestClient) -> None:
+    token = csrf_token(client)
+
+    response = client.post(
+        "/signin", data={**SIGN_IN, "csrf_token": token}, headers={"origin": "null"}
+    )
+
+    assert response.status_code == 403
+
+
+def test_a_token_obtained_with_a_planted_cookie_is_worthless_once_signed_in(
+    client: TestClient, demo_app: Starlette
+) -> None:
+    with make_client(demo_app) as attacker:
+        token = csrf_token(attacker)
+        planted = attacker.cookies["summit_csrf"]
+    sign_in(client, "delegate@example.org")
+    client.cookies.delete("summit_csrf")
+    client.cookies.set("summit_csrf", planted)
+
+    forged = client.post("/signout", data={"csrf_token": token}, headers={"origin": BASE_URL})
+    genuine = client.post(
+        "/signout",
+        data={"csrf_token": csrf_token(client, "/account/password")},
+        headers={"origin": BASE_URL},
+        follow_redirects=False,
+    )
+
+    assert (forged.status_code, genuine.status_code) == (403, 303)
+
+
 def test_htmx_sends_the_token_as_a_header(client: TestClient) -> None:
     token = csrf_token(client)
 
@@ -117,6 +148,23 @@ def test_https_deployments_send_hsts_and_secure_cookies(demo_settings: Settings)
 
     assert response.headers["strict-transport-security"].startswith("max-age=")
     assert "Secure" in response.headers["set-cookie"]
+
+
+def test_under_https_the_csrf_cookie_is_host_only(demo_settings: Settings) -> None:
+    origin = "https://summit.example.org"
+    settings = demo_settings.model_copy(update={"base_url": origin})
+    with TestClient(create_app(settings), base_url=origin) as client:
+        cookie = client.get("/signin").headers["set-cookie"]
+        signed_in = client.post(
+            "/signin",
+            data={**SIGN_IN, "csrf_token": csrf_token(client)},
+            headers={"origin": origin},
+            follow_redirects=False,
+        )
+
+    assert cookie.startswith("__Host-summit_csrf=")
+    assert "Secure" in cookie and "Path=/" in cookie and "Domain" not in cookie
+    assert signed_in.status_code == 303
 
 
 def test_unknown_hosts_are_refused(demo_app: Starlette) -> None:
@@ -172,6 +220,33 @@ def test_a_socket_for_an_unknown_summit_is_refused(client: TestClient) -> None:
         client.websocket_connect(f"{WS_BASE}/nowhere/live", headers={"origin": BASE_URL}),
     ):
         pass
+
+
+def _refused(client: TestClient, path: str) -> tuple[int, str] | None:
+    """How a socket that the server closes at once was closed (None if it stayed open: the
+    test then waits for its time limit)."""
+    with client.websocket_connect(path, headers={"origin": BASE_URL}) as socket:
+        try:
+            socket.receive_text()
+        except WebSocketDisconnect as closed:
+            return closed.code, closed.reason
+    return None
+
+
+def test_sockets_over_the_cap_per_client_address_are_closed_with_a_reason(
+    demo_settings: Settings,
+) -> None:
+    app = create_app(demo_settings.model_copy(update={"max_sockets_per_client": 2}))
+    live = f"{WS_BASE}/ogp2021/live?page=programme"
+    with make_client(app) as client:
+        with client.websocket_connect(live, headers={"origin": BASE_URL}):
+            with client.websocket_connect(live, headers={"origin": BASE_URL}):
+                third = _refused(client, live)
+            # One of the two closed: a new one is welcome, and counts.
+            with client.websocket_connect(live, headers={"origin": BASE_URL}):
+                fourth = _refused(client, live)
+
+    assert third == fourth == (1013, "too many sockets from this address")
 
 
 def test_signing_out_closes_the_accounts_open_socket(client: TestClient) -> None:

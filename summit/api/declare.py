@@ -33,6 +33,7 @@ from summit.auth.permissions import ANONYMOUS, Access, Principal, is_organiser
 from summit.errors import DomainError, NotFound
 from summit.i18n.viewer import gettext as _
 from summit.i18n.viewer import translate_error
+from summit.logs import redacted_path
 from summit.web.access import ACCESS_ATTRIBUTE
 from summit.web.context import database, now
 from summit.web.ratelimit import RateLimiter
@@ -296,4 +297,4 @@ async def _refuse(request: Request, row: ApiToken, summit: Summit, reason: str) 
         )
 
     await database(request).run_write(audit)
-    await log.ainfo("api refused", path=request.url.path, reason=reason, token=row.id)
+    await log.ainfo("api refused", path=redacted_path(request.scope), reason=reason, token=row.id)

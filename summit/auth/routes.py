@@ -20,7 +20,7 @@ from summit.i18n.viewer import N_, translate_error
 from summit.i18n.viewer import gettext as _
 from summit.live.hub import SESSION_ENDED
 from summit.mail import Mail
-from summit.web import ratelimit
+from summit.web import csrf, ratelimit
 from summit.web.access import page
 from summit.web.context import database, now
 from summit.web.forms import read_form, text_fields
@@ -52,10 +52,7 @@ async def sign_in(request: Request) -> Response:
     form = text_fields(await read_form(request), "email", "password", "next")
     target = safe_next(form["next"])
     limiter: ratelimit.RateLimiter = request.app.state.rate_limiter
-    allowed = await limiter.hit(ratelimit.SIGN_IN_PER_ADDRESS, "sign-in", _client(request))
-    allowed = allowed and await limiter.hit(
-        ratelimit.SIGN_IN_PER_ACCOUNT, "sign-in-account", _email_key(form["email"])
-    )
+    allowed = await _sign_in_allowed(limiter, _client(request), _email_key(form["email"]))
     context: dict[str, Any] = {"next": target, "email": form["email"], "error": None}
     if not allowed:
         context["error"] = _("Too many attempts. Wait a minute, then try again.")
@@ -90,6 +87,19 @@ async def sign_in(request: Request) -> Response:
     return _signed_in(request, account, target)
 
 
+async def _sign_in_allowed(limiter: ratelimit.RateLimiter, client: str, account: str) -> bool:
+    """Per address; per account from that address; and per account from anywhere, with a
+    higher ceiling, so that wrong passwords from one address cannot lock the account's owner
+    out (the trade-off is in docs/security.md)."""
+    return (
+        await limiter.hit(ratelimit.SIGN_IN_PER_ADDRESS, "sign-in", client)
+        and await limiter.hit(
+            ratelimit.SIGN_IN_PER_ACCOUNT_AND_ADDRESS, "sign-in-account-address", account, client
+        )
+        and await limiter.hit(ratelimit.SIGN_IN_PER_ACCOUNT, "sign-in-account", account)
+    )
+
+
 def _signed_in(request: Request, account: Account, target: str) -> Response:
     """Start a new session: a fresh sign-in cookie and a fresh CSRF value."""
     response: Response
@@ -101,7 +111,9 @@ def _signed_in(request: Request, account: Account, target: str) -> Response:
     request.app.state.session_codec.set_cookie(
         response, account_id=account.id, version=account.session_version
     )
-    response.delete_cookie("summit_csrf", path="/")
+    secure = request.app.state.settings.is_https
+    # Browsers drop a __Host- cookie only when told with Secure.
+    response.delete_cookie(csrf.cookie_name(https=secure), path="/", secure=secure)
     return response
 
 

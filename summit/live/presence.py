@@ -17,9 +17,11 @@ from datetime import timedelta
 
 import structlog
 from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, col, func, select
 from starlette.templating import Jinja2Templates
 
+from summit.agenda.models import ProgrammeSession
 from summit.columns import utcnow
 from summit.db import Database
 from summit.eventlog import SessionPresence
@@ -89,7 +91,11 @@ class Presence:
             for session_id, groups in pages.items()
         }
         if counts != self._written or time.monotonic() - self._written_at > HEARTBEAT_SECONDS:
-            await self._write(counts)
+            try:
+                await self._write(counts)
+            except SQLAlchemyError:
+                # Other processes' counts can still be shown; this one's is written next tick.
+                await log.aexception("presence counts not written")
         totals = await self._totals(set(counts))
         for session_id, groups in pages.items():
             total = totals.get(session_id, 0)
@@ -117,14 +123,26 @@ class Presence:
                     col(SessionPresence.seen_at) < now - timedelta(seconds=STALE_SECONDS * 10)
                 )
             )
+            # A page can outlive its session (deleted while it was open): its row would break
+            # the foreign key, and with it the whole write, every other session's count too.
+            existing = set(
+                db.exec(
+                    select(ProgrammeSession.id).where(col(ProgrammeSession.id).in_(counts))
+                ).all()
+            )
             db.add_all(
                 SessionPresence(
                     process=process, session_id=session_id, viewers=viewers, seen_at=now
                 )
                 for session_id, viewers in counts.items()
+                if session_id in existing
             )
 
-        await self._database.run_write(write)
+        try:
+            await self._database.run_write(write)
+        except IntegrityError:
+            # A session deleted between the check and the insert: checked again, it is left out.
+            await self._database.run_write(write)
         self._written = dict(counts)
         self._written_at = time.monotonic()
 

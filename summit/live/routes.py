@@ -10,11 +10,14 @@ import anyio
 from starlette.datastructures import QueryParams
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from summit.agenda.models import Summit
+from summit.agenda.queries import session_card
 from summit.auth.permissions import Access, Principal, live_topics
 from summit.live.dispatch import REFRESH, Dispatcher, event_marker
 from summit.live.hub import POLICY_VIOLATION, Close, MemoryHub, Subscription
 from summit.live.regions import PageView
 from summit.web.access import socket
+from summit.web.cache import ProgrammeCache
 
 MAX_INCOMING_BYTES = 4096
 # A page sends little (Q&A questions and votes, by hand): a burst of INCOMING_BURST messages,
@@ -56,7 +59,15 @@ async def summit_live(websocket: WebSocket) -> None:
     # ``_page``), and the hub sends to the socket itself (summit/live/hub.py): this task reads.
     principal: Principal = websocket.state.principal
     hub: MemoryHub = websocket.app.state.hub
-    topics, group, last = _page(websocket)
+    summit: Summit = websocket.state.summit
+    topics, view, group, last = _page(websocket)
+    if view.session_id is not None and not await _shown(websocket, summit, view.session_id):
+        # Counted by presence, a session no page shows would count for nobody. Accepted
+        # first, so that the page hears the reason (and 1008 stops it reconnecting).
+        await websocket.accept()
+        await websocket.close(code=POLICY_VIOLATION, reason="no such session")
+        return
+    del summit
     await websocket.accept()
     # The hub cancels the reading when it closes the socket (too slow, session ended, restart).
     reading = anyio.CancelScope()
@@ -97,8 +108,17 @@ async def summit_live(websocket: WebSocket) -> None:
             await websocket.close(code=close.code, reason=close.reason)
 
 
-def _page(websocket: WebSocket) -> tuple[frozenset[str], str, int | None]:
-    """The socket's topics, its rendering group, and the last event its page has seen."""
+async def _shown(websocket: WebSocket, summit: Summit, session_id: int) -> bool:
+    """Whether the summit's session page shows ``session_id`` (not another summit's, not a
+    draft): the same published programme the page is rendered from, usually from memory."""
+    cache: ProgrammeCache = websocket.app.state.programme_cache
+    programme = await cache.programme(websocket.app.state.db, summit)
+    return session_card(programme, session_id) is not None
+
+
+def _page(websocket: WebSocket) -> tuple[frozenset[str], PageView, str, int | None]:
+    """The socket's topics, its page, its rendering group, and the last event its page has
+    seen."""
     # Parsed here rather than through ``websocket.query_params``, which the socket would keep.
     params = QueryParams(websocket.scope["query_string"])
     view = PageView.parse(params.get("page", ""), params.get("day"), params.get("session"))
@@ -108,6 +128,7 @@ def _page(websocket: WebSocket) -> tuple[frozenset[str], str, int | None]:
     last = params.get("last", "")
     return (
         live_topics(websocket.state.principal, summit_id),
+        view,
         view.group(websocket.state.viewer),
         int(last) if last.isdigit() else None,
     )

@@ -22,9 +22,11 @@ from summit.agenda.models import Summit
 from summit.agenda.queries import summit_by_slug
 from summit.auth.audit import AuditAction, record
 from summit.auth.permissions import ANONYMOUS, Access, Principal, allows
+from summit.logs import redacted_path
 from summit.web import csrf
 from summit.web.forms import read_form
 from summit.web.htmx import is_htmx
+from summit.web.ratelimit import SocketQuota
 from summit.web.redirects import sign_in_url
 from summit.web.rendering import render
 from summit.web.session import load_principal, session_claim
@@ -76,8 +78,18 @@ def socket(path: str, endpoint: SocketEndpoint, *, access: Access, name: str) ->
 
     async def guarded(websocket: WebSocket) -> None:
         # A socket may stay open for hours, by the thousand: its frame holds nothing more.
-        if await admitted(websocket):
-            await endpoint(websocket)
+        quota: SocketQuota = websocket.app.state.socket_quota
+        address = websocket.client.host if websocket.client else "unknown"
+        if not quota.take(address):
+            # Accepted first, so that the page hears why.
+            await websocket.accept()
+            await websocket.close(code=quota.CLOSE_CODE, reason=quota.CLOSE_REASON)
+            return
+        try:
+            if await admitted(websocket):
+                await endpoint(websocket)
+        finally:
+            quota.release(address)
 
     async def admitted(websocket: WebSocket) -> bool:
         settings = websocket.app.state.settings
@@ -123,10 +135,13 @@ async def _identify(connection: HTTPConnection) -> tuple[Principal, Summit | Non
     connection.state.summit = summit
     connection.state.stale_session = claim is not None and not principal.is_authenticated
     if connection.scope["type"] == "http":
-        value = connection.cookies.get(csrf.CSRF_COOKIE)
+        value = connection.cookies.get(csrf.cookie_name(https=state.settings.is_https))
         connection.state.csrf_new_cookie = None if value else csrf.new_cookie_value()
+        # Bound to the session the request really has: a stale claim counts as signed out.
+        binding = csrf.session_binding(claim if principal.is_authenticated else None)
+        connection.state.csrf_binding = binding
         connection.state.csrf_token = csrf.token_for(
-            value or connection.state.csrf_new_cookie, state.settings.secret_key
+            value or connection.state.csrf_new_cookie, state.settings.secret_key, binding=binding
         )
     return principal, summit
 
@@ -152,7 +167,12 @@ async def _genuine(request: Request) -> bool:
     if submitted is None:
         value = (await read_form(request)).get(csrf.CSRF_FIELD)
         submitted = value if isinstance(value, str) else None
-    return csrf.token_matches(request.cookies.get(csrf.CSRF_COOKIE), submitted, settings.secret_key)
+    return csrf.token_matches(
+        request.cookies.get(csrf.cookie_name(https=settings.is_https)),
+        submitted,
+        settings.secret_key,
+        binding=request.state.csrf_binding,
+    )
 
 
 async def _refuse(
@@ -172,7 +192,7 @@ async def _refuse(
             )
 
         await request.app.state.db.run_write(audit)
-    await log.ainfo("refused", path=request.url.path, reason=reason)
+    await log.ainfo("refused", path=redacted_path(request.scope), reason=reason)
     response = render(request, "errors/error.html", {"status_code": 403}, status_code=403)
     _finish(request, response, principal)
     return response
@@ -197,7 +217,7 @@ def _finish(request: Request, response: Response, principal: Principal) -> None:
     new_value = getattr(request.state, "csrf_new_cookie", None)
     if new_value:
         response.set_cookie(
-            csrf.CSRF_COOKIE,
+            csrf.cookie_name(https=codec.secure),
             new_value,
             httponly=True,
             samesite="lax",
