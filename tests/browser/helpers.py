@@ -31,3 +31,8 @@ def watch_for_problems(page: Any, *, ignore_connection_errors: bool = False) -> 
 
     page.on("console", console)
     return problems
+
+
+def confirm(page: Any) -> None:
+    """Answer "yes" in the page's confirmation dialog (static/js/confirm.js), once it is open."""
+    page.locator("#confirm-dialog[open] #confirm-dialog-confirm").click()

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import confirm, sign_in
 from tests.jury import AWARD_SLUG
 
 pytestmark = pytest.mark.browser
@@ -58,6 +58,7 @@ def test_a_reveal_appears_on_an_open_page(chromium: Any, judging_server: tuple[s
     visitor.wait_for_timeout(500)  # let the socket open
 
     organiser.click("text=Reveal the third place")
+    confirm(organiser)
     visitor.wait_for_selector("#award-reveal .award-reveal__place")
     shown = visitor.locator("#award-reveal").inner_text()
 
