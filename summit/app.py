@@ -46,6 +46,7 @@ from summit.people import manage_routes as people_manage_routes
 from summit.people import routes as people_routes
 from summit.qa import routes as qa_routes
 from summit.settings import Settings
+from summit.web.addresses import ProxyHeadersMiddleware
 from summit.web.body import BodyLimitMiddleware
 from summit.web.cache import ProgrammeCache
 from summit.web.headers import SecurityHeadersMiddleware
@@ -132,6 +133,8 @@ def create_app(
             *api_routes.routes,
         ],
         middleware=[
+            # First: it must see the peer's own address (see summit/web/addresses.py).
+            Middleware(ProxyHeadersMiddleware, trusted_proxies=settings.trusted_proxies),
             Middleware(RequestLogMiddleware),
             Middleware(SecurityHeadersMiddleware, https=settings.is_https),
             Middleware(TrustedHostMiddleware, allowed_hosts=settings.host_names),

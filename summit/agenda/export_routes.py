@@ -25,6 +25,7 @@ from summit.auth.permissions import Access
 from summit.i18n.viewer import Viewer, gettext, viewing_as
 from summit.settings import LANGUAGES
 from summit.web.access import page
+from summit.web.addresses import base_url
 from summit.web.cache import Entry, ProgrammeCache
 from summit.web.conditional import answer, etag_of
 from summit.web.context import current_summit, database
@@ -63,7 +64,15 @@ async def _export(
     assert summit.id is not None  # noqa: S101 - loaded from the database
     cache: ProgrammeCache = request.app.state.programme_cache
     language = export_language(request)
-    key = (summit.id, summit.programme_stamp, f"export:{name}", language, "", False)
+    # Exports hold absolute links: one address's copy is never served to another's.
+    key = (
+        summit.id,
+        summit.programme_stamp,
+        f"export:{name}@{base_url(request)}",
+        language,
+        "",
+        False,
+    )
 
     async def render() -> Entry:
         programme = await cache.programme(database(request), summit)
@@ -84,16 +93,11 @@ async def _export(
     )
 
 
-def _base_url(request: Request) -> str:
-    base: str = request.app.state.settings.base_url
-    return base
-
-
 def _calendar(
     request: Request, pick: Callable[[queries.Programme], list[queries.SessionCard]], title: str
 ) -> Builder:
     language = export_language(request)
-    base_url = _base_url(request)
+    base = base_url(request)
 
     def build(programme: queries.Programme, modified: datetime) -> bytes:
         summit = programme.summit
@@ -103,7 +107,7 @@ def _calendar(
             summit=summit,
             name=f"{summit_name} · {title}" if title else summit_name,
             language=language,
-            base_url=base_url,
+            base_url=base,
             stamp=modified,
         )
 
@@ -112,12 +116,11 @@ def _calendar(
 
 async def schedule_xml(request: Request) -> Response:
     language = export_language(request)
-    base_url = _base_url(request)
-    address = f"{base_url}{request.url.path}"
+    base = base_url(request)
 
     def build(programme: queries.Programme, _modified: datetime) -> bytes:
-        document = frab.schedule(programme, language=language, base_url=base_url)
-        return frab.schedule_xml(document, url=address)
+        document = frab.schedule(programme, language=language, base_url=base)
+        return frab.schedule_xml(document, url=f"{base}{request.url.path}")
 
     return await _export(
         request, name="schedule.xml", media_type=XML, build=build, headers=PUBLIC_HEADERS
@@ -126,10 +129,10 @@ async def schedule_xml(request: Request) -> Response:
 
 async def schedule_json(request: Request) -> Response:
     language = export_language(request)
-    base_url = _base_url(request)
+    base = base_url(request)
 
     def build(programme: queries.Programme, _modified: datetime) -> bytes:
-        return frab.schedule_json(frab.schedule(programme, language=language, base_url=base_url))
+        return frab.schedule_json(frab.schedule(programme, language=language, base_url=base))
 
     return await _export(
         request, name="schedule.json", media_type=JSON, build=build, headers=PUBLIC_HEADERS

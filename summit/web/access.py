@@ -23,6 +23,7 @@ from summit.agenda.queries import summit_by_slug
 from summit.auth.audit import AuditAction, record
 from summit.auth.permissions import ANONYMOUS, Access, Principal, allows
 from summit.web import csrf
+from summit.web.addresses import own_origin
 from summit.web.forms import read_form
 from summit.web.htmx import is_htmx
 from summit.web.redirects import sign_in_url
@@ -81,7 +82,7 @@ def socket(path: str, endpoint: SocketEndpoint, *, access: Access, name: str) ->
 
     async def admitted(websocket: WebSocket) -> bool:
         settings = websocket.app.state.settings
-        own = _own_origin(websocket)
+        own = own_origin(websocket)
         origin = websocket.headers.get("origin")
         if not csrf.origin_allowed(
             origin.rstrip("/") if origin else None,
@@ -131,19 +132,12 @@ async def _identify(connection: HTTPConnection) -> tuple[Principal, Summit | Non
     return principal, summit
 
 
-def _own_origin(connection: HTTPConnection) -> str:
-    # From the scope, not ``connection.url``: a socket would keep that URL for its lifetime.
-    scheme = connection.scope.get("scheme", "http")
-    scheme = {"ws": "http", "wss": "https"}.get(scheme, scheme)
-    return f"{scheme}://{connection.headers.get('host', '')}"
-
-
 async def _genuine(request: Request) -> bool:
     """Origin first (cheap, no body), then the token from the header or the form."""
     settings = request.app.state.settings
     if not csrf.origin_allowed(
         csrf.request_origin(request.headers),
-        own_origin=_own_origin(request),
+        own_origin=own_origin(request),
         allowed=settings.origins,
         required=False,
     ):
