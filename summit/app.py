@@ -27,7 +27,7 @@ from summit.agenda.grid import grid_stylesheet
 from summit.api import routes as api_routes
 from summit.api.declare import PREFIX as API_PREFIX
 from summit.api.declare import error_response
-from summit.auth import organiser_routes, token_routes
+from summit.auth import organiser_routes, preferences_routes, token_routes
 from summit.auth import routes as auth_routes
 from summit.awards import juror_routes, results_routes, submit_routes
 from summit.awards import manage_routes as award_manage_routes
@@ -116,6 +116,7 @@ def create_app(
             *ops.routes,
             Mount("/static", StaticFiles(directory=data_dir("static")), name="static"),
             *auth_routes.routes,
+            *preferences_routes.routes,
             *organiser_routes.routes,
             *token_routes.routes,
             *editor_routes.routes,

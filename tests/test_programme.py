@@ -205,13 +205,14 @@ def test_grid_rows_follow_elapsed_time_on_a_25_hour_day() -> None:
 def test_following_sessions_builds_my_agenda_and_flags_overlaps(
     client: TestClient, demo_database: Database
 ) -> None:
-    from tests.conftest import BASE_URL, csrf_token, sign_in
+    from tests.conftest import BASE_URL, choose_english, csrf_token, sign_in
 
     with demo_database.read() as db:
         ids = {
             code: session_id
             for code, session_id in db.exec(select(ProgrammeSession.code, ProgrammeSession.id))
         }
+    choose_english(client)  # the demo delegate's account speaks Arabic
     sign_in(client, "delegate@example.org")
     token = csrf_token(client, "/ogp2021/")
     headers = {"origin": BASE_URL, "hx-request": "true", "x-csrf-token": token}

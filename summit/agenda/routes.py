@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import available_timezones
 
 from sqlmodel import Session
 from starlette.exceptions import HTTPException
@@ -27,7 +26,6 @@ from summit.web.cache import CSRF_PLACEHOLDER, ProgrammeCache
 from summit.web.context import current_summit, database, now, viewer
 from summit.web.forms import read_form, text_fields
 from summit.web.htmx import is_fragment_request, is_htmx
-from summit.web.redirects import safe_next
 from summit.web.rendering import render
 
 ContextBuilder = Callable[[queries.Programme], dict[str, Any]]
@@ -376,20 +374,7 @@ async def _agenda_page(request: Request, *, feed_url: str | None) -> Response:
     )
 
 
-async def preferences(request: Request) -> Response:
-    """Choose the language and time zone pages are shown in (remembered in cookies)."""
-    zones = sorted(
-        zone for zone in available_timezones() if "/" in zone and not zone.startswith("Etc/")
-    )
-    return render(
-        request,
-        "preferences.html",
-        {"zones": zones, "back": safe_next(request.query_params.get("next"))},
-    )
-
-
 routes = [
-    page("/preferences", preferences, access=Access.PUBLIC, name="preferences"),
     page("/", summit_index, access=Access.PUBLIC, name="summit_index"),
     page("/grid.css", grid_css, access=Access.PUBLIC, name="grid_css"),
     page("/{slug:str}/", summit_home, access=Access.PUBLIC, name="summit_home"),

@@ -29,6 +29,7 @@ from summit.web.htmx import is_htmx
 from summit.web.redirects import sign_in_url
 from summit.web.rendering import render
 from summit.web.session import load_principal, session_claim
+from summit.web.viewer import adopt_account_preferences
 
 ACCESS_ATTRIBUTE = "summit_access"
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -122,6 +123,7 @@ async def _identify(connection: HTTPConnection) -> tuple[Principal, Summit | Non
         principal, summit = await state.db.run_read(load)
     connection.state.principal = principal
     connection.state.summit = summit
+    adopt_account_preferences(connection, principal)
     connection.state.stale_session = claim is not None and not principal.is_authenticated
     if connection.scope["type"] == "http":
         value = connection.cookies.get(csrf.CSRF_COOKIE)
