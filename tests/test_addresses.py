@@ -12,10 +12,14 @@ from urllib.parse import urlsplit
 
 import httpx2 as httpx
 import pytest
+from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from summit.app import create_app
+from summit.auth.audit import AuditAction
+from summit.auth.models import AuditEntry
+from summit.db import Database
 from summit.mail import MemoryMailer
 from summit.settings import Settings
 from tests.conftest import DEMO_PASSWORD, DURING_THE_SUMMIT, sqlite_settings
@@ -358,3 +362,27 @@ def test_cookies_are_https_only_when_a_trusted_proxy_says_https(
     assert cookie.startswith("summit_csrf=")
     assert ("; Secure" in cookie) is secure
     assert ("strict-transport-security" in answer.headers) is secure
+
+
+@pytest.mark.parametrize(
+    ("trusted", "client_ip"), [("testclient", "203.0.113.9"), ("127.0.0.1", "testclient")]
+)
+def test_the_client_address_comes_from_a_trusted_proxy_only(
+    demo_settings: Settings, demo_database: Database, trusted: str, client_ip: str
+) -> None:
+    settings = demo_settings.model_copy(update={"trusted_proxies": trusted})
+    with TestClient(_app(settings), base_url="http://127.0.0.1:17100") as client:
+        token = _CSRF.search(client.get("/signin").text)
+        assert token is not None
+        client.post(
+            "/signin",
+            data={"email": "x@example.org", "password": "wrong", "csrf_token": token.group(1)},
+            headers={"origin": "http://127.0.0.1:17100", "x-forwarded-for": "203.0.113.9"},
+        )
+
+    with demo_database.read() as db:
+        failed = db.exec(
+            select(AuditEntry).where(AuditEntry.action == AuditAction.SIGN_IN_FAILED)
+        ).one()
+    # The address that keys the rate limits and goes in the audit log.
+    assert failed.client_ip == client_ip
