@@ -28,7 +28,7 @@ from summit.agenda.grid import grid_stylesheet
 from summit.api import routes as api_routes
 from summit.api.declare import PREFIX as API_PREFIX
 from summit.api.declare import error_response
-from summit.auth import organiser_routes, token_routes
+from summit.auth import organiser_routes, preferences_routes, token_routes
 from summit.auth import routes as auth_routes
 from summit.awards import juror_routes, results_routes, submit_routes
 from summit.awards import manage_routes as award_manage_routes
@@ -48,6 +48,7 @@ from summit.people import routes as people_routes
 from summit.preflight import ConfigurationError, refuse_demo_accounts
 from summit.qa import routes as qa_routes
 from summit.settings import Settings
+from summit.web.addresses import ProxyHeadersMiddleware
 from summit.web.body import BodyLimitMiddleware
 from summit.web.cache import ProgrammeCache
 from summit.web.headers import SecurityHeadersMiddleware
@@ -124,6 +125,7 @@ def create_app(
             *ops.routes,
             Mount("/static", StaticFiles(directory=data_dir("static")), name="static"),
             *auth_routes.routes,
+            *preferences_routes.routes,
             *organiser_routes.routes,
             *token_routes.routes,
             *editor_routes.routes,
@@ -142,6 +144,8 @@ def create_app(
             *api_routes.routes,
         ],
         middleware=[
+            # First: it must see the peer's own address (see summit/web/addresses.py).
+            Middleware(ProxyHeadersMiddleware, trusted_proxies=settings.trusted_proxies),
             Middleware(RequestLogMiddleware),
             Middleware(SecurityHeadersMiddleware, https=settings.is_https),
             Middleware(TrustedHostMiddleware, allowed_hosts=settings.host_names),

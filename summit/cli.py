@@ -151,8 +151,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        proxy_headers=True,
-        forwarded_allow_ips=settings.trusted_proxies,
+        # The app reads X-Forwarded-* itself, from SUMMIT_TRUSTED_PROXIES only (with the host,
+        # which uvicorn leaves alone); uvicorn doing it first would hide the proxy's address.
+        proxy_headers=False,
         **UVICORN_WEBSOCKETS,
     )
     return 0

@@ -38,8 +38,10 @@ class Settings(BaseSettings):
     secret_key: str = Field(default_factory=_generated_secret)
     """Signs cookies and tokens. A generated one lasts one process: set it in production."""
 
-    base_url: str = "http://127.0.0.1:8000"
-    """The public address, used in links that leave the app (feeds, invitations)."""
+    base_url: str | None = None
+    """The public address (``https://summit.example.org``), used in links that leave the app
+    (feeds, exports, invitations, resets). Unset, each request's own address is used (see
+    ``summit.web.addresses``)."""
 
     default_language: Literal["en", "fr", "ar"] = "en"
     default_timezone: str = "UTC"
@@ -53,7 +55,8 @@ class Settings(BaseSettings):
     the base URL's origin and the request's own."""
 
     trusted_proxies: str = "127.0.0.1"
-    """Comma-separated addresses whose ``X-Forwarded-For`` is believed (passed to uvicorn)."""
+    """Comma-separated addresses or networks of reverse proxies whose ``X-Forwarded-For``,
+    ``X-Forwarded-Proto`` and ``X-Forwarded-Host`` are believed; ``*`` trusts every peer."""
 
     rate_limit_url: str = "memory://"
     """Where attempt counters live: ``memory://`` (one process) or ``redis://host:port/db``."""
@@ -91,7 +94,15 @@ class Settings(BaseSettings):
 
     @field_validator("base_url")
     @classmethod
-    def _no_trailing_slash(cls, value: str) -> str:
+    def _an_http_address(cls, value: str | None) -> str | None:
+        if not value:
+            return None  # an empty SUMMIT_BASE_URL means "not set"
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query:
+            raise ValueError(
+                "the base URL must be an http:// or https:// address, such as "
+                "https://summit.example.org"
+            )
         return value.rstrip("/")
 
     @model_validator(mode="after")
@@ -108,19 +119,22 @@ class Settings(BaseSettings):
     @property
     def host_names(self) -> list[str]:
         """Every host name the trusted-host check lets through."""
-        base = urlsplit(self.base_url).hostname or "127.0.0.1"
+        base = urlsplit(self.base_url).hostname if self.base_url else None
         extra = [name.strip() for name in self.allowed_hosts.split(",") if name.strip()]
-        return sorted({base, "127.0.0.1", "localhost", *extra})
+        return sorted({"127.0.0.1", "localhost", *extra} | ({base} if base else set()))
 
     @property
     def origins(self) -> frozenset[str]:
-        parts = urlsplit(self.base_url)
+        """Origins allowed besides the request's own (which is always allowed)."""
         extra = {origin.strip().rstrip("/") for origin in self.allowed_origins.split(",")}
-        return frozenset({f"{parts.scheme}://{parts.netloc}", *extra} - {""})
+        if self.base_url:
+            parts = urlsplit(self.base_url)
+            extra.add(f"{parts.scheme}://{parts.netloc}")
+        return frozenset(extra - {""})
 
     @property
     def is_https(self) -> bool:
-        return self.base_url.startswith("https://")
+        return bool(self.base_url and self.base_url.startswith("https://"))
 
     @property
     def is_sqlite(self) -> bool:

@@ -156,6 +156,12 @@ def sign_in(client: TestClient, email: str, password: str = DEMO_PASSWORD) -> No
     assert response.status_code == 303, response.text
 
 
+def choose_english(client: TestClient) -> None:
+    """This browser chose English (the language switcher's cookie), which wins over a signed-in
+    account's own language: for tests that read English text as a French or Arabic account."""
+    client.cookies.set("summit_lang", "en")
+
+
 def make_client(app: Starlette) -> TestClient:
     """A client that talks to the app as a browser on the app's own origin would."""
     return TestClient(app, base_url=BASE_URL)

@@ -101,12 +101,14 @@ def queue_of(db: Session, email: str) -> list[Assigned]:
 
 
 _TOKEN = re.compile(r"[0-9a-f]{64}")
+_NEXT = re.compile(r"next=[^\"&]*")
 
 
 def same_page(text: str) -> str:
     """A page without what differs between two requests of one client: the CSRF tokens (each
-    masked afresh) and the footer's link back to the current address."""
-    return _TOKEN.sub("TOKEN", text.split("<footer")[0])
+    masked afresh) and the links back to the current address (the account menu's and the
+    footer's)."""
+    return _NEXT.sub("next=HERE", _TOKEN.sub("TOKEN", text.split("<footer")[0]))
 
 
 DEMO_SCORES = {

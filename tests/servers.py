@@ -38,7 +38,8 @@ def serving(
     environment: Mapping[str, str] | None = None,
 ) -> Iterator[str]:
     """A server on ``database_url`` until the block ends; yields its address once it is ready
-    (and, with a shared broker, once that broker listens)."""
+    (and, with a shared broker, once that broker listens). Without ``base_url`` the server has
+    no ``SUMMIT_BASE_URL`` and takes its links' address from each request, as a demo does."""
     port = port or free_port()
     address = f"http://127.0.0.1:{port}"
     env = {
@@ -47,7 +48,7 @@ def serving(
         "SUMMIT_BROKER_URL": broker_url,
         "SUMMIT_SECRET_KEY": SECRET_KEY,
         "SUMMIT_ENVIRONMENT": "test",
-        "SUMMIT_BASE_URL": base_url or address,
+        "SUMMIT_BASE_URL": base_url or "",
         "SUMMIT_LOG_LEVEL": "WARNING",
         **(environment or {}),
     }

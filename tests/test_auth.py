@@ -23,6 +23,7 @@ from tests.conftest import (
     BASE_URL,
     DEMO_PASSWORD,
     DURING_THE_SUMMIT,
+    choose_english,
     csrf_token,
     make_client,
     post_form,
@@ -43,6 +44,7 @@ def app(demo_settings: Settings, mailer: MemoryMailer) -> Starlette:
 @pytest.fixture
 def browser(app: Starlette) -> Iterator[TestClient]:
     with make_client(app) as client:
+        choose_english(client)  # the accounts here speak Arabic; the tests read English
         yield client
 
 
@@ -182,6 +184,7 @@ def test_sign_out_ends_every_session_of_the_account(app: Starlette) -> None:
 
 def test_changing_the_password_ends_other_sessions_but_not_this_one(app: Starlette) -> None:
     with make_client(app) as laptop, make_client(app) as phone:
+        choose_english(laptop)  # the demo delegate's account speaks Arabic
         sign_in(laptop, "delegate@example.org")
         sign_in(phone, "delegate@example.org")
 

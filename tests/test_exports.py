@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 
 from summit.agenda.models import ProgrammeSession, PublishedSession
 from summit.db import Database
-from tests.conftest import post_form, sign_in
+from tests.conftest import choose_english, post_form, sign_in
 
 SCHEMAS = Path("/work/shared/schemas/c3voc-schedule")
 EXPORT = "/ogp2021/schedule/export"
@@ -260,6 +260,7 @@ def test_a_delegate_feed_holds_what_they_follow_until_they_rotate_it(
 ) -> None:
     opening = _session_id(demo_database, "OPENING")
     sign_in(client, "delegate@example.org")
+    choose_english(client)
     post_form(client, f"/ogp2021/sessions/{opening}/follow", {"follow": "1"})
     first = _new_feed(client)
 
@@ -267,6 +268,7 @@ def test_a_delegate_feed_holds_what_they_follow_until_they_rotate_it(
     client.cookies.clear()
     anonymous = client.get(first)
     sign_in(client, "delegate@example.org")
+    choose_english(client)
     second = _new_feed(client)
 
     assert [event.url for event in followed.values()] == [

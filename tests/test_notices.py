@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 
 from summit.agenda.models import ProgrammeSession
 from summit.db import Database
-from tests.conftest import BASE_URL, csrf_token, make_client, sign_in
+from tests.conftest import BASE_URL, choose_english, csrf_token, make_client, sign_in
 
 WS = BASE_URL.replace("http://", "ws://")
 
@@ -39,6 +39,7 @@ def organiser(demo_app: Starlette) -> Iterator[TestClient]:
 def delegate(demo_app: Starlette, ids: dict[str, int]) -> Iterator[TestClient]:
     """The demo delegate, following the opening session."""
     with make_client(demo_app) as client:
+        choose_english(client)  # the demo delegate's account speaks Arabic
         sign_in(client, "delegate@example.org")
         answer = client.post(
             f"/ogp2021/sessions/{ids['OPENING']}/follow",

@@ -34,7 +34,7 @@ def test_home_shows_dates_host_and_themes(client: TestClient) -> None:
 
 def test_home_links_to_pages_that_exist(client: TestClient) -> None:
     page = client.get("/ogp2021/").text
-    links = set(re.findall(r'href="http://127\.0\.0\.1:8000(/ogp2021/[^"#?]*)"', page))
+    links = set(re.findall(r'href="(/ogp2021/[^"#?]*)"', page))
 
     statuses = {link: client.get(link).status_code for link in links}
 

@@ -73,7 +73,7 @@ def test_filtering_with_htmx_returns_only_the_results(client: TestClient) -> Non
 
 def test_each_page_answers_htmx_with_its_block(client: TestClient) -> None:
     opening = client.get("/ogp2021/programme?q=akhannouch").text
-    session_path = re.search(r'href="http://127.0.0.1:8000(/ogp2021/sessions/\d+)"', opening)
+    session_path = re.search(r'href="(/ogp2021/sessions/\d+)"', opening)
     assert session_path is not None
     for path, start in [
         ("/ogp2021/programme/grid?day=2021-12-16", '<section id="programme-grid"'),
@@ -86,13 +86,13 @@ def test_each_page_answers_htmx_with_its_block(client: TestClient) -> None:
 
 def test_session_page_shows_speakers_with_their_delegation(client: TestClient) -> None:
     listing = client.get("/ogp2021/programme?q=Future+challenges").text
-    path = re.search(r'href="http://127.0.0.1:8000(/ogp2021/sessions/\d+)"', listing)
+    path = re.search(r'href="(/ogp2021/sessions/\d+)"', listing)
     assert path is not None
 
     page = client.get(path.group(1)).text
 
     assert "Ghita Mezzour" in page
-    assert 'href="http://127.0.0.1:8000/ogp2021/delegations/morocco"' in page
+    assert 'href="/ogp2021/delegations/morocco"' in page
     assert "High-level dialogue" in page
 
 
@@ -113,7 +113,7 @@ def test_the_grid_lays_out_a_day_by_stream(client: TestClient) -> None:
 
     assert page.count('class="day-grid__stream') == 4
     assert page.count('<article class="day-grid__session ') == 15
-    assert 'href="http://127.0.0.1:8000/grid.css"' in page
+    assert 'href="/grid.css"' in page
 
 
 def test_grid_stylesheet_places_rows_and_columns(client: TestClient) -> None:
@@ -205,13 +205,14 @@ def test_grid_rows_follow_elapsed_time_on_a_25_hour_day() -> None:
 def test_following_sessions_builds_my_agenda_and_flags_overlaps(
     client: TestClient, demo_database: Database
 ) -> None:
-    from tests.conftest import BASE_URL, csrf_token, sign_in
+    from tests.conftest import BASE_URL, choose_english, csrf_token, sign_in
 
     with demo_database.read() as db:
         ids = {
             code: session_id
             for code, session_id in db.exec(select(ProgrammeSession.code, ProgrammeSession.id))
         }
+    choose_english(client)  # the demo delegate's account speaks Arabic
     sign_in(client, "delegate@example.org")
     token = csrf_token(client, "/ogp2021/")
     headers = {"origin": BASE_URL, "hx-request": "true", "x-csrf-token": token}

@@ -23,7 +23,14 @@ from summit.i18n.viewer import Viewer, ngettext, viewing_as
 from summit.people.models import Person
 from summit.qa import services
 from summit.qa.models import Question, QuestionStatus, QuestionVote
-from tests.conftest import BASE_URL, DEMO_PASSWORD, csrf_token, make_client, sign_in
+from tests.conftest import (
+    BASE_URL,
+    DEMO_PASSWORD,
+    choose_english,
+    csrf_token,
+    make_client,
+    sign_in,
+)
 from tests.factories import make_summit
 from tests.test_queries import count_queries
 
@@ -42,6 +49,8 @@ class Accounts:
 
     def use(self, email: str | None) -> TestClient:
         self.client.cookies.clear()
+        # Some of the accounts speak French or Arabic; the tests read English.
+        choose_english(self.client)
         if email is None:
             return self.client
         if email not in self._jars:

@@ -55,7 +55,14 @@ from summit.awards.results_routes import safe_cell
 from summit.awards.scoring import CardInput, criteria_of, save_card
 from summit.db import Database, create_db_engine
 from summit.persistence import pk
-from tests.conftest import BASE_URL, csrf_token, make_client, sign_in, sqlite_settings
+from tests.conftest import (
+    BASE_URL,
+    choose_english,
+    csrf_token,
+    make_client,
+    sign_in,
+    sqlite_settings,
+)
 from tests.jury import (
     AWARD_SLUG,
     BEFORE_SCORING_CLOSES,
@@ -672,6 +679,7 @@ def test_a_delegates_socket_gets_the_same_messages_with_or_without_the_planted_d
     received = []
     for app in twin_apps:
         with make_client(app) as delegate, make_client(app) as juror, make_client(app) as boss:
+            choose_english(delegate)  # the demo delegate's account speaks Arabic
             sign_in(delegate, "delegate@example.org")
             sign_in(juror, "juror3@example.org")
             sign_in(boss, "organiser@example.org")

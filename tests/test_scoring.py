@@ -39,6 +39,7 @@ from tests.conftest import (
     BASE_URL,
     DEMO_FOLDER,
     DURING_THE_SUMMIT,
+    choose_english,
     csrf_token,
     make_client,
     sign_in,
@@ -314,6 +315,7 @@ def test_deadline_is_checked_with_the_time_given(judging: Database) -> None:
 def juror_client(judging: Database, demo_settings: Settings) -> Iterator[TestClient]:
     app = create_app(demo_settings, clock=lambda: NOW)
     with make_client(app) as client:
+        choose_english(client)  # juror1's account speaks French; the tests read English
         sign_in(client, "juror1@example.org")
         yield client
 
@@ -472,6 +474,7 @@ def test_after_the_deadline_the_sheet_is_locked(judging: Database, demo_settings
     path = f"/ogp2021/jury/{_submission_id(judging, 'KE-RIVERSIDE')}"
     impact = _criteria_ids(judging)[0]
     with make_client(app) as client:
+        choose_english(client)  # juror1's account speaks French
         sign_in(client, "juror1@example.org")
         page = client.get(path).text
         response = _post(client, path, {**_form(page), f"score-{impact}": "6"})

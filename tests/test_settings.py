@@ -77,3 +77,28 @@ def test_unknown_time_zone_is_refused() -> None:
 def test_unknown_setting_is_refused() -> None:
     with pytest.raises(ValidationError):
         Settings(databse_url="sqlite:///typo.db")  # type: ignore[call-arg]
+
+
+def test_the_base_url_is_unset_by_default_and_when_empty(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SUMMIT_BASE_URL", raising=False)
+    unset = Settings()
+    monkeypatch.setenv("SUMMIT_BASE_URL", "")
+
+    assert (unset.base_url, Settings().base_url) == (None, None)
+    assert unset.origins == frozenset()
+    assert unset.host_names == ["127.0.0.1", "localhost"]
+
+
+def test_a_set_base_url_is_allowed_as_host_and_origin() -> None:
+    settings = Settings(base_url="https://summit.example.org:8443/")
+
+    assert settings.base_url == "https://summit.example.org:8443"
+    assert settings.origins == frozenset({"https://summit.example.org:8443"})
+    assert "summit.example.org" in settings.host_names
+    assert settings.is_https
+
+
+@pytest.mark.parametrize("value", ["summit.example.org", "ftp://summit.example.org", "https://"])
+def test_a_base_url_that_is_not_an_http_address_is_refused(value: str) -> None:
+    with pytest.raises(ValidationError, match="base URL"):
+        Settings(base_url=value)

@@ -21,10 +21,12 @@ from starlette.responses import Response
 from summit.agenda import calendar_tokens, follows, queries
 from summit.agenda.exports import frab, ical, sheets
 from summit.agenda.models import Summit
+from summit.auth import queries as auth_queries
 from summit.auth.permissions import Access
 from summit.i18n.viewer import Viewer, gettext, viewing_as
 from summit.settings import LANGUAGES
 from summit.web.access import page
+from summit.web.addresses import base_url
 from summit.web.cache import Entry, ProgrammeCache
 from summit.web.conditional import answer, etag_of
 from summit.web.context import current_summit, database
@@ -42,12 +44,15 @@ PRIVATE_HEADERS = {"cache-control": "private, no-cache", "referrer-policy": "no-
 Builder = Callable[[queries.Programme, datetime], bytes]
 
 
-def export_language(request: Request) -> str:
-    """Exports speak the summit's language unless the address asks (``?lang=``) for another:
-    calendar apps send no cookies, and one address must always give the same document."""
+def export_language(request: Request, *, owner_language: str | None = None) -> str:
+    """Exports speak the summit's language (or, for a personal feed, its owner's) unless the
+    address asks (``?lang=``) for another: calendar apps send no cookies, and one address must
+    always give the same document."""
     summit = current_summit(request)
     wanted = request.query_params.get("lang")
-    return wanted if wanted in LANGUAGES else summit.default_language
+    if wanted in LANGUAGES:
+        return wanted
+    return owner_language if owner_language in LANGUAGES else summit.default_language
 
 
 async def _export(
@@ -57,13 +62,22 @@ async def _export(
     media_type: str,
     build: Builder,
     headers: dict[str, str],
+    language: str | None = None,
 ) -> Response:
     """The export called ``name``, rendered at most once per programme stamp and language."""
     summit = current_summit(request)
     assert summit.id is not None  # noqa: S101 - loaded from the database
     cache: ProgrammeCache = request.app.state.programme_cache
-    language = export_language(request)
-    key = (summit.id, summit.programme_stamp, f"export:{name}", language, "", False)
+    language = language or export_language(request)
+    # Exports hold absolute links: one address's copy is never served to another's.
+    key = (
+        summit.id,
+        summit.programme_stamp,
+        f"export:{name}@{base_url(request)}",
+        language,
+        "",
+        False,
+    )
 
     async def render() -> Entry:
         programme = await cache.programme(database(request), summit)
@@ -84,16 +98,15 @@ async def _export(
     )
 
 
-def _base_url(request: Request) -> str:
-    base: str = request.app.state.settings.base_url
-    return base
-
-
 def _calendar(
-    request: Request, pick: Callable[[queries.Programme], list[queries.SessionCard]], title: str
+    request: Request,
+    pick: Callable[[queries.Programme], list[queries.SessionCard]],
+    title: str,
+    *,
+    language: str | None = None,
 ) -> Builder:
-    language = export_language(request)
-    base_url = _base_url(request)
+    language = language or export_language(request)
+    base = base_url(request)
 
     def build(programme: queries.Programme, modified: datetime) -> bytes:
         summit = programme.summit
@@ -103,7 +116,7 @@ def _calendar(
             summit=summit,
             name=f"{summit_name} · {title}" if title else summit_name,
             language=language,
-            base_url=base_url,
+            base_url=base,
             stamp=modified,
         )
 
@@ -112,12 +125,11 @@ def _calendar(
 
 async def schedule_xml(request: Request) -> Response:
     language = export_language(request)
-    base_url = _base_url(request)
-    address = f"{base_url}{request.url.path}"
+    base = base_url(request)
 
     def build(programme: queries.Programme, _modified: datetime) -> bytes:
-        document = frab.schedule(programme, language=language, base_url=base_url)
-        return frab.schedule_xml(document, url=address)
+        document = frab.schedule(programme, language=language, base_url=base)
+        return frab.schedule_xml(document, url=f"{base}{request.url.path}")
 
     return await _export(
         request, name="schedule.xml", media_type=XML, build=build, headers=PUBLIC_HEADERS
@@ -126,10 +138,10 @@ async def schedule_xml(request: Request) -> Response:
 
 async def schedule_json(request: Request) -> Response:
     language = export_language(request)
-    base_url = _base_url(request)
+    base = base_url(request)
 
     def build(programme: queries.Programme, _modified: datetime) -> bytes:
-        return frab.schedule_json(frab.schedule(programme, language=language, base_url=base_url))
+        return frab.schedule_json(frab.schedule(programme, language=language, base_url=base))
 
     return await _export(
         request, name="schedule.json", media_type=JSON, build=build, headers=PUBLIC_HEADERS
@@ -214,17 +226,22 @@ async def agenda_ics(request: Request) -> Response:
     summit = current_summit(request)
     token = request.path_params["token"]
 
-    def load(db: Session) -> tuple[int, set[int]] | None:
+    def load(db: Session) -> tuple[int, set[int], str | None] | None:
         account_id = calendar_tokens.account_for(db, summit=summit, token=token)
         if account_id is None:
             return None
-        return account_id, follows.followed_ids(db, summit=summit, account_id=account_id)
+        return (
+            account_id,
+            follows.followed_ids(db, summit=summit, account_id=account_id),
+            auth_queries.account_language(db, account_id=account_id),
+        )
 
     found = await database(request).run_read(load)
     if found is None:
         raise HTTPException(status_code=404)
-    account_id, followed = found
-    language = export_language(request)
+    account_id, followed, owner_language = found
+    # Written in the owner's language: the feed is theirs, and calendar apps send no cookies.
+    language = export_language(request, owner_language=owner_language)
     with viewing_as(Viewer(language=language, timezone=summit.timezone)):
         title = gettext("My agenda")
     # Following a session does not change the programme stamp: the follows are in the name.
@@ -233,6 +250,7 @@ async def agenda_ics(request: Request) -> Response:
         request,
         lambda programme: [card for card in programme.cards if card.session.id in followed],
         title,
+        language=language,
     )
     return await _export(
         request,
@@ -240,6 +258,7 @@ async def agenda_ics(request: Request) -> Response:
         media_type=CALENDAR,
         build=build,
         headers=PRIVATE_HEADERS,
+        language=language,
     )
 
 

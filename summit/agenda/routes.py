@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from typing import Any
-from zoneinfo import available_timezones
+from urllib.parse import urlencode
 
 from sqlmodel import Session
 from starlette.exceptions import HTTPException
@@ -21,11 +21,11 @@ from summit.errors import DomainError
 from summit.eventlog import LiveEvent
 from summit.i18n.viewer import current_viewer
 from summit.web.access import page
+from summit.web.addresses import base_url
 from summit.web.cache import CSRF_PLACEHOLDER, ProgrammeCache
 from summit.web.context import current_summit, database, now, viewer
 from summit.web.forms import read_form, text_fields
 from summit.web.htmx import is_fragment_request, is_htmx
-from summit.web.redirects import safe_next
 from summit.web.rendering import render
 
 ContextBuilder = Callable[[queries.Programme], dict[str, Any]]
@@ -109,7 +109,15 @@ async def followed_by(request: Request) -> set[int]:
 async def summit_index(request: Request) -> Response:
     found = await database(request).run_read(queries.summits)
     if len(found) == 1:
-        return RedirectResponse(request.url_for("summit_home", slug=found[0].slug), 302)
+        # The query goes along: a language or zone chosen on the way in (``/?lang=ar``) holds
+        # on the summit's page even for a browser that keeps no cookies.
+        target = request.url_for("summit_home", slug=found[0].slug).path
+        chosen = {
+            name: request.query_params[name]
+            for name in ("lang", "tz")
+            if name in request.query_params
+        }
+        return RedirectResponse(f"{target}?{urlencode(chosen)}" if chosen else target, 302)
     return render(request, "summits/index.html", {"summits": found})
 
 
@@ -259,11 +267,10 @@ async def changes(request: Request) -> Response:
 async def changes_feed(request: Request) -> Response:
     summit = current_summit(request)
     releases = await database(request).run_read(lambda db: publishing.releases(db, summit=summit))
-    settings = request.app.state.settings
     response = render(
         request,
         "agenda/changes.atom",
-        {"summit": summit, "releases": releases, "base_url": settings.base_url},
+        {"summit": summit, "releases": releases, "base_url": base_url(request)},
     )
     response.headers["content-type"] = "application/atom+xml; charset=utf-8"
     return response
@@ -339,7 +346,7 @@ async def calendar_feed(request: Request) -> Response:
         lambda db: calendar_tokens.rotate(db, summit=summit, account_id=account_id, now=moment)
     )
     path = request.url_for("export_agenda", slug=summit.slug, token=token).path
-    return await _agenda_page(request, feed_url=f"{request.app.state.settings.base_url}{path}")
+    return await _agenda_page(request, feed_url=f"{base_url(request)}{path}")
 
 
 async def _agenda_page(request: Request, *, feed_url: str | None) -> Response:
@@ -367,20 +374,7 @@ async def _agenda_page(request: Request, *, feed_url: str | None) -> Response:
     )
 
 
-async def preferences(request: Request) -> Response:
-    """Choose the language and time zone pages are shown in (remembered in cookies)."""
-    zones = sorted(
-        zone for zone in available_timezones() if "/" in zone and not zone.startswith("Etc/")
-    )
-    return render(
-        request,
-        "preferences.html",
-        {"zones": zones, "back": safe_next(request.query_params.get("next"))},
-    )
-
-
 routes = [
-    page("/preferences", preferences, access=Access.PUBLIC, name="preferences"),
     page("/", summit_index, access=Access.PUBLIC, name="summit_index"),
     page("/grid.css", grid_css, access=Access.PUBLIC, name="grid_css"),
     page("/{slug:str}/", summit_home, access=Access.PUBLIC, name="summit_home"),

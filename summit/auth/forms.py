@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import EmailStr, Field, field_validator
 
 from summit.auth.models import Role
 from summit.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from summit.i18n.viewer import known_zones
 from summit.validation import Input, LanguageCode
 
 
@@ -27,3 +30,17 @@ class RoleInput(Input):
     role: Role
     delegation_id: int | None = None
     person_id: int | None = None
+
+
+class PreferencesInput(Input):
+    """How an account's pages are shown: one of the interface's languages, an IANA zone."""
+
+    language: Literal["en", "fr", "ar"]
+    timezone: str = Field(max_length=64)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if value not in known_zones():
+            raise ValueError("unknown time zone")
+        return value

@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from summit.agenda.models import Summit
 from summit.auth import queries, tokens
+from summit.auth.mails import invitation_link
 from summit.auth.models import Account, Role, RoleGrant
 from summit.auth.permissions import Access, Principal
 from summit.auth.services import revoke_role
@@ -21,6 +22,7 @@ from summit.i18n.viewer import translate_error
 from summit.live.hub import ROLES_CHANGED
 from summit.people.models import Delegation, Person
 from summit.web.access import page
+from summit.web.addresses import base_url
 from summit.web.context import current_summit, database, now
 from summit.web.forms import read_form, text_fields
 from summit.web.rendering import render
@@ -71,6 +73,7 @@ async def invite(request: Request) -> Response:
     delegation_id = _optional_int(form["delegation_id"], "delegation_id", errors)
     person_id = _optional_int(form["person_id"], "person_id", errors)
     moment = now(request)
+    address = base_url(request)
 
     def issue(db: Session) -> tuple[dict[str, Any], str | None]:
         issued_link = None
@@ -89,7 +92,7 @@ async def invite(request: Request) -> Response:
                     delegation_id=delegation_id,
                     person_id=person_id,
                 )
-                issued_link = f"{request.app.state.settings.base_url}/invite/{issued.token}"
+                issued_link = invitation_link(base_url=address, token=issued.token)
             except DomainError as error:
                 errors[error.field or "email"] = translate_error(error.template, error.params)
         return _invitation_context(db, summit, request), issued_link

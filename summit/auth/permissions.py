@@ -25,6 +25,10 @@ class Principal:
     display_name: str = ""
     session_version: int = 0
     grants: tuple[Grant, ...] = field(default_factory=tuple)
+    language: str | None = None
+    """The language the account chose for its pages, if any."""
+    timezone: str | None = None
+    """The time zone the account chose for its pages, if any."""
 
     @property
     def is_authenticated(self) -> bool:

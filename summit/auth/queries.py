@@ -1,4 +1,4 @@
-"""Reads of accounts and roles for the organisers' pages."""
+"""Reads of accounts and roles (for the organisers' pages, and the personal calendar feed)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,12 @@ class MemberRow:
     grant: RoleGrant
     delegation: Delegation | None
     person: Person | None
+
+
+def account_language(db: Session, *, account_id: int) -> str | None:
+    """The language the account chose for its pages, if any."""
+    account = db.get(Account, account_id)
+    return account.language if account is not None else None
 
 
 def members(db: Session, *, summit: Summit) -> list[MemberRow]:

@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from summit.agenda.models import Summit
 from summit.auth import tokens
 from summit.auth.audit import AuditAction, record
+from summit.auth.mails import reset_mail
 from summit.auth.models import Account, TokenPurpose
 from summit.auth.permissions import Access, Principal
 from summit.auth.services import authenticate, change_password, end_sessions
@@ -19,9 +20,9 @@ from summit.errors import DomainError
 from summit.i18n.viewer import N_, translate_error
 from summit.i18n.viewer import gettext as _
 from summit.live.hub import SESSION_ENDED
-from summit.mail import Mail
 from summit.web import csrf, ratelimit
 from summit.web.access import page
+from summit.web.addresses import base_url
 from summit.web.context import database, now
 from summit.web.forms import read_form, text_fields
 from summit.web.htmx import is_htmx
@@ -205,14 +206,8 @@ async def reset_request(request: Request) -> Response:
         lambda db: tokens.issue_reset(db, email=form["email"], now=moment)
     )
     if issued is not None:
-        settings = request.app.state.settings
-        link = f"{settings.base_url}/reset/{issued.token}"
         await request.app.state.mailer.send(
-            Mail(
-                to=issued.row.email,
-                subject="Reset your Summit password",
-                body=f"Open this link within two hours to choose a new password:\n\n{link}\n",
-            )
+            reset_mail(to=issued.row.email, base_url=base_url(request), token=issued.token)
         )
     # The same answer whether or not the address has an account.
     return render(request, "auth/reset_request.html", {"sent": True, "error": None})

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from summit.agenda.models import Summit
 from summit.auth.audit import AuditAction, record
-from summit.auth.forms import AccountInput, RoleInput
+from summit.auth.forms import AccountInput, PreferencesInput, RoleInput
 from summit.auth.models import Account, Role, RoleGrant
 from summit.auth.passwords import (
     MAX_PASSWORD_LENGTH,
@@ -40,6 +40,13 @@ def upsert_account(db: Session, *, data: AccountInput) -> Account:
             account.session_version += 1
     db.flush()
     return account
+
+
+def set_preferences(db: Session, *, account: Account, data: PreferencesInput) -> None:
+    """Store the language and time zone the account's pages are shown in, on any device where
+    the browser has made no choice of its own."""
+    assign(account, {"language": data.language, "timezone": data.timezone})
+    db.flush()
 
 
 def grant_role(

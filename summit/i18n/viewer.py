@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
 
 from summit.i18n.catalogs import translations
 
@@ -34,6 +35,12 @@ _current: ContextVar[Viewer] = ContextVar(
 )
 
 
+@cache
+def known_zones() -> frozenset[str]:
+    """Every IANA zone name this machine knows."""
+    return frozenset(available_timezones())
+
+
 def current_viewer() -> Viewer:
     return _current.get()
 
@@ -46,6 +53,13 @@ def viewing_as(viewer: Viewer) -> Iterator[Viewer]:
         yield viewer
     finally:
         _current.reset(token)
+
+
+def view_rest_as(viewer: Viewer) -> None:
+    """Render the rest of the current request in this viewer's language and zone: for a guard
+    that learns who is asking inside the ``viewing_as`` block the middleware opened (leaving
+    that block restores what was there before it)."""
+    _current.set(viewer)
 
 
 def gettext(message: str) -> str:

@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import structlog
 from sqlalchemy.exc import SQLAlchemyError
@@ -252,21 +251,20 @@ class Dispatcher:
 
     def _base_context(self) -> dict[str, Any]:
         """What templates expect from a request, for a visitor who is not signed in: pushed
-        HTML is shared by everyone in a group, so it carries nothing personal."""
-        settings = self._app.state.settings
-        parts = urlsplit(settings.base_url)
+        HTML is shared by everyone in a group, so it carries nothing personal, and no host
+        either (templates link by path; see ``summit.web.templates.url_for``)."""
         request = Request(
             {
                 "type": "http",
                 "app": self._app,
                 "router": self._app.router,
                 "method": "GET",
-                "scheme": parts.scheme,
-                "server": (parts.hostname or "127.0.0.1", parts.port or 80),
+                "scheme": "http",
+                "server": ("127.0.0.1", 80),
                 "path": "/",
                 "root_path": "",
                 "query_string": b"",
-                "headers": [(b"host", parts.netloc.encode())],
+                "headers": [],
                 "state": {"principal": ANONYMOUS, "csrf_token": ""},
             }
         )

@@ -24,12 +24,14 @@ from summit.auth.audit import AuditAction, record
 from summit.auth.permissions import ANONYMOUS, Access, Principal, allows
 from summit.logs import redacted_path
 from summit.web import csrf
+from summit.web.addresses import own_origin
 from summit.web.forms import read_form
 from summit.web.htmx import is_htmx
 from summit.web.ratelimit import SocketQuota
 from summit.web.redirects import sign_in_url
 from summit.web.rendering import render
 from summit.web.session import load_principal, session_claim
+from summit.web.viewer import adopt_account_preferences
 
 ACCESS_ATTRIBUTE = "summit_access"
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -93,7 +95,7 @@ def socket(path: str, endpoint: SocketEndpoint, *, access: Access, name: str) ->
 
     async def admitted(websocket: WebSocket) -> bool:
         settings = websocket.app.state.settings
-        own = _own_origin(websocket)
+        own = own_origin(websocket)
         origin = websocket.headers.get("origin")
         if not csrf.origin_allowed(
             origin.rstrip("/") if origin else None,
@@ -133,6 +135,7 @@ async def _identify(connection: HTTPConnection) -> tuple[Principal, Summit | Non
         principal, summit = await state.db.run_read(load)
     connection.state.principal = principal
     connection.state.summit = summit
+    adopt_account_preferences(connection, principal)
     connection.state.stale_session = claim is not None and not principal.is_authenticated
     if connection.scope["type"] == "http":
         value = connection.cookies.get(csrf.cookie_name(https=state.settings.is_https))
@@ -146,19 +149,12 @@ async def _identify(connection: HTTPConnection) -> tuple[Principal, Summit | Non
     return principal, summit
 
 
-def _own_origin(connection: HTTPConnection) -> str:
-    # From the scope, not ``connection.url``: a socket would keep that URL for its lifetime.
-    scheme = connection.scope.get("scheme", "http")
-    scheme = {"ws": "http", "wss": "https"}.get(scheme, scheme)
-    return f"{scheme}://{connection.headers.get('host', '')}"
-
-
 async def _genuine(request: Request) -> bool:
     """Origin first (cheap, no body), then the token from the header or the form."""
     settings = request.app.state.settings
     if not csrf.origin_allowed(
         csrf.request_origin(request.headers),
-        own_origin=_own_origin(request),
+        own_origin=own_origin(request),
         allowed=settings.origins,
         required=False,
     ):

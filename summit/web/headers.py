@@ -34,6 +34,9 @@ SECURITY_HEADERS = {
 
 
 class SecurityHeadersMiddleware:
+    """The headers above on every answer; over https (the base URL's, or the request's own, as
+    a trusted proxy reports it) HSTS too, and every cookie is marked ``Secure``."""
+
     def __init__(self, app: ASGIApp, *, https: bool) -> None:
         self.app = app
         self.https = https
@@ -45,14 +48,24 @@ class SecurityHeadersMiddleware:
         return self._http(scope, receive, send)
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        https = self.https or scope.get("scheme") == "https"
 
         async def add_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
-                if self.https:
+                if https:
                     headers.setdefault("strict-transport-security", "max-age=63072000")
+                    message["headers"] = [_secure_cookie(item) for item in message["headers"]]
             await send(message)
 
         await self.app(scope, receive, add_headers)
+
+
+def _secure_cookie(header: tuple[bytes, bytes]) -> tuple[bytes, bytes]:
+    name, value = header
+    if name.lower() != b"set-cookie":
+        return header
+    attributes = {part.strip().lower() for part in value.split(b";")[1:]}
+    return header if b"secure" in attributes else (name, value + b"; Secure")

@@ -89,4 +89,6 @@ def load_principal(db: Session, claim: tuple[int, int] | None) -> Principal:
         display_name=account.display_name,
         session_version=account.session_version,
         grants=grants,
+        language=account.language,
+        timezone=account.timezone,
     )

@@ -41,7 +41,11 @@ MAX_PATHS = 20_000
 @pass_context
 def url_for(context: Mapping[str, Any], name: str, /, **path_params: Any) -> URL:
     """Starlette's ``url_for``, remembering each path: finding one searches every route, and a
-    programme page links each of its hundreds of sessions and speakers."""
+    programme page links each of its hundreds of sessions and speakers.
+
+    The URL is a path from the site's root, without scheme or host: pages and pushed fragments
+    are cached and shared between viewers who may have come through different addresses (links
+    that leave the app take their address from ``summit.web.addresses.base_url``)."""
     request: Request = context["request"]
     app = request.app
     paths = _PATHS.get(app)
@@ -53,7 +57,8 @@ def url_for(context: Mapping[str, Any], name: str, /, **path_params: Any) -> URL
         if len(paths) >= MAX_PATHS:
             paths.clear()
         path = paths[key] = app.router.url_path_for(name, **path_params)
-    return path.make_absolute_url(base_url=request.base_url)
+    root = str(request.scope.get("app_root_path", request.scope.get("root_path", "")))
+    return URL(root.rstrip("/") + path)
 
 
 def create_templates() -> Jinja2Blocks:

@@ -1,26 +1,76 @@
 """Works out each request's language and time zone, and remembers a choice in a cookie.
 
-Order: an explicit ``?lang=`` / ``?tz=``, then the cookie, then the browser's
-``Accept-Language`` (language only), then the settings' defaults. The cookies hold display
-preferences only; no server data changes.
+Language: an explicit ``?lang=`` (then remembered in the ``summit_lang`` cookie), that cookie,
+the signed-in account's language, the browser's ``Accept-Language``, the settings' default.
+Zone: an explicit ``?tz=`` (remembered in ``summit_tz``), that cookie, the account's zone, the
+zone the browser's script reported (``summit_browser_tz``), the settings' default. The cookies
+hold display preferences only; no server data changes.
+
+The middleware runs before anyone is identified: it keeps what the browser said as a
+``ViewerChoice``, and the route's guard applies the account's preferences once it knows them
+(``adopt_account_preferences``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from http.cookies import SimpleCookie
-from zoneinfo import available_timezones
 
 from babel import negotiate_locale
 from starlette.datastructures import MutableHeaders, QueryParams
 from starlette.requests import HTTPConnection
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from summit.i18n.viewer import Viewer, viewing_as
+from summit.auth.permissions import Principal
+from summit.i18n.viewer import Viewer, known_zones, view_rest_as, viewing_as
 from summit.settings import LANGUAGES
 
 LANGUAGE_COOKIE = "summit_lang"
 TIMEZONE_COOKIE = "summit_tz"
+BROWSER_TIMEZONE_COOKIE = "summit_browser_tz"
+"""Set by static/js/timezone.js from the browser's own zone: a guess, not a choice."""
 _YEAR = 365 * 24 * 3600
+
+
+@dataclass(frozen=True, slots=True)
+class ViewerChoice:
+    """What this browser says about its viewer, before we know who is signed in."""
+
+    language: str | None
+    """Chosen in this browser (``?lang=`` or its cookie): nothing overrides it."""
+    timezone: str | None
+    """Chosen in this browser (``?tz=`` or its cookie): nothing overrides it."""
+    fallback_language: str
+    """What the browser's ``Accept-Language`` or the settings suggest."""
+    fallback_timezone: str
+    """The zone the browser reported, or the settings' default."""
+
+    def viewer(self, *, language: str | None = None, timezone: str | None = None) -> Viewer:
+        """The viewer, with the account's ``language`` and ``timezone`` where given and valid."""
+        account_language = language if language in LANGUAGES else None
+        account_zone = timezone if timezone in known_zones() else None
+        return Viewer(
+            language=self.language or account_language or self.fallback_language,
+            timezone=self.timezone or account_zone or self.fallback_timezone,
+        )
+
+
+def adopt_account_preferences(connection: HTTPConnection, principal: Principal) -> None:
+    """Show the rest of this request (or socket) in the signed-in account's language and zone,
+    where this browser made no choice of its own."""
+    choice: ViewerChoice | None = getattr(connection.state, "viewer_choice", None)
+    if choice is None or not (principal.language or principal.timezone):
+        return
+    viewer = choice.viewer(language=principal.language, timezone=principal.timezone)
+    connection.state.viewer = viewer
+    view_rest_as(viewer)
+
+
+def remember_choice(response: Response, *, language: str, timezone: str) -> None:
+    """Make ``language`` and ``timezone`` this browser's own choice."""
+    response.headers.append("set-cookie", _cookie(LANGUAGE_COOKIE, language))
+    response.headers.append("set-cookie", _cookie(TIMEZONE_COOKIE, timezone))
 
 
 def parse_accept_language(header: str) -> list[str]:
@@ -45,14 +95,16 @@ class ViewerMiddleware:
         self.app = app
         self.default_language = default_language
         self.default_timezone = default_timezone
-        self._zones = available_timezones()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in {"http", "websocket"}:
             await self.app(scope, receive, send)
             return
-        viewer, chosen_language, chosen_zone = self._choose(scope)
-        scope.setdefault("state", {})["viewer"] = viewer
+        choice, chosen_language, chosen_zone = self._choose(scope)
+        viewer = choice.viewer()
+        state = scope.setdefault("state", {})
+        state["viewer"] = viewer
+        state["viewer_choice"] = choice
         if scope["type"] == "websocket":
             # No cookies to set; and an open socket, with this frame, may last for hours.
             with viewing_as(viewer):
@@ -71,30 +123,34 @@ class ViewerMiddleware:
         with viewing_as(viewer):
             await self.app(scope, receive, remember)
 
-    def _choose(self, scope: Scope) -> tuple[Viewer, str | None, str | None]:
-        """The viewer, and the language and zone the query string chose (to remember)."""
+    def _choose(self, scope: Scope) -> tuple[ViewerChoice, str | None, str | None]:
+        """What the browser says, and the language and zone the query string chose (to
+        remember)."""
         connection = HTTPConnection(scope)
         query = QueryParams(scope.get("query_string", b""))
+        cookies = connection.cookies
         chosen_language = query.get("lang") if query.get("lang") in LANGUAGES else None
-        chosen_zone = query.get("tz") if query.get("tz") in self._zones else None
-        language = chosen_language or self._language(connection)
-        zone = chosen_zone or self._zone(connection)
-        return Viewer(language=language, timezone=zone), chosen_language, chosen_zone
+        chosen_zone = query.get("tz") if query.get("tz") in known_zones() else None
+        cookie_language = cookies.get(LANGUAGE_COOKIE)
+        cookie_zone = cookies.get(TIMEZONE_COOKIE)
+        browser_zone = cookies.get(BROWSER_TIMEZONE_COOKIE)
+        choice = ViewerChoice(
+            language=chosen_language or (cookie_language if cookie_language in LANGUAGES else None),
+            timezone=chosen_zone or (cookie_zone if cookie_zone in known_zones() else None),
+            fallback_language=self._browser_language(connection),
+            fallback_timezone=browser_zone
+            if browser_zone in known_zones()
+            else self.default_timezone,
+        )
+        return choice, chosen_language, chosen_zone
 
-    def _language(self, connection: HTTPConnection) -> str:
-        cookie = connection.cookies.get(LANGUAGE_COOKIE)
-        if cookie in LANGUAGES:
-            return cookie
+    def _browser_language(self, connection: HTTPConnection) -> str:
         header = connection.headers.get("accept-language", "")
         if header:
             negotiated = negotiate_locale(parse_accept_language(header), LANGUAGES, sep="_")
             if negotiated:
                 return negotiated
         return self.default_language
-
-    def _zone(self, connection: HTTPConnection) -> str:
-        cookie = connection.cookies.get(TIMEZONE_COOKIE)
-        return cookie if cookie in self._zones else self.default_timezone
 
 
 def _cookie(name: str, value: str) -> str:

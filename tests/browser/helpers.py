@@ -15,6 +15,12 @@ def sign_in(page: Any, base: str, email: str, target: str) -> None:
     page.wait_for_url(f"{base}{target}")
 
 
+def choose_english(page: Any, base: str) -> None:
+    """This browser chose English (the language switcher's cookie), which wins over a signed-in
+    account's own language: for journeys that read English as a French or Arabic account."""
+    page.context.add_cookies([{"name": "summit_lang", "value": "en", "url": base}])
+
+
 def watch_for_problems(page: Any, *, ignore_connection_errors: bool = False) -> list[str]:
     """Script errors and console errors of ``page``, as they happen (CSP reports included)."""
     problems: list[str] = []

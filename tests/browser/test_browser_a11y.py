@@ -25,6 +25,7 @@ PUBLIC_PAGES = {
     "grid": "/ogp2021/programme/grid?day=2021-12-15",
     "session": "/ogp2021/sessions/1",
     "changes": "/ogp2021/changes",
+    "preferences": "/preferences?next=/ogp2021/",
 }
 ORGANISER_PAGES = {"editor": "/ogp2021/manage/schedule?day=2021-12-15"}
 

@@ -12,7 +12,7 @@ from sqlmodel import col, delete
 
 from summit.awards.models import AwardResult
 from summit.db import Database, create_db_engine
-from tests.browser.helpers import sign_in, watch_for_problems
+from tests.browser.helpers import choose_english, sign_in, watch_for_problems
 from tests.conftest import sqlite_settings
 from tests.jury import AWARD_SLUG, demo_award
 
@@ -65,6 +65,7 @@ def test_the_demo_award_is_judged_and_revealed_in_the_browser(
     for email in ("juror1@example.org", "juror2@example.org"):
         juror = chromium.new_context(locale="en-GB").new_page()
         problems += watch_for_problems(juror)
+        choose_english(juror, base)  # juror1's account speaks French
         sign_in(juror, base, email, "/ogp2021/jury")
         links = juror.locator("table a[href*='/ogp2021/jury/']")
         ids = [links.nth(i).get_attribute("href").rsplit("/", 1)[1] for i in range(links.count())]

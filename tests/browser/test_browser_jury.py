@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.helpers import confirm, sign_in
+from tests.browser.helpers import choose_english, confirm, sign_in
 from tests.jury import AWARD_SLUG
 
 pytestmark = pytest.mark.browser
@@ -22,6 +22,7 @@ def test_a_juror_scores_and_a_second_tab_gets_a_conflict(
     first = context.new_page()
     first.on("pageerror", lambda error: problems.append(str(error)))
     sheet = f"/ogp2021/jury/{submission_id}"
+    choose_english(first, base)  # juror1's account speaks French
     sign_in(first, base, "juror1@example.org", sheet)
     second = context.new_page()
     second.goto(f"{base}{sheet}")

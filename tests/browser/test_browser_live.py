@@ -14,7 +14,7 @@ from summit.agenda.lifecycle import set_status
 from summit.agenda.models import ProgrammeSession, SessionStatus, Summit
 from summit.db import Database, create_db_engine
 from summit.eventlog import record
-from tests.browser.helpers import sign_in, watch_for_problems
+from tests.browser.helpers import choose_english, sign_in, watch_for_problems
 from tests.conftest import sqlite_settings
 from tests.servers import free_port, serving
 
@@ -39,6 +39,7 @@ def test_a_follower_sees_the_live_strip_a_notice_and_the_shifted_times(
 ) -> None:
     delegate = chromium.new_context(timezone_id="Asia/Seoul", locale="en-GB").new_page()
     problems = watch_for_problems(delegate)
+    choose_english(delegate, live_server)  # the demo delegate's account speaks Arabic
     sign_in(delegate, live_server, "delegate@example.org", "/ogp2021/programme?day=2021-12-15")
     opening = delegate.locator(".session-card-wrap", has_text="Official opening")
     opening.locator("button.follow-button").click()

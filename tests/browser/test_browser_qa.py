@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser.helpers import choose_english
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -14,6 +15,7 @@ pytestmark = pytest.mark.browser
 
 def _delegate(chromium: Any, base: str, email: str, path: str, problems: list[str]) -> Any:
     page = chromium.new_context(timezone_id="Asia/Seoul", locale="en-GB").new_page()
+    choose_english(page, base)  # the demo delegate's account speaks Arabic
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on(
         "console",
