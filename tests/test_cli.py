@@ -3,9 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import delete
 from sqlmodel import select
 
-from summit.agenda.models import Summit
+from summit.agenda.models import PublishedSession, SessionSearch, Summit
+from summit.agenda.search import ranked_ids
 from summit.auth.models import Account, RoleGrant
 from summit.auth.passwords import verify_password
 from summit.cli import main
@@ -114,3 +116,28 @@ def test_disable_user_ends_the_accounts_sessions(
     database.dispose()
     assert (account.is_active, account.session_version) == (False, 2)
     assert "no account 'nobody@example.org'" in capsys.readouterr().err
+
+
+def test_reindex_rebuilds_the_search_index_from_the_published_programme(
+    env_database: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["migrate"]) == 0
+    assert main(["seed"]) == 0
+    database = Database(create_db_engine(env_database))
+    with database.write() as db:
+        published = len(db.exec(select(PublishedSession.id)).all())
+        db.exec(delete(SessionSearch))
+    capsys.readouterr()
+
+    assert main(["reindex"]) == 0
+    assert main(["reindex"]) == 0
+
+    assert (
+        capsys.readouterr().out.splitlines()
+        == [f"summit: the search index holds {published} published sessions"] * 2
+    )
+    with database.read() as db:
+        summit = db.exec(select(Summit)).one()
+        assert len(db.exec(select(SessionSearch.id)).all()) == published
+        assert ranked_ids(db, summit=summit, query="african network") != []
+    database.dispose()
