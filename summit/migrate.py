@@ -6,6 +6,7 @@ from functools import cache
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.environment import NameFilterParentNames, NameFilterType
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
@@ -20,12 +21,15 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+def include_name(
+    name: str | None, type_: NameFilterType, parent_names: NameFilterParentNames
+) -> bool:
     """What Alembic compares with the models: everything but the full-text engine's own objects
-    (SQLite's FTS5 table and its shadow tables, PostgreSQL's expression index). No model can
-    describe them, so autogenerate would propose dropping them; migration 0011 makes them, and
-    tests/test_migrations.py checks that they exist."""
-    return not is_engine_object(name)
+    (SQLite's FTS5 table and its shadow tables, PostgreSQL's generated ``tsvector`` column and
+    its index). No model can describe them, so autogenerate would propose dropping them;
+    migration 0011 makes them, and tests/test_migrations.py checks that they exist."""
+    table = parent_names.get("table_name") if type_ == "column" else None
+    return not is_engine_object(name, table=table)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

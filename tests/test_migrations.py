@@ -5,7 +5,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 
-from summit.agenda.search_index import FTS_TABLE, POSTGRES_INDEX, is_engine_object
+from summit.agenda.search_index import FTS_TABLE, POSTGRES_COLUMN, POSTGRES_INDEX, is_engine_object
 from summit.db import Database
 from summit.migrate import current_revision, head_revision, include_name, upgrade
 from summit.tables import metadata
@@ -62,24 +62,38 @@ def test_migrations_make_the_fts5_search_table_and_its_triggers_on_sqlite(
 
 
 @pytest.mark.postgres
-def test_migrations_make_the_gin_search_index_on_postgres(postgres_engine: Engine) -> None:
+def test_migrations_make_the_stored_tsvector_and_its_gin_index_on_postgres(
+    postgres_engine: Engine,
+) -> None:
     upgrade(postgres_engine)
 
     with postgres_engine.connect() as connection:
-        definition = connection.execute(
+        index = connection.execute(
             text("SELECT indexdef FROM pg_indexes WHERE indexname = :name"),
             {"name": POSTGRES_INDEX},
         ).scalar_one()
+        column = connection.execute(
+            text(
+                "SELECT data_type, is_generated, generation_expression"
+                " FROM information_schema.columns"
+                " WHERE table_name = 'session_search' AND column_name = :name"
+            ),
+            {"name": POSTGRES_COLUMN},
+        ).one()
 
-    assert "USING gin" in definition
-    assert definition.count("to_tsvector('simple'::regconfig") == 3
+    assert index.endswith("USING gin (document)")
+    assert column[:2] == ("tsvector", "ALWAYS")
+    assert column[2].count("to_tsvector('simple'::regconfig") == 3
 
 
 def test_the_drift_check_leaves_out_only_the_search_engine_objects() -> None:
     assert include_name("session_search_fts", "table", {}) is False
     assert include_name("session_search_fts_data", "table", {}) is False
     assert include_name(POSTGRES_INDEX, "index", {}) is False
+    assert include_name(POSTGRES_COLUMN, "column", {"table_name": "session_search"}) is False
     assert include_name("session_search", "table", {}) is True
+    assert include_name("title", "column", {"table_name": "session_search"}) is True
+    assert include_name(POSTGRES_COLUMN, "column", {"table_name": "other"}) is True
     assert include_name("published_session", "table", {}) is True
 
 

@@ -31,17 +31,23 @@ FTS_TABLE = "session_search_fts"
 """SQLite's FTS5 table over ``session_search`` (with its shadow tables ``session_search_fts_*``
 and three triggers), made by migration 0011."""
 
+POSTGRES_COLUMN = "document"
+"""PostgreSQL's stored, generated ``tsvector`` column of ``session_search`` (title weighted A,
+names B, abstract C), made by migration 0011."""
+
 POSTGRES_INDEX = "ix_session_search_document"
-"""PostgreSQL's GIN index over the weighted ``tsvector`` of ``session_search``, made by
-migration 0011."""
+"""PostgreSQL's GIN index over that column."""
 
 
-def is_engine_object(name: str | None) -> bool:
-    """Whether ``name`` is one of the full-text engine's own objects, which the models do not
-    describe (Alembic cannot compare an FTS5 table or an expression index with a model);
-    tests/test_migrations.py checks that they exist instead."""
+def is_engine_object(name: str | None, *, table: str | None = None) -> bool:
+    """Whether ``name`` (a column when ``table`` is given) is one of the full-text engine's own
+    objects, which the models do not describe: an FTS5 table, a generated ``tsvector`` column,
+    and the index over it. Alembic would propose dropping them; tests/test_migrations.py checks
+    that they exist instead."""
     if name is None:
         return False
+    if table is not None:
+        return (table, name) == (SessionSearch.__tablename__, POSTGRES_COLUMN)
     return name in {FTS_TABLE, POSTGRES_INDEX} or name.startswith(f"{FTS_TABLE}_")
 
 
