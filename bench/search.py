@@ -295,20 +295,18 @@ def build(db: Session, *, sessions: int, seed: int = 2021) -> Summit:
     return summit
 
 
-def measure(database: Database, *, rounds: int) -> tuple[list[float], dict[str, int]]:
-    """Milliseconds per query (each query ``rounds`` times), and what each query found."""
-    timings: list[float] = []
-    found: dict[str, int] = {}
+def measure(database: Database, *, rounds: int) -> dict[str, list[float]]:
+    """Milliseconds per run of each query (``rounds`` runs), with what it found."""
+    timings: dict[str, list[float]] = {query: [] for query in QUERIES}
     with database.read() as db:
         summit = db.exec(select(Summit).where(Summit.slug == "search-bench")).one()
     for _ in range(rounds):
         for query in QUERIES:
             with database.read() as db:
                 started = time.perf_counter()
-                ids = ranked_ids(db, summit=summit, query=query)
-                timings.append((time.perf_counter() - started) * 1000)
-            found[query] = len(ids)
-    return timings, found
+                ranked_ids(db, summit=summit, query=query)
+                timings[query].append((time.perf_counter() - started) * 1000)
+    return timings
 
 
 def report(label: str, database: Database, *, sessions: int, rounds: int) -> None:
@@ -322,16 +320,22 @@ def report(label: str, database: Database, *, sessions: int, rounds: int) -> Non
             connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
     with database.read() as db:
         indexed = len(db.exec(select(SessionSearch.id)).all())
+        summit = db.exec(select(Summit).where(Summit.slug == "search-bench")).one()
+        found = {query: len(ranked_ids(db, summit=summit, query=query)) for query in QUERIES}
     built = time.perf_counter() - started
     measure(database, rounds=1)  # warm the caches, as a running server has them
-    timings, found = measure(database, rounds=rounds)
-    timings.sort()
-    p95 = timings[int(len(timings) * 0.95) - 1]
+    timings = measure(database, rounds=rounds)
+    every = sorted(value for values in timings.values() for value in values)
+    p95 = every[int(len(every) * 0.95) - 1]
     print(
-        f"{label:<11} {indexed:>6} indexed (built in {built:.0f} s)   {len(timings)} queries:"
-        f" median {statistics.median(timings):.2f} ms, p95 {p95:.2f} ms, max {timings[-1]:.2f} ms"
+        f"{label}: {indexed} sessions indexed (built in {built:.0f} s); {len(every)} queries:"
+        f" median {statistics.median(every):.2f} ms, p95 {p95:.2f} ms, max {every[-1]:.2f} ms"
+        f" (load average {os.getloadavg()[0]:.1f})"
     )
-    print("            found: " + ", ".join(f"{query!r} {count}" for query, count in found.items()))
+    for query, values in timings.items():
+        print(
+            f"  {query!r:<36} {found[query]:>5} found   median {statistics.median(values):6.2f} ms"
+        )
 
 
 @contextmanager

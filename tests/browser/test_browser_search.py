@@ -45,9 +45,7 @@ def test_an_arabic_query_in_other_spellings_finds_its_session(
     # Taa marbuta written as haa, alef without its hamza, a shadda: the title is written
     # "إطلاق الشبكة الإفريقية للحكومة المفتوحة".
     page.locator("#q").press_sequentially("الشبكه الافريقيّة", delay=20)
-    page.wait_for_function(
-        f"() => ({FIRST_TITLE})() === 'إطلاق الشبكة الإفريقية للحكومة المفتوحة'"
-    )
+    page.wait_for_function(f"() => ({FIRST_TITLE})() === 'إطلاق الشبكة الإفريقية للحكومة المفتوحة'")
 
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert problems == []
