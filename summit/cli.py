@@ -1,4 +1,4 @@
-"""The ``summit`` command: serve, migrate, seed, create-user, token, demo."""
+"""The ``summit`` command: serve, migrate, reindex, seed, create-user, token, demo."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from sqlmodel import select
 from starlette.applications import Starlette
 
+from summit.agenda import search_index
 from summit.agenda.queries import summit_by_slug
 from summit.auth.api_tokens import DEFAULT_DAYS, ApiScope, issue_api_token
 from summit.auth.forms import AccountInput, RoleInput
@@ -72,8 +73,16 @@ def _parser() -> argparse.ArgumentParser:
     _serve_options(serve)
     serve.set_defaults(handler=_serve)
 
-    migrate = commands.add_parser("migrate", help="bring the database schema to the newest version")
+    migrate = commands.add_parser(
+        "migrate",
+        help="bring the database schema to the newest version, and rebuild the search index",
+    )
     migrate.set_defaults(handler=_migrate)
+
+    reindex = commands.add_parser(
+        "reindex", help="rebuild the programme's search index from the published programme"
+    )
+    reindex.set_defaults(handler=_reindex)
 
     seed = commands.add_parser("seed", help="load a summit from a folder of TOML files")
     seed.add_argument(
@@ -183,6 +192,18 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         database.dispose()
     print("summit: the database schema is up to date")
+    # A migration may have brought a new search index, or changed what it holds.
+    return _reindex(settings, args)
+
+
+def _reindex(settings: Settings, args: argparse.Namespace) -> int:
+    database = open_database(settings)
+    try:
+        with database.write() as db:
+            count = search_index.rebuild(db)
+    finally:
+        database.dispose()
+    print(f"summit: the search index holds {count} published sessions")
     return 0
 
 

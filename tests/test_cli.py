@@ -7,10 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import delete
 from sqlmodel import select
 from starlette.testclient import TestClient
 
-from summit.agenda.models import Summit
+from summit.agenda.models import PublishedSession, SessionSearch, Summit
+from summit.agenda.search import ranked_ids
 from summit.app import create_app
 from summit.auth.models import Account, RoleGrant
 from summit.auth.passwords import hash_password, verify_password
@@ -261,3 +263,28 @@ def test_the_app_will_not_start_in_production_with_demo_accounts(demo_settings: 
         TestClient(create_app(settings), base_url="https://summit.example.org"),
     ):
         pass
+
+
+def test_reindex_rebuilds_the_search_index_from_the_published_programme(
+    env_database: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["migrate"]) == 0
+    assert main(["seed"]) == 0
+    database = Database(create_db_engine(env_database))
+    with database.write() as db:
+        published = len(db.exec(select(PublishedSession.id)).all())
+        db.exec(delete(SessionSearch))
+    capsys.readouterr()
+
+    assert main(["reindex"]) == 0
+    assert main(["reindex"]) == 0
+
+    assert (
+        capsys.readouterr().out.splitlines()
+        == [f"summit: the search index holds {published} published sessions"] * 2
+    )
+    with database.read() as db:
+        summit = db.exec(select(Summit)).one()
+        assert len(db.exec(select(SessionSearch.id)).all()) == published
+        assert ranked_ids(db, summit=summit, query="african network") != []
+    database.dispose()

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, Index, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from summit.columns import (
@@ -162,6 +162,29 @@ class PublishedSession(SQLModel, table=True):
         Index("ix_published_session_summit_starts", "summit_id", "starts_at"),
         CheckConstraint("ends_at > starts_at", "ends_after_start"),
     )
+
+
+class SessionSearch(SQLModel, table=True):
+    """The public search index: one row per published session, its words normalised by
+    ``summit.search_text`` (the same on SQLite and PostgreSQL).
+
+    Kept in step by the services that change what the public sees (publishing, and renaming a
+    person, delegation or theme shown on the programme); ``summit reindex`` rebuilds it. The
+    database's own full-text engine reads it: on SQLite the FTS5 table ``session_search_fts``
+    (external content, kept in step with this table by triggers), on PostgreSQL a GIN index
+    over its weighted ``tsvector``. Both are made by migration 0010, outside the models.
+    """
+
+    __tablename__ = "session_search"
+
+    id: int = Field(foreign_key="published_session.id", ondelete="CASCADE", primary_key=True)
+    summit_id: int = Field(foreign_key="summit.id", ondelete="CASCADE", index=True)
+    title: str = Field(default="", sa_type=Text)
+    """The title in every language: ranks first."""
+    names: str = Field(default="", sa_type=Text)
+    """Speakers, moderators and chairs, their delegations, the theme and the code."""
+    abstract: str = Field(default="", sa_type=Text)
+    """The abstract in every language: ranks last."""
 
 
 class SessionPerson(SQLModel, table=True):

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from summit.agenda import search_index
 from summit.agenda.models import (
     ProgrammeSession,
     PublishedSession,
@@ -185,6 +186,7 @@ def publish(
     summit.programme_stamp += 1
     db.add(summit)
     db.flush()
+    search_index.refresh(db, summit=summit, session_ids=[c["session_id"] for c in changes])
     return release, changes
 
 

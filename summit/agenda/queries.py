@@ -8,6 +8,7 @@ result cacheable per programme version.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -186,10 +187,15 @@ def programme(db: Session, *, summit: Summit) -> Programme:
     )
 
 
-def filtered(programme: Programme, wanted: ProgrammeFilter, zone: ZoneInfo) -> list[SessionCard]:
-    """The cards that pass every filter; the search looks at titles, abstracts and names in
-    every language, ignoring case."""
-    needle = wanted.query.casefold().strip()
+def filtered(
+    programme: Programme,
+    wanted: ProgrammeFilter,
+    zone: ZoneInfo,
+    *,
+    ranked: Sequence[int] | None = None,
+) -> list[SessionCard]:
+    """The cards that pass every filter, in programme order; with ``ranked`` (the sessions a
+    search found, best first: ``summit.agenda.search``), only those, in that order."""
     delegation_id = next(
         (
             delegation.id
@@ -215,20 +221,14 @@ def filtered(programme: Programme, wanted: ProgrammeFilter, zone: ZoneInfo) -> l
             person.delegation_id == delegation_id for _, person in card.people
         ):
             continue
-        if needle and not _matches(card, needle):
-            continue
         found.append(card)
-    return found
-
-
-def _matches(card: SessionCard, needle: str) -> bool:
-    haystack = [
-        *card.session.title.values(),
-        *card.session.abstract.values(),
-        card.session.code,
-        *(person.full_name for _, person in card.people),
-    ]
-    return any(needle in text.casefold() for text in haystack)
+    if ranked is None:
+        return found
+    place = {session_id: index for index, session_id in enumerate(ranked)}
+    return sorted(
+        (card for card in found if card.session.id in place),
+        key=lambda card: place[card.session.id],
+    )
 
 
 def by_day(cards: list[SessionCard], zone: ZoneInfo) -> dict[date, list[SessionCard]]:

@@ -3,7 +3,7 @@ as a grid per day, "now and next", session pages and the changes (page and Atom 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from summit.agenda import announcements, calendar_tokens, follows, publishing, queries
+from summit.agenda import announcements, calendar_tokens, follows, publishing, queries, search
 from summit.agenda.grid import DayGrid, day_grid
 from summit.agenda.models import ScheduleRelease, SessionKind
 from summit.auth.permissions import Access, Principal
@@ -28,7 +28,7 @@ from summit.web.forms import read_form, text_fields
 from summit.web.htmx import is_fragment_request, is_htmx
 from summit.web.rendering import render
 
-ContextBuilder = Callable[[queries.Programme], dict[str, Any]]
+ContextBuilder = Callable[[queries.Programme], Awaitable[dict[str, Any]]]
 
 
 async def programme_page(
@@ -53,7 +53,7 @@ async def programme_page(
             "summit": summit,
             "followed": followed,
             "live_last": programme.last_event_id,
-            **build(programme),
+            **(await build(programme)),
         }
         return render(request, template, context, block=block)
 
@@ -85,7 +85,9 @@ async def programme_page(
         }
         found = (response.status_code, bytes(response.body), headers)
         if response.status_code == 200:
-            cache.store_page(key, *found)
+            # Searches are kept apart, so that many different ones cannot push the programme's
+            # own pages out of the cache.
+            cache.store_page(key, *found, search=bool(request.query_params.get("q", "").strip()))
     status, body, headers = found
     return Response(
         body.replace(CSRF_PLACEHOLDER.encode(), request.state.csrf_token.encode()),
@@ -124,7 +126,7 @@ async def summit_index(request: Request) -> Response:
 async def summit_home(request: Request) -> Response:
     moment = now(request)
 
-    def build(programme: queries.Programme) -> dict[str, Any]:
+    async def build(programme: queries.Programme) -> dict[str, Any]:
         live, upcoming = queries.now_and_next(programme, now=moment)
         return {
             "live": live,
@@ -162,7 +164,7 @@ def _filters(request: Request, programme: queries.Programme) -> queries.Programm
         delegation=params.get("delegation")
         if params.get("delegation") in {d.slug for d in programme.delegations.values()}
         else None,
-        query=params.get("q", "")[:200],
+        query=params.get("q", "").strip()[:200],
     )
 
 
@@ -176,12 +178,20 @@ def _days(programme: queries.Programme, zone: Any) -> list[date]:
 
 async def programme_list(request: Request) -> Response:
     zone = viewer(request).zone
+    summit = current_summit(request)
 
-    def build(programme: queries.Programme) -> dict[str, Any]:
+    async def build(programme: queries.Programme) -> dict[str, Any]:
         wanted = _filters(request, programme)
-        cards = queries.filtered(programme, wanted, zone)
+        ranked = None
+        if wanted.query:
+            ranked = await database(request).run_read(
+                lambda db: search.ranked_ids(db, summit=summit, query=wanted.query)
+            )
+        cards = queries.filtered(programme, wanted, zone, ranked=ranked)
         return {
-            "days": queries.by_day(cards, zone),
+            # A search lists its matches best first; otherwise the programme goes day by day.
+            "matches": cards if ranked is not None else None,
+            "days": queries.by_day(cards, zone) if ranked is None else {},
             "all_days": _days(programme, zone),
             "filters": wanted,
             "found": len(cards),
@@ -198,7 +208,7 @@ async def programme_list(request: Request) -> Response:
 async def programme_grid(request: Request) -> Response:
     zone = viewer(request).zone
 
-    def build(programme: queries.Programme) -> dict[str, Any]:
+    async def build(programme: queries.Programme) -> dict[str, Any]:
         days = _days(programme, zone)
         try:
             day = date.fromisoformat(request.query_params.get("day", ""))
@@ -218,7 +228,7 @@ async def programme_grid(request: Request) -> Response:
 async def now_next(request: Request) -> Response:
     moment = now(request)
 
-    def build(programme: queries.Programme) -> dict[str, Any]:
+    async def build(programme: queries.Programme) -> dict[str, Any]:
         live, upcoming = queries.now_and_next(programme, now=moment, limit=12)
         return {"live": live, "upcoming": upcoming, "moment": moment}
 
@@ -228,7 +238,7 @@ async def now_next(request: Request) -> Response:
 async def session_page(request: Request) -> Response:
     session_id = request.path_params["session_id"]
 
-    def build(programme: queries.Programme) -> dict[str, Any]:
+    async def build(programme: queries.Programme) -> dict[str, Any]:
         card = queries.session_card(programme, session_id)
         if card is None:
             raise HTTPException(status_code=404)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from summit.agenda import search_index
 from summit.agenda.forms import SessionInput, StreamInput, SummitInput, TrackInput
 from summit.agenda.models import ProgrammeSession, SessionPerson, Stream, Summit, Track
 from summit.columns import utcnow
@@ -25,15 +26,19 @@ def upsert_summit(db: Session, *, data: SummitInput) -> Summit:
 
 
 def upsert_track(db: Session, *, summit: Summit, data: TrackInput) -> Track:
+    """Create or update the theme with this slug; a new name reaches the public search (and the
+    published pages) at once."""
     track = db.exec(
         select(Track).where(Track.summit_id == summit.id, Track.slug == data.slug)
     ).first()
     if track is None:
         track = Track(summit_id=pk(summit), **data.model_dump())
         db.add(track)
-    else:
-        assign(track, data.model_dump())
-    db.flush()
+        db.flush()
+        return track
+    if assign(track, data.model_dump()):
+        db.flush()
+        search_index.reflect_change(db, summit=summit, track_ids=[pk(track)])
     return track
 
 
@@ -51,7 +56,9 @@ def upsert_stream(db: Session, *, summit: Summit, data: StreamInput) -> Stream:
 
 
 def upsert_session(db: Session, *, summit: Summit, data: SessionInput) -> ProgrammeSession:
-    """Create or update the session with this code, and set exactly the people it lists."""
+    """Create or update the session with this code, and set exactly the people it lists.
+
+    A draft change: the public programme, and its search, change at the next publication."""
     _check_belongs(db, summit=summit, data=data)
     values = data.model_dump(exclude={"people"})
     session = db.exec(

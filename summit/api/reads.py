@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 from starlette.responses import Response
 
-from summit.agenda import queries
+from summit.agenda import queries, search
 from summit.agenda.models import PublishedSession, SessionKind
 from summit.api.declare import ApiCall, Operation, QueryParam, json_out, not_found
 from summit.api.schemas import (
@@ -105,10 +105,16 @@ async def list_sessions(call: ApiCall) -> Response:
         track=params.get("theme"),
         kind=params.get("kind"),
         language=params.get("language"),
-        query=params.get("q", "")[:200],
+        query=params.get("q", "").strip()[:200],
     )
     programme = await _programme(call)
-    cards = queries.filtered(programme, wanted, ZoneInfo(call.the_summit.timezone))
+    ranked = None
+    if wanted.query:
+        summit = call.the_summit
+        ranked = await database(call.request).run_read(
+            lambda db: search.ranked_ids(db, summit=summit, query=wanted.query)
+        )
+    cards = queries.filtered(programme, wanted, ZoneInfo(call.the_summit.timezone), ranked=ranked)
     return json_out([session_out(card.session) for card in cards])
 
 
@@ -249,7 +255,13 @@ OPERATIONS = [
             QueryParam("theme", _TEXT, "A theme's slug."),
             QueryParam("kind", {"type": "string", "enum": [k.value for k in SessionKind]}, ""),
             QueryParam("language", _TEXT, "A language code the session is held in."),
-            QueryParam("q", _TEXT, "Words in titles, abstracts, codes or speakers' names."),
+            QueryParam(
+                "q",
+                _TEXT,
+                "Words to find, in any order and any case, with or without accents, in titles,"
+                " abstracts, names, delegations and themes, in every language; the best"
+                " matches come first.",
+            ),
         ),
         description="Only published sessions, with their live status and delays. Drafts are "
         "never shown.",

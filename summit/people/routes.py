@@ -18,7 +18,7 @@ from summit.web.rendering import render
 
 
 async def speakers(request: Request) -> Response:
-    def build(programme: queries.Programme) -> dict[str, Any]:
+    async def build(programme: queries.Programme) -> dict[str, Any]:
         return {"speakers": queries.speakers(programme), "delegations": programme.delegations}
 
     return await programme_page(request, "people/speakers.html", build)
@@ -27,7 +27,7 @@ async def speakers(request: Request) -> Response:
 async def speaker(request: Request) -> Response:
     slug = request.path_params["person_slug"]
 
-    def build(programme: queries.Programme) -> dict[str, Any]:
+    async def build(programme: queries.Programme) -> dict[str, Any]:
         found = [p for p in queries.speakers(programme) if p.slug == slug]
         if not found:
             raise HTTPException(status_code=404)

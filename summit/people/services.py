@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from summit.agenda import search_index
 from summit.agenda.models import PublishedSession, SessionPerson, Summit
 from summit.errors import DomainError
 from summit.people.forms import DelegationInput, PersonInput
@@ -14,15 +15,19 @@ from summit.persistence import assign, pk
 
 
 def upsert_delegation(db: Session, *, summit: Summit, data: DelegationInput) -> Delegation:
+    """Create or update the delegation with this slug; a new name reaches the public search
+    (and the published pages) at once."""
     delegation = db.exec(
         select(Delegation).where(Delegation.summit_id == summit.id, Delegation.slug == data.slug)
     ).first()
     if delegation is None:
         delegation = Delegation(summit_id=pk(summit), **data.model_dump())
         db.add(delegation)
-    else:
-        assign(delegation, data.model_dump())
-    db.flush()
+        db.flush()
+        return delegation
+    if assign(delegation, data.model_dump()):
+        db.flush()
+        search_index.reflect_change(db, summit=summit, delegation_ids=[pk(delegation)])
     return delegation
 
 
@@ -50,9 +55,12 @@ def upsert_person(db: Session, *, summit: Summit, data: PersonInput) -> Person:
     if person is None:
         person = Person(summit_id=pk(summit), **data.model_dump())
         db.add(person)
-    else:
-        assign(person, data.model_dump())
-    db.flush()
+        db.flush()
+        return person
+    if assign(person, data.model_dump()):
+        db.flush()
+        # A new name or delegation reaches the public search (and the published pages) at once.
+        search_index.reflect_change(db, summit=summit, person_ids=[pk(person)])
     return person
 
 

@@ -25,10 +25,14 @@ Entry = tuple[int, bytes, dict[str, str]]
 
 
 class ProgrammeCache:
-    def __init__(self, *, max_pages: int = 4096) -> None:
+    def __init__(self, *, max_pages: int = 4096, max_searches: int = 1024) -> None:
         self._programmes: dict[int, tuple[int, queries.Programme]] = {}
-        self._pages: OrderedDict[PageKey, tuple[int, bytes, dict[str, str]]] = OrderedDict()
+        self._pages: OrderedDict[PageKey, Entry] = OrderedDict()
+        self._searches: OrderedDict[PageKey, Entry] = OrderedDict()
+        """Pages of a search (``?q=``): visitors can ask for any number of different ones, so
+        they have a bounded space of their own and never push the programme's pages out."""
         self._max_pages = max_pages
+        self._max_searches = max_searches
         self._rendering: dict[PageKey, asyncio.Future[Entry]] = {}
 
     async def programme(self, database: Database, summit: Summit) -> queries.Programme:
@@ -44,17 +48,31 @@ class ProgrammeCache:
         self._programmes[summit.id] = (summit.programme_stamp, loaded)
         return loaded
 
-    def page(self, key: PageKey) -> tuple[int, bytes, dict[str, str]] | None:
-        found = self._pages.get(key)
-        if found is not None:
-            self._pages.move_to_end(key)
-        return found
+    def page(self, key: PageKey) -> Entry | None:
+        for pages in (self._pages, self._searches):
+            found = pages.get(key)
+            if found is not None:
+                pages.move_to_end(key)
+                return found
+        return None
 
-    def store_page(self, key: PageKey, status: int, body: bytes, headers: dict[str, str]) -> None:
-        self._pages[key] = (status, body, headers)
-        self._pages.move_to_end(key)
-        while len(self._pages) > self._max_pages:
-            self._pages.popitem(last=False)
+    def store_page(
+        self,
+        key: PageKey,
+        status: int,
+        body: bytes,
+        headers: dict[str, str],
+        *,
+        search: bool = False,
+    ) -> None:
+        """Keep a rendered page; ``search`` pages go in the searches' own space."""
+        pages, most = (
+            (self._searches, self._max_searches) if search else (self._pages, self._max_pages)
+        )
+        pages[key] = (status, body, headers)
+        pages.move_to_end(key)
+        while len(pages) > most:
+            pages.popitem(last=False)
 
     async def render_once(self, key: PageKey, render: Callable[[], Awaitable[Entry]]) -> Entry:
         """The cached entry, or else one rendering shared by every request that asks for it
