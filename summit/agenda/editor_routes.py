@@ -360,6 +360,7 @@ async def publish(request: Request) -> Response:
                     session_ids=tuple(change["session_id"] for change in changes),
                 )
             ],
+            at=moment,
         )
         return release.version
 
@@ -389,6 +390,7 @@ async def live_status(request: Request) -> Response:
     session_id = request.path_params["session_id"]
     form = text_fields(await read_form(request), "status", "delay_minutes")
     statuses = {status.value for status in SessionStatus}
+    moment = now(request)
 
     def run(db: Session) -> None:
         if form["status"] not in statuses:
@@ -405,6 +407,7 @@ async def live_status(request: Request) -> Response:
                 status=SessionStatus(form["status"]),
                 delay_minutes=delay,
             ),
+            at=moment,
         )
 
     try:

@@ -163,7 +163,7 @@ async def save_scoresheet(request: Request) -> Response:
         )
         if outcome.changes:
             award = sheet.assigned.award
-            record(db, [ScoresChanged(summit_id=award.summit_id, award_id=pk(award))])
+            record(db, [ScoresChanged(summit_id=award.summit_id, award_id=pk(award))], at=moment)
         return outcome
 
     try:

@@ -342,6 +342,7 @@ async def reveal_next(request: Request) -> Response:
                     title=submission.title,
                 )
             ],
+            at=moment,
         )
         audit(
             db,

@@ -8,13 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlmodel import col, delete
 
-from summit.awards.models import AwardResult
 from summit.db import Database, create_db_engine
 from tests.browser.helpers import sign_in, watch_for_problems
 from tests.conftest import sqlite_settings
-from tests.jury import AWARD_SLUG, demo_award
+from tests.jury import AWARD_SLUG, before_judging
 
 pytestmark = pytest.mark.browser
 
@@ -23,13 +21,11 @@ MANAGE = f"/ogp2021/manage/awards/{AWARD_SLUG}"
 
 @pytest.fixture
 def before_the_ceremony(live_server: str, tmp_path: Path) -> str:
-    """The demo as it stood before its ceremony: no place decided or published yet."""
+    """The demo as it stood before its jury began: nothing assigned or scored, no place
+    decided or published yet (the seed holds the jury's finished work)."""
     database = Database(create_db_engine(sqlite_settings(tmp_path / "live.db")))
     with database.write() as db:
-        award = demo_award(db)
-        award.results_published_at = None
-        db.add(award)
-        db.exec(delete(AwardResult).where(col(AwardResult.award_id) == award.id))
+        before_judging(db)
     database.dispose()
     return live_server
 

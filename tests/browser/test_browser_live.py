@@ -4,6 +4,7 @@ follow, the "live now" strip, shifted times, and a page that lost its connection
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +109,7 @@ def test_a_page_whose_connection_drops_shows_what_happened_meanwhile(
                 status=SessionStatus.LATE,
                 delay_minutes=delay,
             )
-            record(db, events)
+            record(db, events, at=datetime.now(UTC))
     database.dispose()
     with serving(settings.database_url, tmp_path / "second.log", port=port):
         page.wait_for_function(
