@@ -354,9 +354,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
     return _serve(settings, args)
 
 
-def _hand_to_workers(
-    settings: Settings, *, starts_at: datetime | None, started: datetime
-) -> None:
+def _hand_to_workers(settings: Settings, *, starts_at: datetime | None, started: datetime) -> None:
     """Every worker process reads its settings from the environment: given the same clock's
     two moments they all tell the same time, and given the same secret each reads the
     cookies the others signed."""
