@@ -76,6 +76,9 @@ def create_templates() -> Jinja2Blocks:
         zone_name=formatting.zone_name,
         language_name=formatting.language_name,
         from_iso=formatting.from_iso,
+        time_until=formatting.time_until,
+        percent=formatting.percent,
+        decimal=formatting.decimal,
     )
     env.globals["date_range"] = formatting.date_range
     env.globals["url_for"] = url_for
