@@ -1,9 +1,11 @@
-"""The demo award judged end to end in real browsers, before its ceremony: the organiser opens
-scoring and assigns the jury, two jurors score, the chair's casting vote settles a tie, the
-places are set and revealed one by one on a delegate's open page, and the results published."""
+"""The demo award in real browsers. Judged end to end, from before its jury began: the
+organiser opens scoring and assigns the jury, two jurors score, the chair's casting vote settles
+a tie, the places are set and revealed one by one on a delegate's open page, and the results
+published. And as ``summit demo`` serves it: judged, its ceremony still to run."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ from summit.db import Database, create_db_engine
 from tests.browser.helpers import sign_in, watch_for_problems
 from tests.conftest import sqlite_settings
 from tests.jury import AWARD_SLUG, before_judging
+from tests.servers import serving
 
 pytestmark = pytest.mark.browser
 
@@ -36,9 +39,10 @@ def _score(juror: Any, base: str, submission_id: str, value: str) -> None:
     for index in range(inputs.count()):
         inputs.nth(index).fill(value)
         inputs.nth(index).dispatch_event("change")
-        juror.locator("#save-status .form-success").wait_for()
+        # Each save raises the card's revision ("Saved" may still show from the one before).
+        juror.locator(f"#card-revision[value='{index + 1}']").wait_for(state="attached")
     juror.click("#scoresheet button[value=final]")
-    juror.locator("#save-status .form-success").wait_for()
+    juror.locator("#sheet", has_text="This scoresheet is final.").wait_for()
 
 
 def test_the_demo_award_is_judged_and_revealed_in_the_browser(
@@ -108,4 +112,65 @@ def test_the_demo_award_is_judged_and_revealed_in_the_browser(
         True
     ] * 3
     assert "First place" in results and "Third place" in results
+    assert problems == []
+
+
+@pytest.fixture
+def summit_demo(tmp_path: Path) -> Iterator[str]:
+    """``summit demo`` itself, on a database it creates: its clock and its seed."""
+    with serving(
+        f"sqlite:///{tmp_path / 'demo.db'}",
+        tmp_path / "demo.log",
+        command=("demo",),
+        ready_within=180,
+    ) as address:
+        yield address
+
+
+def test_a_newcomer_runs_the_awards_ceremony_of_the_demo(chromium: Any, summit_demo: str) -> None:
+    base = summit_demo
+    delegate = chromium.new_context(locale="en-GB").new_page()
+    problems = watch_for_problems(delegate)
+    delegate.add_init_script(
+        "document.addEventListener('htmx:wsOpen', () => { window.__socketOpen = true; })"
+    )
+    delegate.goto(f"{base}/ogp2021/")
+    live_now = delegate.locator("#live-strip .card-grid").first.locator("article").count()
+    delegate.wait_for_function("() => window.__socketOpen === true")
+    organiser = chromium.new_context(locale="en-GB").new_page()
+    problems += watch_for_problems(organiser)
+    board = f"{MANAGE}/results"
+    sign_in(organiser, base, "organiser@example.org", board)
+
+    shown = []
+    for button, place in (
+        ("Reveal an honourable mention", "Honourable mention"),
+        ("Reveal the third place", "Third place"),
+        ("Reveal the second place", "Second place"),
+        ("Reveal the first place", "First place"),
+    ):
+        organiser.click(f"text={button}")
+        organiser.wait_for_url(f"{base}{board}")
+        delegate.locator("#award-reveal", has_text=place).wait_for(timeout=10_000)
+        shown.append(" ".join(delegate.locator("#award-reveal").inner_text().split()))
+    organiser.click("text=Publish the results")
+    organiser.wait_for_url(f"{base}{board}")
+    published = organiser.locator("main").inner_text()
+    public = delegate.context.new_page()
+    public.goto(f"{base}/ogp2021/awards/{AWARD_SLUG}")
+    results = public.locator("main").inner_text()
+
+    assert live_now == 3
+    assert [entry.split("Open Gov Award for local innovation ")[1] for entry in shown] == [
+        "Honourable mention Commune of Exempleville (fictional) — Registre citoyen des plaintes "
+        "et suggestions municipales",
+        "Third place Regional Council of Tanger-Tétouan-Al Hoceïma — Plateforme électronique de "
+        "suivi et d'évaluation des programmes de développement régional",
+        "Second place Sample Citizens' Partnership for Open Cities (fictional) — Neighbourhood "
+        "budgets co-managed with residents",
+        "First place Riverside Example County Council (fictional) — Participatory budgeting by "
+        "SMS for ward projects",
+    ]
+    assert "Published on" in published
+    assert "Regional Council of Tanger-Tétouan-Al Hoceïma" in results
     assert problems == []
