@@ -33,16 +33,17 @@ def serving(
     port: int | None = None,
     base_url: str | None = None,
     broker_url: str = "memory://",
-    environment: Mapping[str, str] | None = None,
+    environment: Mapping[str, str | None] | None = None,
     command: Sequence[str] = ("serve",),
     ready_within: float = 30,
 ) -> Iterator[str]:
     """A server on ``database_url`` until the block ends; yields its address once it is ready
     (and, with a shared broker, once that broker listens). ``command`` is the ``summit``
-    command that serves (``demo`` first migrates and loads the demo)."""
+    command that serves (``demo`` first migrates and loads the demo); a variable given as None
+    in ``environment`` is left unset."""
     port = port or free_port()
     address = f"http://127.0.0.1:{port}"
-    env = {
+    given = {
         **os.environ,
         "SUMMIT_DATABASE_URL": database_url,
         "SUMMIT_BROKER_URL": broker_url,
@@ -52,6 +53,7 @@ def serving(
         "SUMMIT_LOG_LEVEL": "WARNING",
         **(environment or {}),
     }
+    env = {name: value for name, value in given.items() if value is not None}
     with log_path.open("wb") as log:
         server = subprocess.Popen(  # noqa: S603 - our own command line
             [sys.executable, "-m", "summit.cli", *command, "--port", str(port)],

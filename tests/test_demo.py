@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -30,6 +31,7 @@ from tests.servers import serving
 SEOUL = ZoneInfo("Asia/Seoul")
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _LIVE = re.compile(r'<section id="live-strip".*?<h2>', re.DOTALL)
+_NEXT = re.compile(r"<h2>Coming next</h2>.*?</section>", re.DOTALL)
 
 
 def _sessions_under_way(moment: datetime | None = None) -> set[str]:
@@ -43,6 +45,24 @@ def _sessions_under_way(moment: datetime | None = None) -> set[str]:
         if moment is None
         or session["starts"].replace(tzinfo=SEOUL) <= moment < session["ends"].replace(tzinfo=SEOUL)
     }
+
+
+def _sessions_next(moment: datetime, count: int = 5) -> set[str]:
+    """The English titles of the ``count`` sessions that start next after ``moment``."""
+    with (DEMO_FOLDER / "sessions.toml").open("rb") as handle:
+        sessions = tomllib.load(handle)["sessions"]
+    later = sorted(
+        (session["starts"], session["title"]["en"])
+        for session in sessions
+        if session["starts"].replace(tzinfo=SEOUL) > moment
+    )
+    return {title for _, title in later[:count]}
+
+
+def _coming_next(page: str) -> str:
+    found = _NEXT.search(page)
+    assert found is not None, "the home page has no list of what comes next"
+    return found.group(0)
 
 
 def _live_strip(page: str) -> str:
@@ -63,7 +83,7 @@ def fresh_demo(tmp_path: Path) -> Iterator[tuple[str, str]]:
         database_url,
         tmp_path / "demo.log",
         command=("demo", "--workers", "2"),
-        environment={"SUMMIT_SECRET_KEY": ""},
+        environment={"SUMMIT_SECRET_KEY": None},  # each worker would make up its own
         ready_within=120,
     ) as address:
         yield address, database_url
@@ -73,15 +93,22 @@ def test_the_demo_opens_inside_the_summit_with_sessions_live(
     fresh_demo: tuple[str, str],
 ) -> None:
     address, _ = fresh_demo
-    expected = _sessions_under_way(datetime(2021, 12, 16, 10, 15, tzinfo=SEOUL))
+    start = datetime(2021, 12, 16, 10, 15, tzinfo=SEOUL)
+    expected = _sessions_under_way(start)
     everyone = _sessions_under_way()
 
-    # Several requests, so that both workers answer: each must run on the demo's clock.
-    strips = [_live_strip(httpx.get(f"{address}/ogp2021/", timeout=10).text) for _ in range(8)]
+    # Many at once, each on a connection of its own, so that both workers answer: each must
+    # run on the demo's clock (what comes next follows the clock; what is live, the statuses).
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        pages = list(
+            pool.map(lambda _: httpx.get(f"{address}/ogp2021/", timeout=30).text, range(16))
+        )
 
     assert len(expected) == 3
-    assert [_titles_in(strip, everyone) for strip in strips] == [expected] * 8
-    assert all("This summit has ended" not in strip for strip in strips)
+    assert [_titles_in(_live_strip(page), everyone) for page in pages] == [expected] * 16
+    assert [_titles_in(_coming_next(page), everyone) for page in pages] == [
+        _sessions_next(start)
+    ] * 16
 
 
 def test_the_demo_award_is_judged_and_awaits_its_ceremony(
@@ -100,9 +127,23 @@ def test_the_demo_award_is_judged_and_awaits_its_ceremony(
         },
         headers={"origin": address},
     )
-    page = client.get("/ogp2021/manage/awards/open-gov-award-local-innovation-2021/results").text
-    public = client.get("/ogp2021/awards/open-gov-award-local-innovation-2021").text
+    cookies = dict(client.cookies)
     client.close()
+    # Many at once, each on a connection of its own, so that both workers answer: each must
+    # read the sign-in the other signed.
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        pages = list(
+            pool.map(
+                lambda _: httpx.get(
+                    f"{address}/ogp2021/manage/awards/open-gov-award-local-innovation-2021/results",
+                    cookies=cookies,
+                    timeout=30,
+                ),
+                range(16),
+            )
+        )
+    page = pages[0].text
+    public = httpx.get(f"{address}/ogp2021/awards/open-gov-award-local-innovation-2021").text
     database = Database(create_db_engine(Settings(database_url=database_url, environment="test")))
     with database.read() as db:
         award = demo_award(db)
@@ -114,6 +155,7 @@ def test_the_demo_award_is_judged_and_awaits_its_ceremony(
     database.dispose()
 
     assert signed_in.status_code == 303
+    assert [answer.status_code for answer in pages] == [200] * 16
     assert (finals, len(computed.board.rows)) == (39, 39)
     assert [places[1], places[2], places[3]] == ranked
     assert (award.results_published_at, revealed) == (None, [])
