@@ -32,7 +32,7 @@ from summit.auth import organiser_routes, preferences_routes, token_routes
 from summit.auth import routes as auth_routes
 from summit.awards import juror_routes, results_routes, submit_routes
 from summit.awards import manage_routes as award_manage_routes
-from summit.columns import utcnow
+from summit.clock import app_clock
 from summit.db import Database, create_db_engine
 from summit.live import routes as live_routes
 from summit.live.broker import create_broker
@@ -64,12 +64,13 @@ log = structlog.get_logger("summit")
 def create_app(
     settings: Settings | None = None,
     *,
-    clock: Callable[[], datetime] = utcnow,
+    clock: Callable[[], datetime] | None = None,
     mailer: Mailer | None = None,
 ) -> Starlette:
-    """Build the app. ``clock`` lets tests and demos decide what "now" is; ``mailer`` where
-    mail goes (the log by default)."""
+    """Build the app. ``clock`` decides what "now" is (by default the settings' clock: the
+    real one, or a demo's); ``mailer`` where mail goes (the log by default)."""
     settings = settings or Settings()
+    clock = clock or app_clock(settings)
     configure_logging(log_format=settings.log_format, level=settings.log_level)
     create_broker(settings.broker_url)  # refuse an unusable broker before serving anything
 
@@ -104,6 +105,7 @@ def create_app(
             hub=hub,
             templates=app.state.templates,
             interval=settings.presence_seconds,
+            clock=clock,
         )
         app.state.presence = presence
         counting = asyncio.create_task(presence.run(), name="presence")

@@ -8,6 +8,7 @@ import getpass
 import os
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,8 @@ from summit.preflight import (
     open_database,
     read_settings,
 )
-from summit.seeding import DEMO_PASSWORD, SeedError, SeedReport, load_summit
+from summit.seedfiles import SeedError
+from summit.seeding import DEMO_PASSWORD, SeedReport, demo_moment, load_summit
 from summit.settings import Settings
 from summit.web.session import load_principal
 
@@ -133,10 +135,35 @@ def _parser() -> argparse.ArgumentParser:
     token_create.add_argument("--days", type=int, default=DEFAULT_DAYS, help="lifetime in days")
     token_create.set_defaults(handler=_create_token)
 
-    demo = commands.add_parser("demo", help="migrate, load the demo summit and serve it")
+    demo = commands.add_parser(
+        "demo", help="migrate, load the demo summit and serve it on a clock set inside the summit"
+    )
     _serve_options(demo)
+    clock = demo.add_mutually_exclusive_group()
+    clock.add_argument(
+        "--at",
+        type=_moment,
+        metavar="MOMENT",
+        help="start the demo's clock at this moment, e.g. 2021-12-17T15:00+09:00 (without an "
+        "offset, in the summit's zone); by default the second day of the summit, mid-morning "
+        "in Seoul",
+    )
+    clock.add_argument(
+        "--real-clock",
+        action="store_true",
+        help="run on the real clock instead (the summit is then long over)",
+    )
     demo.set_defaults(handler=_demo)
     return parser
+
+
+def _moment(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date and time such as 2021-12-17T15:00+09:00"
+        ) from error
 
 
 def _serve_options(parser: argparse.ArgumentParser) -> None:
@@ -224,11 +251,13 @@ def _seed(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _load(settings: Settings, folder: Path, *, demo_accounts: bool) -> SeedReport | None:
+def _load(
+    settings: Settings, folder: Path, *, demo_accounts: bool, now: datetime | None = None
+) -> SeedReport | None:
     database = open_database(settings)
     try:
         with database.write() as db:
-            return load_summit(db, folder, with_demo_accounts=demo_accounts)
+            return load_summit(db, folder, with_demo_accounts=demo_accounts, now=now)
     except SeedError as error:
         print(f"summit: the seed was not loaded (nothing changed): {error}", file=sys.stderr)
         return None
@@ -330,17 +359,49 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
     if settings.environment == "production":
         print("summit: the demo does not run in production", file=sys.stderr)
         return 2
+    folder = demo_folder()
+    started = utcnow()
+    starts_at: datetime | None = None
+    if not args.real_clock:
+        try:
+            starts_at = demo_moment(folder, given=args.at)
+        except SeedError as error:
+            print(f"summit: {error}", file=sys.stderr)
+            return 1
     _migrate(settings, args)
-    report = _load(settings, demo_folder(), demo_accounts=True)
+    # The summit is loaded as it stands at the clock's first moment, so that what is live, and
+    # what the award's ceremony has still to reveal, agree with the clock the pages run on.
+    report = _load(settings, folder, demo_accounts=True, now=starts_at or started)
     if report is None:
         return 1
+    _hand_to_workers(settings, starts_at=starts_at, started=started)
     address = f"http://{args.host}:{args.port}/{report.summit_slug}/"
     print(f"\nsummit: the demo summit is at {address}")
+    if starts_at is None:
+        print("summit: it runs on the real clock")
+    else:
+        print(
+            f"summit: its clock starts at {starts_at.isoformat(timespec='minutes')} and runs in "
+            "real time (choose another start with --at, or --real-clock)"
+        )
     print(f"summit: demo accounts (password for each: {DEMO_PASSWORD}):")
     for email, roles in report.accounts:
         print(f"  {email:<28} {roles}")
     print()
     return _serve(settings, args)
+
+
+def _hand_to_workers(settings: Settings, *, starts_at: datetime | None, started: datetime) -> None:
+    """Every worker process reads its settings from the environment: given the same clock's
+    two moments they all tell the same time, and given the same secret each reads the
+    cookies the others signed."""
+    os.environ.setdefault("SUMMIT_SECRET_KEY", settings.secret_key)
+    if starts_at is None:
+        os.environ.pop("SUMMIT_DEMO_NOW_AT", None)
+        os.environ.pop("SUMMIT_DEMO_STARTED_AT", None)
+        return
+    os.environ["SUMMIT_DEMO_NOW_AT"] = starts_at.isoformat()
+    os.environ["SUMMIT_DEMO_STARTED_AT"] = started.isoformat()
 
 
 if __name__ == "__main__":

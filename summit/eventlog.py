@@ -34,8 +34,10 @@ class LiveEvent(SQLModel, table=True):
     )
 
 
-def record(db: Session, events: list[DomainEvent]) -> list[LiveEvent]:
-    """Write ``events`` in the caller's transaction: a rolled-back change publishes nothing."""
+def record(db: Session, events: list[DomainEvent], *, at: datetime) -> list[LiveEvent]:
+    """Write ``events`` in the caller's transaction: a rolled-back change publishes nothing.
+    ``at`` is the app's clock (a demo's is not the real one): pages show it and replays age by it.
+    """
     rows = [
         LiveEvent(
             summit_id=event.summit_id,
@@ -43,6 +45,7 @@ def record(db: Session, events: list[DomainEvent]) -> list[LiveEvent]:
             kind=event.kind,
             subject=event.subject,
             payload=event.payload(),
+            created_at=at,
         )
         for event in events
     ]

@@ -17,7 +17,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from summit.db import Database, create_db_engine
 from summit.live.broker import BrokerConfigurationError, create_broker
 from summit.paths import data_dir
-from summit.seeding import SeedError, enabled_demo_accounts
+from summit.seedfiles import SeedError
+from summit.seeding import enabled_demo_accounts
 from summit.settings import Settings
 from summit.web.ratelimit import RateLimiter
 

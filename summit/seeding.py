@@ -2,19 +2,19 @@
 
 Loading twice leaves the same rows: every record has a natural key (slug, code, e-mail) and
 the services only write what differs. Times in the files are local to the summit's zone.
+
+Loaded at a moment (``now``), the summit is brought to it as it would stand then: sessions over
+by then have ended, those under way are live, the rest scheduled; the award's places are
+published if its ceremony is over, and otherwise wait to be revealed.
 """
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ValidationError
 from sqlmodel import Session, col, select
 
 from summit.agenda.forms import (
@@ -24,41 +24,26 @@ from summit.agenda.forms import (
     SummitInput,
     TrackInput,
 )
-from summit.agenda.models import ProgrammeSession, Summit
+from summit.agenda.lifecycle import set_status
+from summit.agenda.models import ProgrammeSession, SessionStatus, Summit
 from summit.agenda.publishing import pending_changes, publish
 from summit.agenda.services import upsert_session, upsert_stream, upsert_summit, upsert_track
 from summit.auth.forms import AccountInput, RoleInput
 from summit.auth.models import Account
 from summit.auth.passwords import verify_password
 from summit.auth.services import grant_role, upsert_account
-from summit.awards.forms import (
-    AwardInput,
-    CriterionInput,
-    ResultInput,
-    RoundInput,
-    SubmissionInput,
-)
-from summit.awards.services import (
-    add_juror,
-    set_results,
-    upsert_award,
-    upsert_criterion,
-    upsert_round,
-    upsert_submission,
-)
+from summit.award_seed import Refs, load_award
 from summit.columns import utcnow
-from summit.errors import DomainError
+from summit.eventlog import record
 from summit.people.forms import DelegationInput, PersonInput
 from summit.people.services import upsert_delegation, upsert_person
-
-M = TypeVar("M", bound=BaseModel)
-T = TypeVar("T")
+from summit.persistence import pk
+from summit.seedfiles import SeedError, aware, call, read, ref, validate
 
 DEMO_PASSWORD = "summit-demo-2021"  # noqa: S105 - documented demo credential, refused in production
 
-
-class SeedError(Exception):
-    """The seed files are wrong; says which file and record."""
+SUMMIT_SECTIONS = {"themes", "streams", "demo_now"}
+"""The parts of ``summit.toml`` that are not the summit's own fields."""
 
 
 @dataclass
@@ -69,92 +54,118 @@ class SeedReport:
     """(e-mail, roles) of the demo accounts."""
 
 
-def load_summit(db: Session, folder: Path, *, with_demo_accounts: bool = True) -> SeedReport:
-    """Create or update the summit described in ``folder``."""
-    summit_file = _read(folder / "summit.toml")
+def demo_moment(folder: Path, *, given: datetime | None = None) -> datetime:
+    """Where a demo of this summit starts its clock: ``given`` (a time without an offset is
+    the summit's local time), or else ``demo_now`` in ``summit.toml``."""
+    raw = read(folder / "summit.toml")
+    if given is None and "demo_now" not in raw:
+        raise SeedError("summit.toml: no demo_now (the moment a demo starts at)")
+    return aware(given or raw["demo_now"], ZoneInfo(raw["timezone"]))
+
+
+def load_summit(
+    db: Session,
+    folder: Path,
+    *,
+    with_demo_accounts: bool = True,
+    now: datetime | None = None,
+) -> SeedReport:
+    """Create or update the summit described in ``folder``, brought to the moment ``now``
+    when one is given; without it, live statuses and the award's publication stay as they are
+    (a first load: every session scheduled, the places neither revealed nor published)."""
+    summit_file = read(folder / "summit.toml")
     zone = ZoneInfo(summit_file["timezone"])
-    summit = _call("summit.toml", _load_summit, db=db, raw=summit_file)
+    summit = call("summit.toml", _load_summit, db=db, raw=summit_file)
     report = SeedReport(summit_slug=summit.slug)
 
     tracks = {}
     for index, raw in enumerate(summit_file.get("themes", [])):
-        track_data = _validate("summit.toml themes", TrackInput, {**raw, "position": index})
+        track_data = validate("summit.toml themes", TrackInput, {**raw, "position": index})
         tracks[track_data.slug] = upsert_track(db, summit=summit, data=track_data).id
     streams = {}
     for index, raw in enumerate(summit_file.get("streams", [])):
-        stream_data = _validate("summit.toml streams", StreamInput, {**raw, "position": index})
+        stream_data = validate("summit.toml streams", StreamInput, {**raw, "position": index})
         streams[stream_data.slug] = upsert_stream(db, summit=summit, data=stream_data).id
 
     delegations = {}
-    for raw in _read(folder / "delegations.toml").get("delegations", []):
-        delegation_data = _validate("delegations.toml", DelegationInput, raw)
+    for raw in read(folder / "delegations.toml").get("delegations", []):
+        delegation_data = validate("delegations.toml", DelegationInput, raw)
         delegations[delegation_data.slug] = upsert_delegation(
             db, summit=summit, data=delegation_data
         ).id
 
     people = {}
-    for raw in _read(folder / "people.toml").get("people", []):
+    for raw in read(folder / "people.toml").get("people", []):
         values = dict(raw)
         if "delegation" in values:
-            values["delegation_id"] = _ref("people.toml", delegations, values.pop("delegation"))
-        person_data = _validate("people.toml", PersonInput, values)
-        people[person_data.slug] = _call(
+            values["delegation_id"] = ref("people.toml", delegations, values.pop("delegation"))
+        person_data = validate("people.toml", PersonInput, values)
+        people[person_data.slug] = call(
             f"people.toml {person_data.slug}", upsert_person, db=db, summit=summit, data=person_data
         ).id
 
-    sessions = {}
-    for raw in _read(folder / "sessions.toml").get("sessions", []):
+    sessions: dict[str, ProgrammeSession] = {}
+    for raw in read(folder / "sessions.toml").get("sessions", []):
         where = f"sessions.toml {raw.get('code')}"
         values = dict(raw)
-        values["starts_at"] = _aware(values.pop("starts"), zone)
-        values["ends_at"] = _aware(values.pop("ends"), zone)
-        values["stream_id"] = _ref(where, streams, values.pop("stream"))
+        values["starts_at"] = aware(values.pop("starts"), zone)
+        values["ends_at"] = aware(values.pop("ends"), zone)
+        values["stream_id"] = ref(where, streams, values.pop("stream"))
         if "theme" in values:
-            values["track_id"] = _ref(where, tracks, values.pop("theme"))
+            values["track_id"] = ref(where, tracks, values.pop("theme"))
         values["people"] = [
-            SessionPersonInput(person_id=_ref(where, people, entry["person"]), role=entry["role"])
+            SessionPersonInput(person_id=ref(where, people, entry["person"]), role=entry["role"])
             for entry in values.get("people", [])
         ]
         values.setdefault("is_published", True)
-        session_data = _validate(where, SessionInput, values)
-        sessions[session_data.code] = _call(
+        # The live status is the day's (set below, or by organisers), not the files'.
+        if "status" not in values:
+            values.update(_live_status(db, summit=summit, code=values.get("code")))
+        session_data = validate(where, SessionInput, values)
+        sessions[session_data.code] = call(
             where, upsert_session, db=db, summit=summit, data=session_data
-        ).id
+        )
 
     if pending_changes(db, summit=summit):
-        publish(db, summit=summit, comment="Programme loaded from the seed files", now=utcnow())
+        publish(
+            db, summit=summit, comment="Programme loaded from the seed files", now=now or utcnow()
+        )
+    if now is not None:
+        _bring_sessions_to(db, summit=summit, sessions=list(sessions.values()), now=now)
 
     accounts: dict[str, Account] = {}
     if with_demo_accounts:
-        for raw in _read(folder / "accounts.toml").get("accounts", []):
+        for raw in read(folder / "accounts.toml").get("accounts", []):
             where = f"accounts.toml {raw.get('email')}"
             values = {key: value for key, value in raw.items() if key != "roles"}
             account = upsert_account(
-                db, data=_validate(where, AccountInput, {**values, "password": DEMO_PASSWORD})
+                db, data=validate(where, AccountInput, {**values, "password": DEMO_PASSWORD})
             )
             roles = []
             for role in raw.get("roles", []):
                 role_values = dict(role)
                 if "delegation" in role_values:
-                    role_values["delegation_id"] = _ref(
+                    role_values["delegation_id"] = ref(
                         where, delegations, role_values.pop("delegation")
                     )
                 if "person" in role_values:
-                    role_values["person_id"] = _ref(where, people, role_values.pop("person"))
-                role_data = _validate(where, RoleInput, role_values)
-                _call(where, grant_role, db=db, summit=summit, account=account, data=role_data)
+                    role_values["person_id"] = ref(where, people, role_values.pop("person"))
+                role_data = validate(where, RoleInput, role_values)
+                call(where, grant_role, db=db, summit=summit, account=account, data=role_data)
                 roles.append(role_data.role.value)
             accounts[account.email] = account
             report.accounts.append((account.email, ", ".join(roles)))
 
+    scoresheets = 0
     award_path = folder / "award.toml"
     if award_path.exists():
-        _load_award(
-            db,
-            summit=summit,
-            raw=_read(award_path),
-            zone=zone,
-            refs=_Refs(delegations=delegations, sessions=sessions, accounts=accounts),
+        refs = Refs(
+            delegations=delegations,
+            sessions={code: session.id for code, session in sessions.items()},
+            accounts=accounts,
+        )
+        scoresheets = load_award(
+            db, summit=summit, raw=read(award_path), zone=zone, refs=refs, now=now
         )
 
     report.counts = {
@@ -164,109 +175,40 @@ def load_summit(db: Session, folder: Path, *, with_demo_accounts: bool = True) -
         "people": len(people),
         "sessions": len(sessions),
         "accounts": len(accounts),
+        "scoresheets": scoresheets,
     }
     return report
 
 
-@dataclass
-class _Refs:
-    delegations: dict[str, int | None]
-    sessions: dict[str, int | None]
-    accounts: dict[str, Account]
-
-
-def _load_summit(*, db: Session, raw: dict[str, Any]) -> Summit:
-    values = {key: value for key, value in raw.items() if key not in {"themes", "streams"}}
-    return upsert_summit(db, data=_validate("summit.toml", SummitInput, values))
-
-
-def _load_award(
-    db: Session, *, summit: Summit, raw: dict[str, Any], zone: ZoneInfo, refs: _Refs
+def _bring_sessions_to(
+    db: Session, *, summit: Summit, sessions: list[ProgrammeSession], now: datetime
 ) -> None:
-    values = {
-        key: value
-        for key, value in raw.items()
-        if key not in {"criteria", "rounds", "submissions", "jurors", "results"}
-    }
-    for key in ("opens_at", "closes_at", "scoring_closes_at"):
-        values[key] = _aware(values[key], zone)
-    if "ceremony_session" in values:
-        values["ceremony_session_id"] = _ref(
-            "award.toml", refs.sessions, values.pop("ceremony_session")
-        )
-    publish = values.pop("results_published", False)
-    award_data = _validate("award.toml", AwardInput, values)
-    award = _call("award.toml", upsert_award, db=db, summit=summit, data=award_data)
+    """Each published session's live status as an organiser would have set it by ``now``:
+    ended at its end, live from its start; the changes are recorded at those times, in order."""
+    changes: list[tuple[datetime, ProgrammeSession, SessionStatus]] = []
+    for session in sessions:
+        if not session.is_published or session.starts_at is None or session.ends_at is None:
+            continue
+        if session.ends_at <= now:
+            changes.append((session.ends_at, session, SessionStatus.ENDED))
+        elif session.starts_at <= now:
+            changes.append((session.starts_at, session, SessionStatus.LIVE))
+        else:
+            changes.append((now, session, SessionStatus.SCHEDULED))
+    for moment, session, status in sorted(changes, key=lambda change: change[0]):
+        events = set_status(db, summit=summit, session_id=pk(session), status=status)
+        record(db, events, at=moment)
 
-    for index, criterion in enumerate(raw.get("criteria", [])):
-        upsert_criterion(
-            db,
-            award=award,
-            data=_validate("award.toml criteria", CriterionInput, {**criterion, "position": index}),
-        )
-    for round_ in raw.get("rounds", []):
-        upsert_round(db, award=award, data=_validate("award.toml rounds", RoundInput, round_))
 
-    submissions = {}
-    for entry in raw.get("submissions", []):
-        where = f"award.toml submission {entry.get('code')}"
-        entry_values = dict(entry)
-        if "delegation" in entry_values:
-            entry_values["delegation_id"] = _ref(
-                where, refs.delegations, entry_values.pop("delegation")
-            )
-        submission_data = _validate(where, SubmissionInput, entry_values)
-        submission = _call(
-            where,
-            upsert_submission,
-            db=db,
-            award=award,
-            data=submission_data,
-            submitted_at=award.closes_at,
+def _live_status(db: Session, *, summit: Summit, code: object) -> dict[str, object]:
+    found = db.exec(
+        select(ProgrammeSession).where(
+            ProgrammeSession.summit_id == summit.id, ProgrammeSession.code == code
         )
-        submissions[submission.code] = submission.id
-
-    for juror in raw.get("jurors", []):
-        where = f"award.toml juror {juror.get('email')}"
-        account = refs.accounts.get(juror["email"])
-        if account is None:
-            if refs.accounts:
-                raise SeedError(f"{where}: no such account in accounts.toml")
-            continue  # demo accounts were not loaded
-        _call(
-            where,
-            add_juror,
-            db=db,
-            award=award,
-            account=account,
-            is_chair=juror.get("chair", False),
-        )
-
-    results = [
-        _validate(
-            "award.toml results",
-            ResultInput,
-            {
-                "submission_id": _ref("award.toml results", submissions, entry["submission"]),
-                "place": entry.get("place"),
-                "is_mention": entry.get("mention", False),
-                "reason": entry.get("reason", ""),
-            },
-        )
-        for entry in raw.get("results", [])
-    ]
-    published_at = None
-    if publish:
-        ceremony = award.ceremony_session_id
-        published_at = _ceremony_end(db, ceremony) if ceremony else award.scoring_closes_at
-    _call(
-        "award.toml results",
-        set_results,
-        db=db,
-        award=award,
-        results=results,
-        published_at=published_at,
-    )
+    ).first()
+    if found is None:
+        return {}
+    return {"status": found.status, "delay_minutes": found.delay_minutes}
 
 
 def enabled_demo_accounts(db: Session, folder: Path) -> list[str]:
@@ -274,7 +216,7 @@ def enabled_demo_accounts(db: Session, folder: Path) -> list[str]:
     with the published ``DEMO_PASSWORD`` (production refuses to serve them)."""
     emails = [
         str(raw.get("email", "")).strip().lower()
-        for raw in _read(folder / "accounts.toml").get("accounts", [])
+        for raw in read(folder / "accounts.toml").get("accounts", [])
     ]
     accounts = db.exec(
         select(Account).where(col(Account.email).in_(emails), col(Account.is_active))
@@ -286,52 +228,6 @@ def enabled_demo_accounts(db: Session, folder: Path) -> list[str]:
     )
 
 
-def _ceremony_end(db: Session, session_id: int) -> datetime | None:
-    session = db.get(ProgrammeSession, session_id)
-    return session.ends_at if session else None
-
-
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError as error:
-        raise SeedError(f"missing seed file {path}") from error
-    except tomllib.TOMLDecodeError as error:
-        raise SeedError(f"{path.name}: {error}") from error
-    except UnicodeDecodeError as error:
-        raise SeedError(
-            f"{path.name} is not UTF-8 text (byte {error.start} cannot be read): save it as UTF-8"
-        ) from error
-    except OSError as error:
-        raise SeedError(f"cannot read seed file {path}: {error.strerror}") from error
-
-
-def _validate(where: str, model: type[M], values: dict[str, Any]) -> M:
-    try:
-        return model.model_validate(values)
-    except ValidationError as error:
-        raise SeedError(f"{where}: {error}") from error
-
-
-def _call(where: str, action: Callable[..., T], **kwargs: Any) -> T:
-    """Run a service, reporting a refusal as a seed error that names the record."""
-    try:
-        result = action(**kwargs)
-    except DomainError as error:
-        raise SeedError(f"{where}: {error.message}") from error
-    return result
-
-
-def _ref(where: str, known: dict[str, Any], key: str) -> Any:
-    if key not in known:
-        raise SeedError(f"{where}: unknown reference {key!r}")
-    return known[key]
-
-
-def _aware(value: datetime, zone: ZoneInfo) -> datetime:
-    if not isinstance(value, datetime):
-        raise SeedError(f"expected a local date-time, got {value!r}")
-    if value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=zone)
+def _load_summit(*, db: Session, raw: dict[str, object]) -> Summit:
+    values = {key: value for key, value in raw.items() if key not in SUMMIT_SECTIONS}
+    return upsert_summit(db, data=validate("summit.toml", SummitInput, values))

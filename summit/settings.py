@@ -8,7 +8,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AwareDatetime, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LANGUAGES = ("en", "fr", "ar")
@@ -85,6 +85,16 @@ class Settings(BaseSettings):
 
     db_pool_size: int = Field(default=10, ge=1, le=200)
 
+    demo_now_at: AwareDatetime | None = None
+    """Runs the app on a demo's clock: the moment (ISO 8601 with its offset) the clock showed
+    at ``demo_started_at``, from which it runs forward in real time. Unset: the real clock.
+    ``summit demo`` sets it; production refuses it."""
+
+    demo_started_at: AwareDatetime | None = None
+    """The real moment at which the demo's clock showed ``demo_now_at``. Every process of one
+    server must be given the same (``summit demo`` passes it to its workers); unset, each
+    process takes the moment it starts."""
+
     @field_validator("default_timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -114,6 +124,12 @@ class Settings(BaseSettings):
                 "SUMMIT_SECRET_KEY must be set to a random value of at least 32 characters "
                 "in production"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _production_runs_on_the_real_clock(self) -> Settings:
+        if self.environment == "production" and self.demo_now_at is not None:
+            raise ValueError("SUMMIT_DEMO_NOW_AT is for demos: production runs on the real clock")
         return self
 
     @property

@@ -1,5 +1,6 @@
-"""Puts the demo award in the state judging starts from: every submission assigned to every
-juror in round 1, results not decided, the clock before scoring closes."""
+"""Puts the demo award in the state judging starts from: the seeded jury's work taken away,
+every submission assigned to every juror in round 1, results not decided, the clock before
+scoring closes."""
 
 from __future__ import annotations
 
@@ -33,11 +34,22 @@ def demo_award(db: Session) -> Award:
     return db.exec(select(Award).where(Award.slug == AWARD_SLUG)).one()
 
 
-def open_judging(db: Session) -> Award:
-    """Assign every submission to every juror in round 1 and forget the seeded results."""
+def before_judging(db: Session) -> Award:
+    """The demo award before its jury began: no assignment, scoresheet or result (the seed
+    loads the jury's finished work and the places it decided)."""
     award = demo_award(db)
     award.results_published_at = None
     db.exec(delete(AwardResult).where(col(AwardResult.award_id) == award.id))
+    rounds = select(AwardRound.id).where(AwardRound.award_id == award.id)
+    # Their scoresheets, scores and score log go with them (foreign keys cascade).
+    db.exec(delete(JuryAssignment).where(col(JuryAssignment.round_id).in_(rounds)))
+    db.flush()
+    return award
+
+
+def open_judging(db: Session) -> Award:
+    """Assign every submission to every juror in round 1, with nothing scored or decided."""
+    award = before_judging(db)
     round_one = db.exec(
         select(AwardRound).where(AwardRound.award_id == award.id, AwardRound.number == 1)
     ).one()

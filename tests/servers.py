@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -35,14 +35,18 @@ def serving(
     port: int | None = None,
     base_url: str | None = None,
     broker_url: str = "memory://",
-    environment: Mapping[str, str] | None = None,
+    environment: Mapping[str, str | None] | None = None,
+    command: Sequence[str] = ("serve",),
+    ready_within: float = 30,
 ) -> Iterator[str]:
     """A server on ``database_url`` until the block ends; yields its address once it is ready
     (and, with a shared broker, once that broker listens). Without ``base_url`` the server has
-    no ``SUMMIT_BASE_URL`` and takes its links' address from each request, as a demo does."""
+    no ``SUMMIT_BASE_URL`` and takes its links' address from each request, as a demo does.
+    ``command`` is the ``summit`` command that serves (``demo`` first migrates and loads the
+    demo); a variable given as None in ``environment`` is left unset."""
     port = port or free_port()
     address = f"http://127.0.0.1:{port}"
-    env = {
+    given = {
         **os.environ,
         "SUMMIT_DATABASE_URL": database_url,
         "SUMMIT_BROKER_URL": broker_url,
@@ -52,23 +56,26 @@ def serving(
         "SUMMIT_LOG_LEVEL": "WARNING",
         **(environment or {}),
     }
+    env = {name: value for name, value in given.items() if value is not None}
     with log_path.open("wb") as log:
         server = subprocess.Popen(  # noqa: S603 - our own command line
-            [sys.executable, "-m", "summit.cli", "serve", "--port", str(port)],
+            [sys.executable, "-m", "summit.cli", *command, "--port", str(port)],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
         try:
-            _wait_until_ready(address, server, log_path)
+            _wait_until_ready(address, server, log_path, ready_within)
             yield address
         finally:
             server.terminate()
             server.wait(timeout=10)
 
 
-def _wait_until_ready(address: str, server: subprocess.Popen[bytes], log_path: Path) -> None:
-    deadline = time.monotonic() + 30
+def _wait_until_ready(
+    address: str, server: subprocess.Popen[bytes], log_path: Path, seconds: float
+) -> None:
+    deadline = time.monotonic() + seconds
     while True:
         try:
             answer = httpx.get(f"{address}/readyz", timeout=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 from starlette.applications import Starlette
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.testclient import TestClient
@@ -14,8 +14,11 @@ from summit.agenda.models import ProgrammeSession, Summit
 from summit.auth.forms import AccountInput, RoleInput
 from summit.auth.models import Account, Role, RoleGrant
 from summit.auth.services import grant_role, upsert_account
+from summit.awards.assignment import unassign
+from summit.awards.models import Award, JuryAssignment, JuryMember
 from summit.db import Database
 from summit.people.models import Delegation, Person
+from summit.persistence import pk
 from summit.web.access import access_of
 from tests.conftest import BASE_URL, DEMO_PASSWORD, csrf_token, make_client, sign_in
 from tests.factories import make_summit
@@ -479,7 +482,8 @@ MATRIX: dict[tuple[str, str], Expectation] = {
         {},
         ORGANISER_ONLY,
     ),
-    # Jurors: the demo assigns no submission, so a scoresheet answers like a missing one.
+    # Jurors: submission 1 is not given to the juror (``matrix_app`` takes it off them), so
+    # its scoresheet answers like a missing one.
     ("GET", "/{slug}/jury"): ("/ogp2021/jury", {}, JUROR_ONLY),
     ("GET", "/{slug}/jury/{submission_id}"): ("/ogp2021/jury/1", {}, JUROR_ONLY | {"juror": 404}),
     ("POST", "/{slug}/jury/{submission_id}"): (
@@ -580,6 +584,15 @@ def matrix_app(demo_app: Starlette, demo_database: Database) -> Starlette:
             ),
         )
         grant_role(db, summit=other, account=account, data=RoleInput(role=Role.ORGANISER))
+        juror = db.exec(select(Account).where(Account.email == EMAILS["juror"])).one()
+        given = db.exec(
+            select(JuryAssignment)
+            .join(JuryMember, col(JuryMember.id) == JuryAssignment.jury_member_id)
+            .where(JuryAssignment.submission_id == 1, JuryMember.account_id == juror.id)
+        ).all()
+        award = db.exec(select(Award)).one()
+        for assignment in given:
+            unassign(db, award=award, assignment_id=pk(assignment))
     return demo_app
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlmodel import col, select
@@ -23,9 +24,19 @@ from summit.awards.models import (
 )
 from summit.db import Database
 from tests.conftest import post_form
+from tests.jury import before_judging
 
 AWARD = "open-gov-award-local-innovation-2021"
 BASE = f"/ogp2021/manage/awards/{AWARD}"
+
+
+@pytest.fixture
+def unjudged(demo_database: Database) -> Database:
+    """The demo award before its jury began: the seed holds the jury's finished work, and
+    these tests assign from nothing."""
+    with demo_database.write() as db:
+        before_judging(db)
+    return demo_database
 
 
 # --- The plan, as a pure function --------------------------------------------------------------
@@ -205,6 +216,7 @@ def _round_one_assignments(database: Database) -> list[tuple[str, str]]:
     return sorted((email, code) for email, code in rows)
 
 
+@pytest.mark.usefixtures("unjudged")
 def test_automatic_assignment_balances_loads_and_reports_what_it_cannot_do(
     organiser: TestClient, demo_database: Database
 ) -> None:
@@ -227,6 +239,7 @@ def test_automatic_assignment_balances_loads_and_reports_what_it_cannot_do(
     }
 
 
+@pytest.mark.usefixtures("unjudged")
 def test_automatic_assignment_run_twice_adds_nothing_the_second_time(
     organiser: TestClient, demo_database: Database
 ) -> None:
@@ -241,6 +254,7 @@ def test_automatic_assignment_run_twice_adds_nothing_the_second_time(
     assert (len(first), max(loads) - min(loads)) == (20, 0)
 
 
+@pytest.mark.usefixtures("unjudged")
 def test_a_conflicted_juror_cannot_be_assigned_by_hand(
     organiser: TestClient, demo_database: Database
 ) -> None:
@@ -258,6 +272,7 @@ def test_a_conflicted_juror_cannot_be_assigned_by_hand(
     assert _round_one_assignments(demo_database) == []
 
 
+@pytest.mark.usefixtures("unjudged")
 def test_a_hand_assignment_and_its_removal(organiser: TestClient, demo_database: Database) -> None:
     juror3 = _member(demo_database, "juror3@example.org")
     kenya = _submission(demo_database, "KE-RIVERSIDE")
@@ -293,6 +308,7 @@ def test_a_submission_outside_the_round_cannot_be_assigned(
     assert "This submission has not reached this round." in response.text
 
 
+@pytest.mark.usefixtures("unjudged")
 def test_a_declared_conflict_removes_the_assignment_and_is_logged(
     organiser: TestClient, demo_database: Database
 ) -> None:
@@ -369,6 +385,7 @@ def test_another_awards_rows_answer_like_missing_ones(
     assert answers == [404, 404, 404]
 
 
+@pytest.mark.usefixtures("unjudged")
 def test_the_jury_page_offers_only_jurors_free_of_conflict(
     organiser: TestClient, demo_database: Database
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from datetime import UTC, datetime
 
+import pytest
 from sqlmodel import col, select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
@@ -26,10 +27,20 @@ from summit.db import Database
 from summit.persistence import pk
 from tests.conftest import post_form
 from tests.factories import make_summit
+from tests.jury import before_judging
 from tests.test_queries import count_queries
 
 AWARD = "open-gov-award-local-innovation-2021"
 BASE = f"/ogp2021/manage/awards/{AWARD}"
+
+
+@pytest.fixture
+def unjudged(demo_database: Database) -> Database:
+    """The demo award before its jury began: the seed holds the jury's finished work, and
+    these tests assign from nothing."""
+    with demo_database.write() as db:
+        before_judging(db)
+    return demo_database
 
 
 def _award(database: Database) -> Award:
@@ -335,6 +346,7 @@ def _plant_cards(database: Database) -> dict[str, int]:
         return {"juror": juror.id or 0, "first": entries[0].id or 0, "last": entries[2].id or 0}
 
 
+@pytest.mark.usefixtures("unjudged")
 def test_progress_counts_cards_per_juror_and_per_submission(
     organiser: TestClient, demo_database: Database
 ) -> None:

@@ -28,7 +28,7 @@ from summit.eventlog import LiveEvent, record
 from summit.events import SessionStatusChanged
 from summit.live.hub import OVERFLOW, SUBSCRIBER_BUFFER, MemoryHub
 from summit.live.routes import INCOMING_BURST, MAX_INCOMING_BYTES, TokenBucket
-from tests.conftest import BASE_URL, csrf_token, make_client, sign_in
+from tests.conftest import BASE_URL, DURING_THE_SUMMIT, csrf_token, make_client, sign_in
 from tests.servers import free_port
 
 WS = BASE_URL.replace("http://", "ws://")
@@ -270,6 +270,7 @@ def test_a_cancelled_notification_still_delivers_every_event(
                         )
                         for minutes in (1, 2, 3)
                     ],
+                    at=DURING_THE_SUMMIT,
                 )
             task = asyncio.create_task(dispatcher.notify())
             while not received:

@@ -546,3 +546,138 @@ def _waiting_for_a_lock(engine: Engine) -> int:
                 "SELECT count(*) FROM pg_locks WHERE NOT granted"
             ).scalar_one()
         )
+
+
+def _criteria(database: Database) -> dict[str, int]:
+    with database.read() as db:
+        return {c.slug: pk(c) for c in criteria_of(db, award_id=pk(demo_award(db)))}
+
+
+def _stored(database: Database) -> dict[int, float]:
+    with database.read() as db:
+        return {row.criterion_id: row.value for row in db.exec(select(Score)).all()}
+
+
+def test_a_score_off_its_scale_is_not_saved_and_says_why_beside_its_field(
+    juror_client: TestClient, judging: Database
+) -> None:
+    path = f"/ogp2021/jury/{_submission_id(judging, 'KE-RIVERSIDE')}"
+    ids = _criteria(judging)
+    form = _form(juror_client.get(path).text)
+    _post(juror_client, path, {**form, f"score-{ids['innovation']}": "6"})
+    saved_form = {**form, "revision": "1", f"score-{ids['innovation']}": "6"}
+
+    fragment = _post(
+        juror_client,
+        path,
+        {**saved_form, f"score-{ids['impact']}": "42", f"score-{ids['participation']}": "-1"},
+    )
+    whole = _post(juror_client, path, {**saved_form, f"score-{ids['impact']}": "42"}, htmx=False)
+
+    impact_error = (
+        f'<p class="field-error" id="score-{ids["impact"]}-error" '
+        f'data-error-for="score-{ids["impact"]}" hx-swap-oob="true">'
+        "Give a score from 0 to 10.</p>"
+    )
+    assert fragment.status_code == whole.status_code == 422
+    assert "Not saved" in fragment.text and "Saved<" not in fragment.text
+    assert impact_error in fragment.text
+    assert f'id="score-{ids["participation"]}-error"' in fragment.text.split(impact_error)[1]
+    assert "2 scores are off their scale" in fragment.text
+    assert 'name="revision" value="1" hx-swap-oob' not in fragment.text
+    assert f'id="score-{ids["impact"]}" name="score-{ids["impact"]}"' in whole.text
+    assert 'value="42" aria-describedby' in whole.text and 'aria-invalid="true"' in whole.text
+    assert _stored(judging) == {ids["innovation"]: 6.0}
+
+
+def test_a_corrected_score_saves_and_clears_its_error(
+    juror_client: TestClient, judging: Database
+) -> None:
+    path = f"/ogp2021/jury/{_submission_id(judging, 'KE-RIVERSIDE')}"
+    impact = _criteria(judging)["impact"]
+    form = _form(juror_client.get(path).text)
+    _post(juror_client, path, {**form, f"score-{impact}": "42"})
+
+    response = _post(juror_client, path, {**form, f"score-{impact}": "9"})
+
+    assert response.status_code == 200
+    assert "Saved" in response.text
+    assert (
+        f'<p class="field-error" id="score-{impact}-error" data-error-for="score-{impact}" '
+        'hidden hx-swap-oob="true"></p>'
+    ) in response.text
+    assert _stored(judging) == {impact: 9.0}
+
+
+def test_keeping_my_values_never_clears_a_field_the_other_tab_saved(
+    juror_client: TestClient, judging: Database
+) -> None:
+    path = f"/ogp2021/jury/{_submission_id(judging, 'KE-RIVERSIDE')}"
+    ids = _criteria(judging)
+    tab1 = _form(juror_client.get(path).text)
+    tab2 = _form(juror_client.get(path).text)
+    _post(juror_client, path, {**tab1, f"score-{ids['transparency']}": "8", "comment": "Clear"})
+    every_field = {f"score-{cid}": "" for cid in ids.values()} | {"comment": ""}
+    typed = {**every_field, f"score-{ids['impact']}": "3"}
+    refused = _post(juror_client, path, {**tab2, **typed})
+
+    kept = _post(juror_client, path, {**tab2, **typed, "overwrite": "1"})
+
+    with judging.read() as db:
+        card = db.exec(select(ScoreCard)).one()
+        changed = db.exec(select(ScoreLog.field).where(ScoreLog.revision == 2)).all()
+    assert refused.status_code == 422
+    assert kept.status_code == 200
+    assert _stored(judging) == {ids["transparency"]: 8.0, ids["impact"]: 3.0}
+    assert (card.comment, card.revision) == ("Clear", 2)
+    assert changed == [f"criterion:{ids['impact']}"]
+    # The whole sheet comes back, as stored: the other tab's 8 shows in this one now.
+    assert kept.headers["hx-retarget"] == "#sheet"
+    assert f'id="score-{ids["transparency"]}" name="score-{ids["transparency"]}"' in kept.text
+    assert 'step="0.5" value="8"' in kept.text
+
+
+def test_a_stale_save_that_changes_nothing_leaves_the_tab_on_its_revision(
+    juror_client: TestClient, judging: Database
+) -> None:
+    path = f"/ogp2021/jury/{_submission_id(judging, 'KE-RIVERSIDE')}"
+    ids = _criteria(judging)
+    tab1 = _form(juror_client.get(path).text)
+    tab2 = _form(juror_client.get(path).text)
+    _post(juror_client, path, {**tab1, f"score-{ids['transparency']}": "8"})
+
+    same = _post(juror_client, path, {**tab2, f"score-{ids['transparency']}": "8"})
+    later = _post(juror_client, path, {**tab2, f"score-{ids['impact']}": "5"})
+
+    assert same.status_code == 200
+    assert 'name="revision" value="0" hx-swap-oob="true"' in same.text
+    assert later.status_code == 422  # still the stale tab: the juror chooses
+    assert _stored(judging) == {ids["transparency"]: 8.0}
+
+
+def test_the_sheet_shows_the_deadline_the_weights_and_the_running_total(
+    juror_client: TestClient, judging: Database
+) -> None:
+    path = f"/ogp2021/jury/{_submission_id(judging, 'KE-RIVERSIDE')}"
+    ids = _criteria(judging)
+    page = juror_client.get(path).text
+
+    saved = _post(
+        juror_client,
+        path,
+        {**_form(page), f"score-{ids['impact']}": "8", f"score-{ids['innovation']}": "5"},
+    )
+
+    # Scoring closes 15 November 2021 at 18:00 in Seoul; the clock says 1 November, noon.
+    deadline = re.sub(r"\s+", " ", page.split('class="sheet-deadline">')[1].split("</p>")[0])
+    assert deadline == (
+        "Scoring closes on Monday, November 15, 2021 at 9:00 AM "
+        '<span class="muted">(6:00 PM summit time)</span> · '
+        '<time datetime="2021-11-15T09:00:00+00:00">in 2 weeks</time> '
+    )
+    weights = re.findall(r'class="criterion__weight">weight (\d+)%<', page)
+    assert weights == ["30", "25", "20", "15", "10"]
+    assert "0.0 of 100" in page and "0 of 5 criteria scored" in page
+    # 30% of 8/10 and 25% of 5/10: 24 + 12.5 points.
+    assert 'id="sheet-total" aria-live="polite" hx-swap-oob="true"' in saved.text
+    assert "36.5 of 100" in saved.text and "2 of 5 criteria scored" in saved.text

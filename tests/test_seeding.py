@@ -12,10 +12,13 @@ from sqlmodel import Session, col, select
 from summit.agenda.models import ProgrammeSession, SessionPerson, Stream, Summit, Track
 from summit.auth.models import Account, Role, RoleGrant
 from summit.awards.models import Award, AwardResult, Conflict, Criterion, JuryMember, Submission
+from summit.awards.results_routes import compute
 from summit.db import Database
 from summit.migrate import upgrade
 from summit.people.models import Delegation, Person
-from summit.seeding import SeedError, load_summit
+from summit.persistence import pk
+from summit.seedfiles import SeedError
+from summit.seeding import load_summit
 from summit.tables import metadata
 from tests.conftest import DEMO_FOLDER
 
@@ -164,7 +167,7 @@ def test_steering_committee_session_states_the_new_members(demo_database: Databa
         assert fact in abstract
 
 
-def test_tanger_tetouan_al_hoceima_won_third_place_in_published_results(
+def test_tanger_tetouan_al_hoceima_won_third_place_to_be_revealed_at_the_ceremony(
     demo_database: Database,
 ) -> None:
     with demo_database.read() as db:
@@ -178,8 +181,36 @@ def test_tanger_tetouan_al_hoceima_won_third_place_in_published_results(
 
     assert award.name["en"] == "Open Gov Award for local innovation"
     assert third.entity_name == "Regional Council of Tanger-Tétouan-Al Hoceïma"
-    assert award.results_published_at is not None
+    assert award.results_published_at is None  # published once the ceremony is over
     assert ceremony is not None and ceremony.kind == "ceremony"
+
+
+def test_the_jury_scored_every_submission_it_may_and_its_scores_rank_the_places(
+    demo_database: Database,
+) -> None:
+    with demo_database.read() as db:
+        award = db.exec(select(Award)).one()
+        computed = compute(db, award)
+        codes = {pk(s): s.code for s in computed.board.submissions}
+        places = sorted((row.place or 4, codes[row.submission_id]) for row in computed.places)
+        ranked = [codes[entry.submission_id] for entry in computed.ranked]
+        progress = sorted({row.progress for row in computed.board.rows})
+        conflicted = [
+            (row.juror_name, codes[row.submission_id])
+            for row in computed.board.rows
+            if codes[row.submission_id] == "NG-EXAMPLE-CITY"
+        ]
+
+    assert (len(computed.board.rows), progress) == (39, ["final"])
+    assert places == [
+        (1, "KE-RIVERSIDE"),
+        (2, "BR-PARTNERSHIP"),
+        (3, "TTA-REGION"),
+        (4, "CI-EXEMPLEVILLE"),  # the honourable mention
+    ]
+    assert ranked[:4] == [code for _, code in places]
+    assert [entry.rank for entry in computed.ranked] == list(range(1, 11))
+    assert "Ngozi Juror (demo)" not in {name for name, _ in conflicted}
 
 
 def test_award_rubric_weights_add_up_to_one_hundred(demo_database: Database) -> None:

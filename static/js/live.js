@@ -83,7 +83,14 @@
     }
   });
 
+  // Whether the page is connected, on the root element: styles can show it, and tests wait for
+  // it rather than for time.
+  document.addEventListener("htmx:wsOpen", function () {
+    document.documentElement.setAttribute("data-live", "open");
+  });
+
   document.addEventListener("htmx:wsClose", function (event) {
+    document.documentElement.setAttribute("data-live", "closed");
     var close = event.detail && event.detail.event;
     if (close && close.code === 1008 && close.reason === "session ended") {
       window.location.reload();

@@ -23,7 +23,7 @@ from summit.eventlog import record
 from summit.i18n.viewer import gettext as _
 from summit.i18n.viewer import translate_error
 from summit.web.access import page
-from summit.web.context import current_summit, database
+from summit.web.context import current_summit, database, now
 from summit.web.forms import field_errors, read_form, text_fields
 from summit.web.htmx import is_htmx
 from summit.web.rendering import render
@@ -334,6 +334,7 @@ async def live_status(request: Request) -> Response:
     session_id = request.path_params["session_id"]
     form = text_fields(await read_form(request), "status", "delay_minutes")
     statuses = {status.value for status in SessionStatus}
+    moment = now(request)
 
     def run(db: Session) -> None:
         if form["status"] not in statuses:
@@ -350,6 +351,7 @@ async def live_status(request: Request) -> Response:
                 status=SessionStatus(form["status"]),
                 delay_minutes=delay,
             ),
+            at=moment,
         )
 
     try:

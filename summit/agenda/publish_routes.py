@@ -60,6 +60,7 @@ async def publish(request: Request) -> Response:
                     session_ids=tuple(change["session_id"] for change in changes),
                 )
             ],
+            at=moment,
         )
         return release.version
 

@@ -275,6 +275,7 @@ async def set_status(call: ApiCall) -> Response:
     session_id = call.path_id("session_id")
     body = await call.body(StatusInput)
     summit = call.the_summit
+    moment: datetime = now(call.request)
 
     def run(db: Session) -> SessionOut:
         _draft(db, call, session_id)
@@ -290,6 +291,7 @@ async def set_status(call: ApiCall) -> Response:
                 status=body.status,
                 delay_minutes=body.delay_minutes,
             ),
+            at=moment,
         )
         published = db.get(PublishedSession, session_id)
         if published is None:
@@ -361,6 +363,7 @@ async def publish(call: ApiCall) -> Response:
                     session_ids=tuple(change["session_id"] for change in changes),
                 )
             ],
+            at=moment,
         )
         return ReleaseOut(
             version=release.version,

@@ -19,7 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from summit.auth.audit import AuditAction
 from summit.auth.audit import record as audit
 from summit.auth.permissions import Access, Principal
-from summit.awards import scoring
+from summit.awards import scoresheet, scoring
 from summit.awards.models import CardStatus, Criterion
 from summit.errors import DomainError
 from summit.eventlog import record
@@ -80,6 +80,7 @@ def _context(
     conflict: scoring.SaveOutcome | None = None,
     nonce: str | None = None,
     revision: int | None = None,
+    oob: bool = False,
 ) -> dict[str, Any]:
     card = sheet.assigned.card
     shown = {
@@ -99,8 +100,8 @@ def _context(
         "status": CardStatus(card.status).value if card else "not_started",
         "values": shown,
         "nonce": nonce or secrets.token_urlsafe(12),
-        # A refused save keeps the revision the form was based on, so that the next autosave
-        # is refused too until the juror chooses.
+        # The revision this form's values stand on: a refused save keeps the one it was based
+        # on, so that the next autosave is refused too until the juror chooses.
         "form_revision": sheet.revision if revision is None else revision,
         "message": message,
         "error": error,
@@ -110,6 +111,10 @@ def _context(
             pk(criterion): _number(conflict.current.get(pk(criterion))) if conflict else ""
             for criterion in sheet.criteria
         },
+        "total": scoresheet.running_total(sheet.criteria, sheet.scores),
+        "shares": scoresheet.weight_shares(sheet.criteria),
+        "now": now(request),
+        "oob": oob,
     }
 
 
@@ -119,19 +124,24 @@ def _number(value: float | None) -> str:
     return str(int(value)) if value.is_integer() else str(value)
 
 
-async def scoresheet(request: Request) -> Response:
+async def show_scoresheet(request: Request) -> Response:
     sheet = await _sheet(request)
     return render(request, "awards/jury/sheet.html", _context(request, sheet))
 
 
-def _card_input(form: FormData, criteria: list[Criterion]) -> tuple[dict[str, str], str, int]:
+def _card_input(form: FormData, criteria: list[Criterion]) -> tuple[dict[str, str], str, int, int]:
+    """The form's values and nonce; the revision its values stand on, and the revision the
+    save is for: the same, except when "Keep my values" saves over the one it was shown."""
     names = [f"score-{criterion.id}" for criterion in criteria]
     values = {name: _text(form, name) for name in [*names, "comment"] if name in form}
     nonce = _text(form, "nonce")[:MAX_NONCE]
-    # "Keep my values" after a conflict saves over the revision it was shown.
-    raw_revision = _text(form, "overwrite") or _text(form, "revision")
-    revision = int(raw_revision) if raw_revision.isdigit() and len(raw_revision) < 10 else -1
-    return values, nonce, revision
+    base = _revision(_text(form, "revision"))
+    target = _revision(_text(form, "overwrite")) if "overwrite" in form else base
+    return values, nonce, base, target
+
+
+def _revision(raw: str) -> int:
+    return int(raw) if raw.isdigit() and len(raw) < 10 else -1
 
 
 def _text(form: FormData, name: str) -> str:
@@ -143,19 +153,41 @@ async def save_scoresheet(request: Request) -> Response:
     """Every change of the form posts the whole form; the answer says saved, or why not."""
     sheet = await _sheet(request)
     form = await read_form(request)
-    values, nonce, revision = _card_input(form, sheet.criteria)
+    values, nonce, base, target = _card_input(form, sheet.criteria)
     status_value = _text(form, "status")
     status = CardStatus(status_value) if status_value in set(CardStatus) else None
     account_id = _account(request)
     moment = now(request)
+    try:
+        scores = scoresheet.read_scores(values, sheet.criteria)
+    except scoresheet.InvalidScores as invalid:
+        # Nothing is saved, not even the valid fields: the sheet says "Not saved" truthfully.
+        errors = {
+            name: translate_error(refused.template, refused.params)
+            for name, refused in invalid.errors.items()
+        }
+        context = _context(
+            request,
+            sheet,
+            values=values,
+            errors=errors,
+            nonce=nonce,
+            revision=base,
+        )
+        return _answer(request, context, status_code=422)
+    comment = values["comment"].replace("\r\n", "\n") if "comment" in values else None
+    assignment_id = pk(sheet.assigned.assignment)
 
     def run(db: Session) -> scoring.SaveOutcome:
-        scores = scoring.score_inputs(values, sheet.criteria)
+        # Only what this tab changed since its revision: a field it did not touch keeps what
+        # another tab saved meanwhile.
+        was = scoresheet.card_at(db, assignment_id=assignment_id, revision=base)
+        changes = scoresheet.changes_since(was, scores=scores, comment=comment)
         data = scoring.CardInput(
-            revision=revision,
-            save_key=f"{nonce}:{revision}:{status_value}" if nonce else "",
-            scores=scores,
-            comment=values["comment"].replace("\r\n", "\n") if "comment" in values else None,
+            revision=target,
+            save_key=f"{nonce}:{target}:{status_value}" if nonce else "",
+            scores=changes.scores,
+            comment=changes.comment,
             status=status,
         )
         outcome = scoring.save_card(
@@ -163,7 +195,7 @@ async def save_scoresheet(request: Request) -> Response:
         )
         if outcome.changes:
             award = sheet.assigned.award
-            record(db, [ScoresChanged(summit_id=award.summit_id, award_id=pk(award))])
+            record(db, [ScoresChanged(summit_id=award.summit_id, award_id=pk(award))], at=moment)
         return outcome
 
     try:
@@ -183,27 +215,39 @@ async def save_scoresheet(request: Request) -> Response:
             error=message,
             errors=errors,
             nonce=nonce,
-            revision=revision,
+            revision=base,
         )
         return _answer(request, context, status_code=422)
     if outcome.conflict:
         context = _context(
-            request, sheet, values=values, conflict=outcome, nonce=nonce, revision=revision
+            request,
+            sheet,
+            values=values,
+            conflict=outcome,
+            nonce=nonce,
+            revision=base,
         )
         return _answer(request, context, status_code=422)
     if outcome.changes:
         await request.app.state.broker.announce()
     fresh = await _sheet(request)
-    status_changed = status is not None and status.value != _status_of(sheet)
     if not is_htmx(request):
         return RedirectResponse(request.url.path, status_code=303)
-    context = _context(request, fresh, values=values, message="saved", nonce=nonce)
-    if status_changed or outcome.repeated and status is not None:
-        # The sheet changes shape (read-only once final): send it whole.
+    status_changed = status is not None and status.value != _status_of(sheet)
+    merged = target != base and outcome.changes > 0
+    if status_changed or merged or outcome.repeated and status is not None:
+        # The sheet changes shape (read-only once final), or now holds fields another tab
+        # saved (after "Keep my values"): send it whole, with the values as stored.
+        context = _context(request, fresh, message="saved", nonce=nonce)
         response = render(request, "awards/jury/sheet.html", context, block="sheet")
         response.headers["hx-retarget"] = "#sheet"
         response.headers["hx-reswap"] = "outerHTML"
         return response
+    # A save that changed nothing leaves the form on its revision: a stale tab stays stale.
+    saved = base if not outcome.changes and not outcome.repeated else fresh.revision
+    context = _context(
+        request, fresh, values=values, message="saved", nonce=nonce, revision=saved, oob=True
+    )
     return render(request, "awards/jury/sheet.html", context, block="save_status")
 
 
@@ -213,7 +257,11 @@ def _status_of(sheet: scoring.Sheet) -> str:
 
 
 def _answer(request: Request, context: dict[str, Any], *, status_code: int) -> Response:
-    block = "save_status" if is_fragment_request(request) else None
+    """A refused save: the status (with each field's error swapped in beside it) for htmx,
+    the whole page otherwise."""
+    fragment = is_fragment_request(request)
+    context["oob"] = fragment
+    block = "save_status" if fragment else None
     return render(request, "awards/jury/sheet.html", context, block=block, status_code=status_code)
 
 
@@ -252,7 +300,7 @@ JUROR = Access.JUROR
 SHEET = "/{slug:str}/jury/{submission_id:int}"
 routes = [
     page("/{slug:str}/jury", jury_queue, access=JUROR, name="jury_queue"),
-    page(SHEET, scoresheet, access=JUROR, name="scoresheet"),
+    page(SHEET, show_scoresheet, access=JUROR, name="scoresheet"),
     page(SHEET, save_scoresheet, access=JUROR, methods=["POST"], name="scoresheet_save"),
     page(
         SHEET + "/conflict",

@@ -343,6 +343,7 @@ async def reveal_next(request: Request) -> Response:
                     title=submission.title,
                 )
             ],
+            at=moment,
         )
         audit(
             db,

@@ -9,7 +9,7 @@ append-only score log, from which ``replay`` rebuilds the cards exactly.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -395,17 +395,6 @@ def replay(rows: Iterable[ScoreLog]) -> dict[int, CardState]:
 def _text(value: float | None) -> str | None:
     # repr of a float reads back as the very same float.
     return None if value is None else repr(float(value))
-
-
-def score_inputs(form: Mapping[str, str], criteria: Iterable[Criterion]) -> dict[int, float | None]:
-    """The form's ``score-<id>`` fields that are there, parsed; the first bad one raises.
-
-    A field that is absent (a disabled input is not sent) leaves its score as it is."""
-    return {
-        pk(criterion): parse_score(form[f"score-{criterion.id}"], criterion)
-        for criterion in criteria
-        if f"score-{criterion.id}" in form
-    }
 
 
 @dataclass(frozen=True)

@@ -228,3 +228,17 @@ def set_results(
         award.results_published_at = published_at
     db.flush()
     return kept
+
+
+def withdraw_reveals(db: Session, *, award: Award) -> None:
+    """Put the decided places back as they stood before the ceremony, none of them revealed
+    (a demo loaded again runs its ceremony again). Published results stay as they are."""
+    if award.results_published_at is not None:
+        raise DomainError("The results are published: their reveal cannot be taken back.")
+    for row in db.exec(
+        select(AwardResult).where(
+            AwardResult.award_id == award.id, col(AwardResult.revealed_at).is_not(None)
+        )
+    ):
+        row.revealed_at = None
+    db.flush()

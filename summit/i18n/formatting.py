@@ -12,9 +12,11 @@ from babel.dates import (
     format_interval,
     format_skeleton,
     format_time,
+    format_timedelta,
     get_datetime_format,
     get_timezone_name,
 )
+from babel.numbers import format_decimal, format_percent
 
 from summit.i18n.viewer import current_viewer
 
@@ -82,6 +84,25 @@ def local_day(moment: datetime, zone: str | None = None, fmt: str = "full") -> s
     viewer = current_viewer()
     return format_date(
         moment.astimezone(ZoneInfo(zone or viewer.timezone)).date(), fmt, locale=viewer.language
+    )
+
+
+def time_until(moment: datetime, now: datetime) -> str:
+    """``in 3 days`` or ``2 hours ago``, in the viewer's language; never in seconds."""
+    return format_timedelta(
+        moment - now, granularity="minute", add_direction=True, locale=current_viewer().language
+    )
+
+
+def percent(share: float) -> str:
+    """A share of 1 as a whole percentage, written as the language does (``30 %`` in French)."""
+    return format_percent(share, locale=current_viewer().language)
+
+
+def decimal(value: float, digits: int = 1) -> str:
+    """A number with ``digits`` decimals, in the viewer's language."""
+    return format_decimal(
+        round(value, digits), format="#,##0." + "0" * digits, locale=current_viewer().language
     )
 
 

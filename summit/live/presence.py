@@ -22,6 +22,7 @@ from sqlmodel import Session, col, func, select
 from starlette.templating import Jinja2Templates
 
 from summit.agenda.models import ProgrammeSession
+from summit.clock import Clock
 from summit.columns import utcnow
 from summit.db import Database
 from summit.eventlog import SessionPresence
@@ -45,8 +46,10 @@ class Presence:
         hub: MemoryHub,
         templates: Jinja2Templates,
         interval: float = INTERVAL_SECONDS,
+        clock: Clock = utcnow,
     ) -> None:
         self.process = uuid.uuid4().hex
+        self._clock = clock
         self._interval = interval
         self._database = database
         self._hub = hub
@@ -115,7 +118,7 @@ class Presence:
         process = self.process
 
         def write(db: Session) -> None:
-            now = utcnow()
+            now = self._clock()
             db.exec(delete(SessionPresence).where(col(SessionPresence.process) == process))
             # Rows of processes that stopped without saying so.
             db.exec(
@@ -151,7 +154,7 @@ class Presence:
             return {}
 
         def read(db: Session) -> dict[int, int]:
-            fresh = utcnow() - timedelta(seconds=STALE_SECONDS)
+            fresh = self._clock() - timedelta(seconds=STALE_SECONDS)
             rows = db.exec(
                 select(SessionPresence.session_id, func.sum(SessionPresence.viewers))
                 .where(

@@ -27,7 +27,7 @@ from summit.i18n.viewer import translate_error
 from summit.qa import queries, regions, services
 from summit.qa.models import QuestionStatus
 from summit.web.access import page
-from summit.web.context import current_summit, database, viewer
+from summit.web.context import current_summit, database, now, viewer
 from summit.web.forms import read_form, text_fields
 from summit.web.htmx import is_fragment_request, is_htmx
 
@@ -179,6 +179,7 @@ async def ask(request: Request) -> Response:
     ):
         errors["body"] = _("You are asking quickly: wait a minute, then ask again.")
     else:
+        moment = now(request)
 
         def run(db: Session) -> QuestionStatus:
             question, events = services.ask(
@@ -190,7 +191,7 @@ async def ask(request: Request) -> Response:
                 language=viewer(request).language,
                 anonymous=anonymous,
             )
-            record(db, events)
+            record(db, events, at=moment)
             return QuestionStatus(question.status)
 
         try:
@@ -220,9 +221,10 @@ async def ask(request: Request) -> Response:
 
 async def _change(request: Request, change: Any) -> None:
     """Run ``change(db)`` (which returns events), record its events, and announce them."""
+    moment = now(request)
 
     def run(db: Session) -> None:
-        record(db, change(db))
+        record(db, change(db), at=moment)
 
     try:
         await database(request).run_write(run)

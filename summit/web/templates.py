@@ -91,6 +91,9 @@ def create_templates() -> Jinja2Blocks:
         change_kind=labels.change_kind,
         delegation_kind=labels.delegation_kind,
         country_name=labels.country_name,
+        time_until=formatting.time_until,
+        percent=formatting.percent,
+        decimal=formatting.decimal,
     )
     env.globals["date_range"] = formatting.date_range
     env.globals["url_for"] = url_for

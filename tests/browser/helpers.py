@@ -42,3 +42,15 @@ def watch_for_problems(page: Any, *, ignore_connection_errors: bool = False) -> 
 def confirm(page: Any) -> None:
     """Answer "yes" in the page's confirmation dialog (static/js/confirm.js), once it is open."""
     page.locator("#confirm-dialog[open] #confirm-dialog-confirm").click()
+
+
+def wait_until_live(page: Any) -> None:
+    """Wait until ``page``'s live socket is open (static/js/live.js marks the root element)."""
+    page.locator("html[data-live=open]").wait_for(state="attached")
+
+
+def submit_and_wait(page: Any, action: Any) -> None:
+    """Run ``action`` (a click that posts a form) and wait for the page it leads to, even when
+    that page has the same address as the one before."""
+    with page.expect_navigation():
+        action()

@@ -4,6 +4,7 @@ follow, the "live now" strip, shifted times, and a page that lost its connection
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from summit.agenda.lifecycle import set_status
 from summit.agenda.models import ProgrammeSession, SessionStatus, Summit
 from summit.db import Database, create_db_engine
 from summit.eventlog import record
-from tests.browser.helpers import choose_english, sign_in, watch_for_problems
+from tests.browser.helpers import choose_english, sign_in, wait_until_live, watch_for_problems
 from tests.conftest import sqlite_settings
 from tests.servers import free_port, serving
 
@@ -48,7 +49,7 @@ def test_a_follower_sees_the_live_strip_a_notice_and_the_shifted_times(
     delegate.goto(f"{live_server}/ogp2021/")
     delegate.wait_for_function("() => window.htmx !== undefined")
     delegate.evaluate("() => { window.__noReload = 1; }")
-    delegate.wait_for_timeout(500)  # the socket connects
+    wait_until_live(delegate)
 
     organiser = chromium.new_context(timezone_id="Asia/Seoul").new_page()
     sign_in(organiser, live_server, "organiser@example.org", f"/ogp2021/sessions/{session_id}")
@@ -90,7 +91,7 @@ def test_a_page_whose_connection_drops_shows_what_happened_meanwhile(
         page.goto(f"{address}/ogp2021/sessions/{opening}")
         page.wait_for_function("() => window.htmx !== undefined")
         page.evaluate("() => { window.__noReload = 2; }")
-        page.wait_for_timeout(500)  # the socket connects
+        wait_until_live(page)
         organiser = chromium.new_context().new_page()
         sign_in(organiser, address, "organiser@example.org", f"/ogp2021/sessions/{opening}")
         organiser.click(".live-console form:has(input[value=live]) button")
@@ -109,7 +110,7 @@ def test_a_page_whose_connection_drops_shows_what_happened_meanwhile(
                 status=SessionStatus.LATE,
                 delay_minutes=delay,
             )
-            record(db, events)
+            record(db, events, at=datetime.now(UTC))
     database.dispose()
     with serving(settings.database_url, tmp_path / "second.log", port=port):
         page.wait_for_function(

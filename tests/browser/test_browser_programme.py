@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import sign_in, wait_until_live
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ def test_an_organiser_drags_a_session_publishes_and_delegates_see_it(
     watcher.goto(f"{live_server}/ogp2021/programme")
     watcher.wait_for_function("() => window.htmx !== undefined")
     watcher.evaluate("() => { window.__noReload = 9; }")
-    watcher.wait_for_timeout(500)  # the socket connects
+    wait_until_live(watcher)
     target = organiser.locator('.slot[data-stream-id="4"][data-start="09:15"]')
     opening.drag_to(target)
     organiser.wait_for_function(
@@ -93,7 +93,7 @@ def test_a_delegate_page_shows_a_session_going_live_without_a_reload(
     delegate.goto(f"{live_server}/ogp2021/programme")
     delegate.wait_for_function("() => window.htmx !== undefined")
     delegate.evaluate("() => { window.__noReload = 7; }")
-    delegate.wait_for_timeout(500)  # the socket connects
+    wait_until_live(delegate)
 
     organiser = chromium.new_context(timezone_id="Asia/Seoul").new_page()
     sign_in(organiser, live_server, "organiser@example.org", "/ogp2021/programme")

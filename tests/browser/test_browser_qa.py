@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.helpers import choose_english
+from tests.browser.helpers import choose_english, wait_until_live
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -27,7 +27,7 @@ def _delegate(chromium: Any, base: str, email: str, path: str, problems: list[st
     page.click("#sign-in-form button[type=submit]")
     page.wait_for_url(f"{base}{path}")
     page.wait_for_selector("#body")  # the panel has loaded (htmx)
-    page.wait_for_timeout(500)  # the socket connects
+    wait_until_live(page)
     return page
 
 

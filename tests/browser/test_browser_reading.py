@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from summit.db import Database, create_db_engine
 from summit.people.models import Person
 from tests.browser.helpers import sign_in, watch_for_problems
 from tests.conftest import sqlite_settings
+from tests.jury import demo_award
 
 pytestmark = pytest.mark.browser
 
@@ -143,6 +145,9 @@ def _rename(tmp_path: Path) -> None:
         person.full_name = "ليلى مثال (تجريبي)"
         submission = db.exec(select(Submission).where(Submission.code == "TTA-REGION")).one()
         submission.entity_name = "Regional Council of Tanger-Tétouan-Al Hoceïma (Morocco)"
+        # The demo starts before its ceremony: publish the places it decided.
+        award = demo_award(db)
+        award.results_published_at = datetime(2021, 12, 17, 9, 0, tzinfo=UTC)
     database.dispose()
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser.helpers import wait_until_live
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -35,7 +36,7 @@ def test_pages_run_htmx_without_csp_violations(chromium: Any, live_server: str) 
     page.goto(f"{live_server}/ogp2021/")
     page.wait_for_function("() => window.htmx !== undefined")
     version = page.evaluate("() => htmx.version")
-    page.wait_for_timeout(500)
+    wait_until_live(page)
 
     assert version.startswith("2.0.")
     assert [socket.url for socket in sockets] == [
