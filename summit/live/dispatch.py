@@ -209,6 +209,7 @@ class Dispatcher:
                 summit=summit,
                 viewer=Viewer(language if language in LANGUAGES else "en", zone or "UTC"),
                 kind=event.kind,
+                change=str(event.payload.get("change", "")),
                 session_id=int(event.payload.get("session_id", 0)),
                 shown_session_id=view.session_id if view.page == "session" else None,
             )
