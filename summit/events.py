@@ -44,6 +44,25 @@ class SessionStatusChanged(DomainEvent):
 
 
 @dataclass(frozen=True)
+class FollowChanged(DomainEvent):
+    """Fires when an account adds a session to its agenda or takes it out: that account's open
+    "My agenda" pages add or drop the session. Only that account hears of it."""
+
+    account_id: int
+    session_id: int
+    following: bool
+    kind: ClassVar[str] = "agenda.follow"
+
+    @property
+    def topic(self) -> str:
+        return f"account:{self.account_id}"
+
+    @property
+    def subject(self) -> str:
+        return f"session:{self.session_id}"
+
+
+@dataclass(frozen=True)
 class ProgrammePublished(DomainEvent):
     """Fires when a new version of the programme is published."""
 
