@@ -249,7 +249,7 @@ def test_every_moderation_is_in_the_audit_log_with_who_and_when(
         ("questions_unmoderated", ORGANISER, code),
     ]
     assert code == "session:OPENING"
-    assert all(entry.created_at is not None for entry, _ in rows)
+    assert all(entry.created_at is not None and entry.client_ip for entry, _ in rows)
     assert all(entry.detail == {"session": "OPENING"} for entry, _ in rows[:-1])
     for words in (
         "Approved a question",

@@ -306,6 +306,7 @@ async def moderate(request: Request) -> Response:
             session_id=session_id,
             question_id=question_id,
             action=services.Moderation(action),
+            client_ip=request.client.host if request.client else None,
         ),
     )
     return await _after_change(
@@ -328,7 +329,12 @@ async def premoderation(request: Request) -> Response:
 
     def run(db: Session) -> None:
         services.set_premoderation(
-            db, summit=summit, principal=principal, session_id=session_id, on=wanted
+            db,
+            summit=summit,
+            principal=principal,
+            session_id=session_id,
+            on=wanted,
+            client_ip=request.client.host if request.client else None,
         )
 
     try:

@@ -222,6 +222,7 @@ def moderate(
     session_id: int,
     question_id: int,
     action: Moderation,
+    client_ip: str | None = None,
 ) -> list[DomainEvent]:
     """Approve a waiting question; hide one (from everyone but moderators) or unhide it (back
     to where it was: waiting, on the list or answered); pin or unpin one; mark it answered or
@@ -269,6 +270,7 @@ def moderate(
         summit_id=session.summit_id,
         account_id=principal.account_id,
         target=f"question:{question_id}",
+        client_ip=client_ip,
         session=session.code,
     )
     db.flush()
@@ -297,7 +299,13 @@ def _events_of(
 
 
 def set_premoderation(
-    db: Session, *, summit: Summit, principal: Principal, session_id: int, on: bool
+    db: Session,
+    *,
+    summit: Summit,
+    principal: Principal,
+    session_id: int,
+    on: bool,
+    client_ip: str | None = None,
 ) -> bool:
     """Make new questions of the session wait for approval, or not; True when it changed (and
     then written to the audit log). Questions already waiting keep waiting."""
@@ -316,6 +324,7 @@ def set_premoderation(
         summit_id=session.summit_id,
         account_id=principal.account_id,
         target=f"session:{session.code}",
+        client_ip=client_ip,
     )
     db.flush()
     return True
