@@ -212,7 +212,7 @@ class Dispatcher:
                 self._context,
                 database=self._database,
                 summit=summit,
-                viewer=Viewer(language if language in LANGUAGES else "en", zone or "UTC"),
+                viewer=viewer,
                 kind=event.kind,
                 change=str(event.payload.get("change", "")),
                 session_id=int(event.payload.get("session_id", 0)),
