@@ -48,12 +48,13 @@ from summit.people import routes as people_routes
 from summit.preflight import ConfigurationError, refuse_demo_accounts
 from summit.qa import routes as qa_routes
 from summit.settings import Settings
+from summit.web.access import error_page
 from summit.web.addresses import ProxyHeadersMiddleware
 from summit.web.body import BodyLimitMiddleware
 from summit.web.cache import ProgrammeCache
+from summit.web.error_pages import render_error
 from summit.web.headers import SecurityHeadersMiddleware
 from summit.web.ratelimit import RateLimiter, SocketQuota
-from summit.web.rendering import render
 from summit.web.session import SessionCodec
 from summit.web.templates import create_templates
 from summit.web.viewer import ViewerMiddleware
@@ -185,9 +186,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     status_code = exc.status_code if isinstance(exc, HTTPException) else 500
     if request.url.path.startswith(API_PREFIX + "/"):
         return _api_error(request, status_code)
-    return render(
-        request, "errors/error.html", {"status_code": status_code}, status_code=status_code
-    )
+    return await error_page(request, status_code)
 
 
 def _api_error(request: Request, status_code: int) -> Response:
@@ -209,4 +208,4 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     await log.aexception("unhandled error", path=redacted_path(request.scope))
     if request.url.path.startswith(API_PREFIX + "/"):
         return error_response(500, "Server error.")
-    return render(request, "errors/error.html", {"status_code": 500}, status_code=500)
+    return render_error(request, 500)

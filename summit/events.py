@@ -44,6 +44,25 @@ class SessionStatusChanged(DomainEvent):
 
 
 @dataclass(frozen=True)
+class FollowChanged(DomainEvent):
+    """Fires when an account adds a session to its agenda or takes it out: that account's open
+    "My agenda" pages add or drop the session. Only that account hears of it."""
+
+    account_id: int
+    session_id: int
+    following: bool
+    kind: ClassVar[str] = "agenda.follow"
+
+    @property
+    def topic(self) -> str:
+        return f"account:{self.account_id}"
+
+    @property
+    def subject(self) -> str:
+        return f"session:{self.session_id}"
+
+
+@dataclass(frozen=True)
 class ProgrammePublished(DomainEvent):
     """Fires when a new version of the programme is published."""
 
@@ -55,8 +74,9 @@ class ProgrammePublished(DomainEvent):
 @dataclass(frozen=True)
 class QuestionsChanged(DomainEvent):
     """Fires when a session's questions change as everyone sees them: one asked without
-    pre-moderation or approved, a vote given or taken back, one hidden, pinned, unpinned or
-    marked answered. Pages of the session show the list again, in its new order."""
+    pre-moderation or approved, a vote given or taken back, one pinned or unpinned, marked
+    answered or unanswered, hidden or unhidden. Pages of the session show the list again, in
+    its new order (and the answered questions, when ``change`` moved one in or out of them)."""
 
     session_id: int
     question_id: int
@@ -71,7 +91,7 @@ class QuestionsChanged(DomainEvent):
 @dataclass(frozen=True)
 class PendingQuestionsChanged(DomainEvent):
     """Fires when the questions waiting for approval change (one asked under pre-moderation,
-    approved or hidden). Only moderators hear of it: the summit's organisers, or with
+    approved, hidden or unhidden). Only moderators hear of it: the summit's organisers, or with
     ``account_id`` one account that moderates the session without being an organiser."""
 
     session_id: int
@@ -79,6 +99,28 @@ class PendingQuestionsChanged(DomainEvent):
     change: str
     account_id: int | None = None
     kind: ClassVar[str] = "qa.pending"
+
+    @property
+    def topic(self) -> str:
+        if self.account_id is not None:
+            return f"account:{self.account_id}"
+        return f"summit:{self.summit_id}:organisers"
+
+    @property
+    def subject(self) -> str:
+        return f"session:{self.session_id}"
+
+
+@dataclass(frozen=True)
+class HiddenQuestionsChanged(DomainEvent):
+    """Fires when a moderator hides a question or unhides one. Only moderators hear of it (the
+    same topics as ``PendingQuestionsChanged``): their pages show the hidden questions again."""
+
+    session_id: int
+    question_id: int
+    change: str
+    account_id: int | None = None
+    kind: ClassVar[str] = "qa.hidden"
 
     @property
     def topic(self) -> str:

@@ -385,4 +385,4 @@ def test_audit_log_is_shown_to_organisers(browser: TestClient) -> None:
     page = browser.get("/ogp2021/manage/audit")
 
     assert page.status_code == 200
-    assert "<td>Signed in</td>" in page.text
+    assert "<td>Signed in</td>" in page.text  # in words, not the action's code

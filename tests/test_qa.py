@@ -36,6 +36,8 @@ from tests.test_queries import count_queries
 
 WS = BASE_URL.replace("http://", "ws://")
 VOTERS = ["delegate@example.org", "delegate2@example.org", "juror1@example.org"]
+ASKER = "speaker@example.org"
+"""Asks the questions the voters vote for (nobody votes for their own)."""
 MODERATOR_EMAIL = "robin.moderator@example.org"
 
 
@@ -167,7 +169,7 @@ def test_the_pushed_list_is_the_htmx_fragment(accounts: Accounts, opening_id: in
 def test_votes_reorder_the_list_on_every_page(
     accounts: Accounts, opening_id: int, demo_database: Database
 ) -> None:
-    asker = accounts.use("delegate@example.org")
+    asker = accounts.use(ASKER)
     _ask(asker, opening_id, "First question")
     _ask(asker, opening_id, "Second question")
     second = _question_id(demo_database, "Second question")
@@ -187,9 +189,9 @@ def test_votes_reorder_the_list_on_every_page(
 def test_a_second_vote_counts_once_and_a_vote_can_be_taken_back(
     accounts: Accounts, opening_id: int, demo_database: Database
 ) -> None:
-    voter = accounts.use("delegate@example.org")
-    _ask(voter, opening_id, "Is this counted once?")
+    _ask(accounts.use(ASKER), opening_id, "Is this counted once?")
     question_id = _question_id(demo_database, "Is this counted once?")
+    voter = accounts.use("delegate@example.org")
 
     _vote(voter, opening_id, question_id)
     twice = _vote(voter, opening_id, question_id)
@@ -227,7 +229,7 @@ def test_hiding_removes_the_question_everywhere(
     assert _vote(accounts.use("delegate2@example.org"), opening_id, rude).status_code == 404
 
 
-def test_a_pinned_question_comes_first_and_an_answered_one_is_marked(
+def test_a_pinned_question_comes_first_and_an_answered_one_moves_to_its_own_section(
     accounts: Accounts, opening_id: int, demo_database: Database
 ) -> None:
     asker = accounts.use("delegate@example.org")
@@ -246,9 +248,11 @@ def test_a_pinned_question_comes_first_and_an_answered_one_is_marked(
 
     assert _shown(pinned) == ["Chosen question", "Popular question"]
     assert f'class="question question--pinned" id="question-{chosen}"' in pinned
-    assert f'class="question question--pinned question--answered" id="question-{chosen}"' in (
-        answered
-    )
+    # One message: the list without it, then the answered questions with it.
+    listed, done = answered.split('<div id="questions-answered-')
+    assert _shown(listed) == ["Popular question"]
+    assert _shown(done) == ["Chosen question"]
+    assert f'class="question question--answered" id="question-{chosen}"' in done
 
 
 def test_under_pre_moderation_delegates_see_a_question_only_once_approved(
@@ -391,11 +395,11 @@ def test_asking_too_fast_is_refused_inline(accounts: Accounts, opening_id: int) 
 def test_without_javascript_each_form_comes_back_to_the_questions_page(
     accounts: Accounts, opening_id: int, demo_database: Database
 ) -> None:
-    delegate = accounts.use("delegate@example.org")
     page = f"/ogp2021/sessions/{opening_id}/questions"
 
-    asked = _post(delegate, page, {"body": "Plain form question"}, htmx=False)
+    asked = _post(accounts.use(ASKER), page, {"body": "Plain form question"}, htmx=False)
     question_id = _question_id(demo_database, "Plain form question")
+    delegate = accounts.use("delegate@example.org")
     voted = _post(delegate, f"{page}/{question_id}/vote", {"vote": "1"}, htmx=False)
     shown = delegate.get(page).text
 
@@ -457,9 +461,10 @@ def test_services_return_the_events_they_cause(demo_database: Database, opening_
     with demo_database.write() as db:
         summit = db.exec(select(Summit).where(Summit.slug == "ogp2021")).one()
         account = db.exec(select(Account).where(Account.email == VOTERS[0])).one()
-        assert account.id is not None and summit.id is not None
+        asker = db.exec(select(Account).where(Account.email == ASKER)).one()
+        assert account.id is not None and summit.id is not None and asker.id is not None
         question, asked = services.ask(
-            db, summit=summit, session_id=opening_id, account_id=account.id, body="Events?"
+            db, summit=summit, session_id=opening_id, account_id=asker.id, body="Events?"
         )
         assert question.id is not None
         voted = services.vote(
@@ -599,9 +604,12 @@ def test_two_identical_votes_at_once_count_once_on_postgres(postgres_engine: Any
         account = upsert_account(
             db, data=AccountInput(email="voter@example.org", display_name="Voter")
         )
-        assert session_id is not None and account.id is not None
+        asker = upsert_account(
+            db, data=AccountInput(email="asker@example.org", display_name="Asker")
+        )
+        assert session_id is not None and account.id is not None and asker.id is not None
         question, _ = services.ask(
-            db, summit=summit, session_id=session_id, account_id=account.id, body="Race?"
+            db, summit=summit, session_id=session_id, account_id=asker.id, body="Race?"
         )
         question_id, account_id = question.id, account.id
     assert question_id is not None

@@ -7,6 +7,8 @@ from sqlmodel import Session, col, select
 from summit.agenda.models import Follow, ProgrammeSession, PublishedSession, Summit
 from summit.agenda.queries import SessionCard
 from summit.errors import DomainError
+from summit.events import DomainEvent, FollowChanged
+from summit.persistence import pk
 
 
 def followed_ids(db: Session, *, summit: Summit, account_id: int) -> set[int]:
@@ -20,20 +22,27 @@ def followed_ids(db: Session, *, summit: Summit, account_id: int) -> set[int]:
 
 def set_follow(
     db: Session, *, summit: Summit, account_id: int, session_id: int, follow: bool
-) -> bool:
-    """Follow or stop following a published session; returns whether it is now followed."""
+) -> tuple[bool, list[DomainEvent]]:
+    """Follow or stop following a published session; returns whether it is now followed, and
+    the event for the account's open agenda pages when that changed."""
     published = db.get(PublishedSession, session_id)
     if published is None or published.summit_id != summit.id:
         raise DomainError("No such session in this summit.", field="session")
     existing = db.exec(
         select(Follow).where(Follow.account_id == account_id, Follow.session_id == session_id)
     ).first()
-    if follow and existing is None:
+    if follow == (existing is not None):
+        return follow, []
+    if follow:
         db.add(Follow(account_id=account_id, session_id=session_id))
-    elif not follow and existing is not None:
+    elif existing is not None:
         db.delete(existing)
     db.flush()
-    return follow
+    return follow, [
+        FollowChanged(
+            summit_id=pk(summit), account_id=account_id, session_id=session_id, following=follow
+        )
+    ]
 
 
 def overlapping(cards: list[SessionCard]) -> set[int]:

@@ -18,7 +18,7 @@ from summit.agenda.grid import DayGrid, day_grid
 from summit.agenda.models import ScheduleRelease, SessionKind
 from summit.auth.permissions import Access, Principal
 from summit.errors import DomainError
-from summit.eventlog import LiveEvent
+from summit.eventlog import LiveEvent, record
 from summit.i18n.viewer import current_viewer
 from summit.web.access import page
 from summit.web.addresses import base_url
@@ -320,16 +320,22 @@ async def follow(request: Request) -> Response:
     wanted = form["follow"] == "1"
     account_id = principal.account_id
     assert account_id is not None  # noqa: S101 - the route is for signed-in accounts
+    moment = now(request)
 
-    def change(db: Session) -> bool:
-        return follows.set_follow(
+    def change(db: Session) -> tuple[bool, bool]:
+        following, events = follows.set_follow(
             db, summit=summit, account_id=account_id, session_id=session_id, follow=wanted
         )
+        record(db, events, at=moment)
+        return following, bool(events)
 
     try:
-        now_following = await database(request).run_write(change)
+        now_following, changed = await database(request).run_write(change)
     except DomainError as error:
         raise HTTPException(status_code=404) from error
+    if changed:
+        # The account's open agenda pages add or drop the session.
+        await request.app.state.broker.announce()
     if not is_htmx(request):
         return RedirectResponse(request.url_for("agenda", slug=summit.slug), status_code=303)
     return render(
@@ -360,15 +366,19 @@ async def calendar_feed(request: Request) -> Response:
 
 
 async def _agenda_page(request: Request, *, feed_url: str | None) -> Response:
+    """The page, or for htmx its ``agenda`` block (fetched again when its socket missed too
+    much to replay)."""
     zone = viewer(request).zone
     summit = current_summit(request)
     principal: Principal = request.state.principal
     account_id = principal.account_id
+    # The programme first: the page replays from the newest event the programme includes, so
+    # a follow changed in between is replayed rather than missed.
+    programme = await request.app.state.programme_cache.programme(database(request), summit)
     followed = await followed_by(request)
     feed_made = await database(request).run_read(
         lambda db: calendar_tokens.issued_at(db, summit=summit, account_id=account_id or 0)
     )
-    programme = await request.app.state.programme_cache.programme(database(request), summit)
     cards = [card for card in programme.cards if card.session.id in followed]
     return render(
         request,
@@ -377,10 +387,11 @@ async def _agenda_page(request: Request, *, feed_url: str | None) -> Response:
             "summit": summit,
             "days": queries.by_day(cards, zone),
             "clashes": follows.overlapping(cards),
-            "followed": followed,
             "feed_url": feed_url,
             "feed_made": feed_made,
+            "live_last": programme.last_event_id,
         },
+        block="agenda" if feed_url is None else None,
     )
 
 

@@ -35,6 +35,17 @@ class AuditAction(StrEnum):
     AWARD_CASTING_VOTE = "award_casting_vote"
     AWARD_RESULTS_PUBLISHED = "award_results_published"
     AWARD_PLACE_REVEALED = "award_place_revealed"
+    QUESTION_APPROVED = "question_approved"
+    QUESTION_HIDDEN = "question_hidden"
+    QUESTION_UNHIDDEN = "question_unhidden"
+    QUESTION_PINNED = "question_pinned"
+    QUESTION_UNPINNED = "question_unpinned"
+    QUESTION_ANSWERED = "question_answered"
+    QUESTION_UNANSWERED = "question_unanswered"
+    QUESTIONS_PREMODERATED = "questions_premoderated"
+    """A session's new questions wait for a moderator's approval from now on."""
+    QUESTIONS_UNMODERATED = "questions_unmoderated"
+    """A session's new questions show at once from now on."""
 
 
 def record(

@@ -24,6 +24,7 @@ from summit.web import csrf, ratelimit
 from summit.web.access import page
 from summit.web.addresses import base_url
 from summit.web.context import database, now
+from summit.web.error_pages import render_error
 from summit.web.forms import read_form, text_fields
 from summit.web.htmx import is_htmx
 from summit.web.redirects import safe_next
@@ -273,7 +274,7 @@ def _expired(request: Request) -> Response:
 
 async def invitation_form(request: Request) -> Response:
     if not await _invitation_attempt_allowed(request):
-        return render(request, "errors/error.html", {"status_code": 429}, status_code=429)
+        return render_error(request, 429)
     token = request.path_params["token"]
     moment = now(request)
 
@@ -291,7 +292,7 @@ async def invitation_form(request: Request) -> Response:
 
 async def invitation_accept(request: Request) -> Response:
     if not await _invitation_attempt_allowed(request):
-        return render(request, "errors/error.html", {"status_code": 429}, status_code=429)
+        return render_error(request, 429)
     token = request.path_params["token"]
     form = text_fields(await read_form(request), "display_name", "password", "confirm")
     principal: Principal = request.state.principal

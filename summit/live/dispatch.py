@@ -21,11 +21,12 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 
 from summit.agenda import announcements, queries
-from summit.agenda.models import Summit
+from summit.agenda.models import ScheduleRelease, Summit
 from summit.auth.permissions import ANONYMOUS
 from summit.db import Database
 from summit.eventlog import LiveEvent
 from summit.i18n.viewer import Viewer, viewing_as
+from summit.live import agenda as live_agenda
 from summit.live import notices
 from summit.live.hub import ACCOUNT_TOPIC, MemoryHub, Push
 from summit.live.regions import PageView, render_announcement, render_region
@@ -67,6 +68,7 @@ class Dispatcher:
         """Ids below ``last_id`` not seen yet, with when they were first missed."""
         self._started = False
         self._context = self._base_context()
+        self._last_release: tuple[int, ScheduleRelease | None] | None = None
 
     async def start(self) -> None:
         """Begin after the newest event: history is for replays, not for broadcasting again.
@@ -198,6 +200,9 @@ class Dispatcher:
         view = PageView.parse(page, day or None, session or None)
         if summit is None:
             return event_marker(event.id)
+        viewer = Viewer(language if language in LANGUAGES else "en", zone or "UTC")
+        if view.page == "agenda" and event.kind in live_agenda.KINDS:
+            return event_marker(event.id) + await self._render_agenda(event, viewer, summit)
         if event.kind == "programme.published":
             return event_marker(event.id) + REFRESH
         if event.kind in qa_regions.KINDS:
@@ -206,8 +211,9 @@ class Dispatcher:
                 self._context,
                 database=self._database,
                 summit=summit,
-                viewer=Viewer(language if language in LANGUAGES else "en", zone or "UTC"),
+                viewer=viewer,
                 kind=event.kind,
+                change=str(event.payload.get("change", "")),
                 session_id=int(event.payload.get("session_id", 0)),
                 shown_session_id=view.session_id if view.page == "session" else None,
             )
@@ -219,7 +225,6 @@ class Dispatcher:
         if event.kind != "session.status":
             return event_marker(event.id)
         programme = await self._cache.programme(self._database, summit)
-        viewer = Viewer(language if language in LANGUAGES else "en", zone or "UTC")
         if view.page == "changes":
             item = announcements.of_event(event, programme)
             if item is None:
@@ -237,6 +242,32 @@ class Dispatcher:
             now=self._clock(),
         )
         return event_marker(event.id) + region
+
+    async def _render_agenda(self, event: LiveEvent, viewer: Viewer, summit: Summit) -> str:
+        """The entries of the sessions ``event`` changed, for agenda pages (each page swaps the
+        ones it shows); a publication of many changes tells them to fetch themselves again."""
+        if event.kind == "programme.published":
+            session_ids = live_agenda.changed_sessions(await self._release(event))
+            if session_ids is None:
+                return REFRESH
+        else:
+            session_ids = [int(event.payload.get("session_id", 0))]
+        programme = await self._cache.programme(self._database, summit)
+        return live_agenda.render(
+            self._app.state.templates,
+            self._context,
+            event=event,
+            viewer=viewer,
+            programme=programme,
+            session_ids=session_ids,
+        )
+
+    async def _release(self, event: LiveEvent) -> ScheduleRelease | None:
+        """The version a publication made, read once for all the groups of its event."""
+        if self._last_release is None or self._last_release[0] != event.id:
+            release = await self._database.run_read(lambda db: notices.load_release(db, event))
+            self._last_release = (event.id or 0, release)
+        return self._last_release[1]
 
     def _render_reveal(self, event: LiveEvent, language: str, summit: Summit) -> str:
         """The ``#award-reveal`` region every page of the summit carries."""

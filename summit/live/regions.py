@@ -100,7 +100,7 @@ def render_region(
             )
         if card is None:
             return ""
-        if view.page in {"programme", "agenda"}:
+        if view.page == "programme":
             return env.get_template("live/card.html").render({**context, "card": card})
         if view.page == "grid":
             zone = viewer.zone

@@ -30,6 +30,9 @@ class Question(SQLModel, table=True):
     """Shown first, above the most voted."""
     created_at: datetime = timestamp_field()
     answered_at: datetime | None = timestamp_field(nullable=True)
+    hidden_from: QuestionStatus | None = Field(default=None, sa_type=String(16), nullable=True)
+    """The status a hidden question had, which unhiding gives back (waiting, on the list or
+    answered); None while it is not hidden."""
 
     __table_args__ = (Index("ix_question_session_status", "session_id", "status"),)
 

@@ -4,6 +4,7 @@ account's votes, and who moderates. Each runs a fixed number of queries."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -17,6 +18,7 @@ from summit.auth.models import Account, Role, RoleGrant
 from summit.qa.models import Question, QuestionStatus, QuestionVote
 
 VISIBLE = (QuestionStatus.APPROVED, QuestionStatus.ANSWERED)
+"""What everyone sees: the list, and the answered questions."""
 MAX_SHOWN = 100
 """A list shows at most this many (pinned, then the most voted): every push re-sends the list."""
 
@@ -27,6 +29,7 @@ class QaSession:
 
     id: int
     summit_id: int
+    code: str
     status: SessionStatus
     premoderated: bool
     moderator_ids: frozenset[int]
@@ -66,6 +69,7 @@ def qa_session(db: Session, *, summit_id: int, session_id: int) -> QaSession | N
     return QaSession(
         id=published.id,
         summit_id=published.summit_id,
+        code=published.code,
         status=SessionStatus(published.status),
         premoderated=bool(premoderated),
         moderator_ids=frozenset(
@@ -76,12 +80,18 @@ def qa_session(db: Session, *, summit_id: int, session_id: int) -> QaSession | N
     )
 
 
-def _entries(db: Session, session_id: int, statuses: tuple[QuestionStatus, ...]) -> list[Entry]:
+def _entries(
+    db: Session,
+    session_id: int,
+    status: QuestionStatus,
+    order: tuple[Any, ...] = (),
+) -> list[Entry]:
     rows = db.exec(
         select(Question, Account.display_name)
         .join(Account, col(Account.id) == col(Question.account_id), isouter=True)
-        .where(Question.session_id == session_id, col(Question.status).in_(statuses))
+        .where(Question.session_id == session_id, Question.status == status)
         .order_by(
+            *order,
             col(Question.is_pinned).desc(),
             col(Question.vote_count).desc(),
             col(Question.created_at),
@@ -93,14 +103,35 @@ def _entries(db: Session, session_id: int, statuses: tuple[QuestionStatus, ...])
 
 
 def board(db: Session, *, session_id: int) -> list[Entry]:
-    """What everyone sees: approved and answered questions, pinned first, then by votes, then
-    oldest first."""
-    return _entries(db, session_id, VISIBLE)
+    """What everyone sees and votes on: the approved questions not yet answered, pinned first,
+    then by votes, then oldest first."""
+    return _entries(db, session_id, QuestionStatus.APPROVED)
+
+
+def answered(db: Session, *, session_id: int) -> list[Entry]:
+    """The answered questions (everyone sees them, in a section of their own), the most
+    recently answered first."""
+    return _entries(db, session_id, QuestionStatus.ANSWERED, (col(Question.answered_at).desc(),))
 
 
 def pending(db: Session, *, session_id: int) -> list[Entry]:
-    """Questions waiting for a moderator, in the same order."""
-    return _entries(db, session_id, (QuestionStatus.PENDING,))
+    """Questions waiting for a moderator, in the list's order."""
+    return _entries(db, session_id, QuestionStatus.PENDING)
+
+
+def hidden(db: Session, *, session_id: int) -> list[Entry]:
+    """Questions a moderator hid (moderators only), the newest first."""
+    return _entries(db, session_id, QuestionStatus.HIDDEN, (col(Question.id).desc(),))
+
+
+def asked_by(db: Session, *, session_id: int, account_id: int) -> set[int]:
+    """The questions of the session this account asked (it may not vote for them)."""
+    rows = db.exec(
+        select(Question.id).where(
+            Question.session_id == session_id, Question.account_id == account_id
+        )
+    )
+    return {question_id for question_id in rows if question_id is not None}
 
 
 def votes_of(db: Session, *, session_id: int, account_id: int) -> set[int]:

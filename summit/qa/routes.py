@@ -41,10 +41,21 @@ class Board:
 
     session: queries.QaSession
     entries: list[queries.Entry]
+    answered: list[queries.Entry]
     pending: list[queries.Entry]
+    hidden: list[queries.Entry]
     my_votes: set[int]
+    my_questions: set[int]
     moderating: bool
     can_ask: bool
+
+    def blocks(self) -> dict[str, list[queries.Entry]]:
+        return {
+            regions.LIST_BLOCK: self.entries,
+            regions.ANSWERED_BLOCK: self.answered,
+            regions.PENDING_BLOCK: self.pending,
+            regions.HIDDEN_BLOCK: self.hidden,
+        }
 
 
 def _may_take_part(principal: Principal, summit: Summit) -> bool:
@@ -66,9 +77,16 @@ async def _board(request: Request) -> Board:
         return Board(
             session=session,
             entries=queries.board(db, session_id=session_id),
+            answered=queries.answered(db, session_id=session_id),
             pending=queries.pending(db, session_id=session_id) if moderating else [],
+            hidden=queries.hidden(db, session_id=session_id) if moderating else [],
             my_votes=(
                 queries.votes_of(db, session_id=session_id, account_id=account_id)
+                if account_id is not None
+                else set()
+            ),
+            my_questions=(
+                queries.asked_by(db, session_id=session_id, account_id=account_id)
                 if account_id is not None
                 else set()
             ),
@@ -88,8 +106,11 @@ def _context(request: Request, board: Board, **extra: Any) -> dict[str, Any]:
         "summit": current_summit(request),
         "session_id": board.session.id,
         "entries": board.entries,
+        "answered": board.answered,
         "pending": board.pending,
+        "hidden": board.hidden,
         "my_votes": board.my_votes,
+        "my_questions": board.my_questions,
         "moderating": board.moderating,
         "can_ask": board.can_ask,
         "is_open": board.session.is_open,
@@ -139,26 +160,20 @@ def _page_url(request: Request) -> str:
 
 
 async def questions(request: Request) -> Response:
-    """The whole page, or for htmx: the list or the waiting questions when that is what it
-    reloads (its ``HX-Target``), else the panel the session page loads."""
+    """The whole page, or for htmx: one of its lists when that is what it reloads (its
+    ``HX-Target``; the waiting and hidden questions for moderators only), else the panel the
+    session page loads."""
     board = await _board(request)
     session_id = board.session.id
-    target = request.headers.get("hx-target", "")
-    if is_fragment_request(request) and target == regions.list_id(session_id):
-        summit = current_summit(request)
-        return await _respond(
-            request,
-            regions.shared_context(summit, session_id, entries=board.entries),
-            blocks=[regions.LIST_BLOCK],
-        )
-    if is_fragment_request(request) and target == regions.pending_id(session_id):
-        if not board.moderating:
+    block = regions.block_of_target(session_id, request.headers.get("hx-target", ""))
+    if is_fragment_request(request) and block is not None:
+        if block in regions.MODERATORS_BLOCKS and not board.moderating:
             raise HTTPException(status_code=403)
         summit = current_summit(request)
         return await _respond(
             request,
-            regions.shared_context(summit, session_id, pending=board.pending),
-            blocks=[regions.PENDING_BLOCK],
+            regions.shared_context(summit, session_id, blocks={block: board.blocks()[block]}),
+            blocks=[block],
         )
     return await _respond(request, _context(request, board), blocks=["panel"])
 
@@ -213,7 +228,8 @@ async def ask(request: Request) -> Response:
         if waiting
         else _("Thank you: your question is in the list.")
     )
-    blocks = ["ask", regions.LIST_BLOCK]
+    # Their own new question: its vote button is not offered to them (``my_votes`` says so).
+    blocks = ["ask", "my_votes", regions.LIST_BLOCK]
     if board.moderating:
         blocks.append(regions.PENDING_BLOCK)
     return await _respond(request, _context(request, board, notice=notice, oob=True), blocks=blocks)
@@ -244,8 +260,8 @@ async def _after_change(request: Request, blocks: list[str]) -> Response:
     if not is_htmx(request):
         return RedirectResponse(_page_url(request), status_code=303)
     board = await _board(request)
-    if not board.moderating and regions.PENDING_BLOCK in blocks:
-        blocks = [block for block in blocks if block != regions.PENDING_BLOCK]
+    if not board.moderating:
+        blocks = [block for block in blocks if block not in regions.MODERATORS_BLOCKS]
     return await _respond(request, _context(request, board, oob=True), blocks=blocks)
 
 
@@ -275,7 +291,7 @@ async def vote(request: Request) -> Response:
 
 
 async def moderate(request: Request) -> Response:
-    """Approve, hide, pin, unpin, or mark answered (``action``)."""
+    """Approve, hide, unhide, pin, unpin, mark answered or unanswered (``action``)."""
     summit = current_summit(request)
     principal: Principal = request.state.principal
     session_id: int = request.path_params["session_id"]
@@ -292,9 +308,18 @@ async def moderate(request: Request) -> Response:
             session_id=session_id,
             question_id=question_id,
             action=services.Moderation(action),
+            client_ip=request.client.host if request.client else None,
         ),
     )
-    return await _after_change(request, [regions.LIST_BLOCK, regions.PENDING_BLOCK])
+    return await _after_change(
+        request,
+        [
+            regions.LIST_BLOCK,
+            regions.ANSWERED_BLOCK,
+            regions.PENDING_BLOCK,
+            regions.HIDDEN_BLOCK,
+        ],
+    )
 
 
 async def premoderation(request: Request) -> Response:
@@ -306,7 +331,12 @@ async def premoderation(request: Request) -> Response:
 
     def run(db: Session) -> None:
         services.set_premoderation(
-            db, summit=summit, principal=principal, session_id=session_id, on=wanted
+            db,
+            summit=summit,
+            principal=principal,
+            session_id=session_id,
+            on=wanted,
+            client_ip=request.client.host if request.client else None,
         )
 
     try:

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import structlog
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
@@ -25,11 +26,11 @@ from summit.auth.permissions import ANONYMOUS, Access, Principal, allows
 from summit.logs import redacted_path
 from summit.web import csrf
 from summit.web.addresses import own_origin
+from summit.web.error_pages import render_error
 from summit.web.forms import read_form
 from summit.web.htmx import is_htmx
 from summit.web.ratelimit import SocketQuota
 from summit.web.redirects import sign_in_url
-from summit.web.rendering import render
 from summit.web.session import load_principal, session_claim
 from summit.web.viewer import adopt_account_preferences
 
@@ -119,11 +120,13 @@ def socket(path: str, endpoint: SocketEndpoint, *, access: Access, name: str) ->
     return WebSocketRoute(path, guarded, name=name)
 
 
-async def _identify(connection: HTTPConnection) -> tuple[Principal, Summit | None]:
+async def _identify(
+    connection: HTTPConnection, slug: str | None = None
+) -> tuple[Principal, Summit | None]:
     """The principal and the path's summit, in one trip to the database."""
     state = connection.app.state
     claim = session_claim(connection, state.session_codec)
-    slug = connection.path_params.get("slug")
+    slug = slug or connection.path_params.get("slug")
     if claim is None and slug is None:
         principal: Principal = ANONYMOUS
         summit = None
@@ -189,8 +192,25 @@ async def _refuse(
 
         await request.app.state.db.run_write(audit)
     await log.ainfo("refused", path=redacted_path(request.scope), reason=reason)
-    response = render(request, "errors/error.html", {"status_code": 403}, status_code=403)
+    response = render_error(request, 403, reason=reason)
     _finish(request, response, principal)
+    return response
+
+
+async def error_page(request: Request, status_code: int) -> Response:
+    """The error page for a request that failed before or after its route's guard: the asker
+    and the summit of the address are known on it (its header, navigation and account menu),
+    even where no route matched (``/<summit>/no-such-page``)."""
+    if not hasattr(request.state, "principal"):
+        first = request.url.path.strip("/").split("/", 1)[0]
+        try:
+            await _identify(request, slug=first or None)
+        except SQLAlchemyError:
+            # The database may be why the request failed: the page is shown without it.
+            request.state.principal = ANONYMOUS
+            request.state.summit = None
+    response = render_error(request, status_code)
+    _finish(request, response, request.state.principal)
     return response
 
 

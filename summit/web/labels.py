@@ -58,6 +58,15 @@ AUDIT_ACTIONS: dict[str, str] = {
     AuditAction.AWARD_CASTING_VOTE: N_("Chair's casting vote"),
     AuditAction.AWARD_RESULTS_PUBLISHED: N_("Award results published"),
     AuditAction.AWARD_PLACE_REVEALED: N_("Award place revealed"),
+    AuditAction.QUESTION_APPROVED: N_("Approved a question"),
+    AuditAction.QUESTION_HIDDEN: N_("Hid a question"),
+    AuditAction.QUESTION_UNHIDDEN: N_("Unhid a question"),
+    AuditAction.QUESTION_PINNED: N_("Pinned a question"),
+    AuditAction.QUESTION_UNPINNED: N_("Unpinned a question"),
+    AuditAction.QUESTION_ANSWERED: N_("Marked a question answered"),
+    AuditAction.QUESTION_UNANSWERED: N_("Marked a question unanswered"),
+    AuditAction.QUESTIONS_PREMODERATED: N_("Made a session's new questions wait for approval"),
+    AuditAction.QUESTIONS_UNMODERATED: N_("Let a session's new questions show at once"),
 }
 """What an audit log entry records."""
 

@@ -127,3 +127,55 @@ def test_votes_reorder_the_questions_on_every_open_page(chromium: Any, live_serv
     assert before == [oldest_first] * 4
     assert after == [list(reversed(oldest_first))] * 4
     assert problems == []
+
+
+def test_moderators_undo_hiding_and_answering_and_nobody_votes_for_their_own(
+    chromium: Any, live_server: str
+) -> None:
+    problems: list[str] = []
+    path = "/ogp2021/sessions/1"
+    asker = _delegate(chromium, live_server, "delegate@example.org", path, problems)
+    reader = _delegate(chromium, live_server, "delegate2@example.org", path, problems)
+    organiser = _delegate(chromium, live_server, "organiser@example.org", path, problems)
+    reader.evaluate("() => { window.__noReload = 9; }")
+    mine = "#questions-1 .question:has-text('Is my own question votable?')"
+
+    asker.fill("#body", "Is my own question votable?")
+    asker.click("#qa-ask-1 button[type=submit]")
+    reader.locator(f"{mine} .vote-button").wait_for(timeout=10_000)
+    asker.locator(mine).wait_for(timeout=10_000)
+    asker_may_vote = asker.locator(f"{mine} .vote-button").is_visible()
+
+    # Hidden: it leaves the list for everyone and waits in the moderators' hidden section.
+    organiser.locator(f"{mine} button[value=hide]").click()
+    hidden = organiser.locator("#questions-hidden-1 .question", has_text="my own question")
+    hidden.wait_for(timeout=10_000)
+    reader.locator(mine).wait_for(state="detached", timeout=10_000)
+    reader_sees_hidden = reader.locator("#questions-hidden-1").count()
+    hidden.locator("button[value=unhide]").click()
+    reader.locator(mine).wait_for(timeout=10_000)
+
+    # Answered: its own section, for everyone; marked unanswered, back on the list.
+    organiser.locator(f"{mine} button[value=answer]").click()
+    answered = "#questions-answered-1 .question:has-text('Is my own question votable?')"
+    reader.locator(answered).wait_for(timeout=10_000)
+    reader_may_undo = reader.locator(f"{answered} button[value=unanswer]").is_visible()
+    organiser.locator(f"{answered} button[value=unanswer]").click()
+    reader.locator(mine).wait_for(timeout=10_000)
+    reader.locator(answered).wait_for(state="detached", timeout=10_000)
+
+    organiser.goto(f"{live_server}/ogp2021/manage/audit")
+    audit = organiser.locator("main").inner_text()
+
+    assert asker_may_vote is False
+    assert reader_sees_hidden == 0
+    assert reader_may_undo is False
+    for words in (
+        "Hid a question",
+        "Unhid a question",
+        "Marked a question answered",
+        "Marked a question unanswered",
+    ):
+        assert words in audit
+    assert reader.evaluate("() => window.__noReload") == 9
+    assert problems == []
