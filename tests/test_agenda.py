@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 
 from summit.agenda.models import ProgrammeSession
 from summit.db import Database
-from tests.conftest import BASE_URL, csrf_token, make_client, sign_in
+from tests.conftest import BASE_URL, choose_english, csrf_token, make_client, sign_in
 
 WS = BASE_URL.replace("http://", "ws://")
 SPEAKER = "/ogp2021/speakers/alex-example"
@@ -35,6 +35,7 @@ def ids(demo_database: Database) -> dict[str, int]:
 @pytest.fixture
 def delegate(demo_app: Starlette) -> Iterator[TestClient]:
     with make_client(demo_app) as client:
+        choose_english(client)  # the account speaks Arabic
         sign_in(client, "delegate@example.org")
         yield client
 
@@ -107,7 +108,7 @@ def test_each_viewer_sees_their_own_state_on_a_session_page(
     # A visitor is offered to sign in, and comes back to the session.
     assert _buttons(anonymous) == {}
     assert (
-        f'<a href="http://127.0.0.1:8000/signin?next=/ogp2021/sessions/{opening}">'
+        f'<a href="/signin?next=/ogp2021/sessions/{opening}">'
         "☆ Sign in to add this session to your agenda</a>"
     ) in anonymous
 

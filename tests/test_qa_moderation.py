@@ -4,6 +4,7 @@ audit log, in words."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 
@@ -12,10 +13,8 @@ from sqlmodel import col, func, select
 from starlette.applications import Starlette
 
 from summit.agenda.models import ProgrammeSession
-from summit.auth.audit import AuditAction
 from summit.auth.models import Account, AuditEntry
 from summit.db import Database
-from summit.i18n.viewer import Viewer, viewing_as
 from summit.qa.models import Question, QuestionStatus, QuestionVote
 from tests.conftest import make_client
 from tests.test_qa import (
@@ -224,7 +223,7 @@ def test_every_moderation_is_in_the_audit_log_with_who_and_when(
     _moderate(organiser, opening_id, question_id, "pin")
     _moderate(organiser, opening_id, question_id, "pin")  # already pinned: nothing to log
     _premoderate(organiser, opening_id, "0")
-    page = organiser.get("/ogp2021/manage/audit").text
+    page = html.unescape(organiser.get("/ogp2021/manage/audit").text)
 
     with demo_database.read() as db:
         rows = db.exec(
@@ -276,19 +275,6 @@ def test_a_premoderation_switch_that_changes_nothing_is_not_logged(
     with demo_database.read() as db:
         logged = db.exec(select(AuditEntry.action).where(col(AuditEntry.action).like("q%"))).all()
     assert logged == []
-
-
-@pytest.mark.parametrize("action", list(AuditAction))
-@pytest.mark.parametrize("language", ["en", "fr", "ar"])
-def test_every_audit_action_is_shown_in_words(
-    demo_app: Starlette, action: AuditAction, language: str
-) -> None:
-    env = demo_app.state.templates.env
-
-    with viewing_as(Viewer(language, "UTC")):
-        words = env.get_template("manage/_audit_actions.html").module.audit_action(action.value)
-
-    assert "<code>" not in str(words) and str(words).strip()
 
 
 def test_an_htmx_moderation_answers_with_every_list_it_may_have_changed(

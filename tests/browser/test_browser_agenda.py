@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from summit.agenda.models import ProgrammeSession
 from summit.db import Database, create_db_engine
-from tests.browser.helpers import sign_in, watch_for_problems
+from tests.browser.helpers import choose_english, confirm, sign_in, watch_for_problems
 from tests.conftest import sqlite_settings
 
 pytestmark = pytest.mark.browser
@@ -71,6 +71,7 @@ def test_an_open_agenda_shows_every_change_without_a_reload(
     delegate_context = chromium.new_context(timezone_id="Asia/Seoul", locale="en-GB")
     delegate = delegate_context.new_page()
     problems = watch_for_problems(delegate)
+    choose_english(delegate, live_server)  # the account speaks Arabic
     sign_in(delegate, live_server, "delegate@example.org", f"/ogp2021/sessions/{opening}")
     _follow_here(delegate)
     delegate.goto(f"{live_server}/ogp2021/sessions/{closing}")
@@ -104,6 +105,7 @@ def test_an_open_agenda_shows_every_change_without_a_reload(
     shown_on_programme = programme.locator(f"#session-{opening}").inner_text()
     programme.close()
     organiser.click(".live-console form:has(input[value=cancelled]) button")
+    confirm(organiser)
     delegate.locator(f"#agenda-session-{opening} .badge--cancelled").wait_for(timeout=10_000)
 
     # A publication: the MENA dialogue a day later, the closing off the programme.
@@ -149,6 +151,7 @@ def test_add_to_my_agenda_on_a_session_page_and_a_speaker_page(
     mena = ids["MENA-DIALOGUE"]
     delegate = chromium.new_context(locale="en-GB").new_page()
     problems = watch_for_problems(delegate)
+    choose_english(delegate, live_server)  # the account speaks Arabic
     sign_in(delegate, live_server, "delegate@example.org", f"/ogp2021/sessions/{mena}")
     delegate.evaluate("() => { window.__noReload = 8; }")
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.helpers import sign_in, watch_for_problems
+from tests.browser.helpers import choose_english, sign_in, watch_for_problems
 
 pytestmark = pytest.mark.browser
 
@@ -31,6 +31,7 @@ def test_a_refused_delegate_is_told_what_to_do_and_may_switch_account(
     chromium: Any, live_server: str
 ) -> None:
     page = chromium.new_context(locale="en-GB").new_page()
+    choose_english(page, live_server)  # the account speaks Arabic
     sign_in(page, live_server, "delegate@example.org", "/ogp2021/")
 
     answer = page.goto(f"{live_server}/ogp2021/manage/")
