@@ -177,6 +177,10 @@ def json_out(
     return JSONResponse(content, status_code=status_code, headers=headers)
 
 
+_FIELDS = {"track_id": "theme_id", "duration": "duration_minutes", "person": "", "delegation": ""}
+"""The services' names for fields, as the API's bodies call them."""
+
+
 def route(operation: Operation) -> Route:
     async def guarded(request: Request) -> Response:
         try:
@@ -187,8 +191,11 @@ def route(operation: Operation) -> Route:
         except NotFound:
             return not_found().response()
         except DomainError as refused:
+            # The body matched the document: what the services still refuse conflicts with
+            # the summit's data (a row not in it, or still in use).
             message = translate_error(refused.template, refused.params)
-            return error_response(422, message, {refused.field or "": message})
+            field = _FIELDS.get(refused.field or "", refused.field or "")
+            return error_response(409, message, {field: message})
         except ValidationError as invalid:
             return invalid_body(invalid).response()
 

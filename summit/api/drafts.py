@@ -1,0 +1,223 @@
+"""The draft as organisers see it over the API: its sessions, its conflicts, what publishing
+would change, and the publication itself.
+
+Programme changes (``summit.api.sessions_writes``) change the draft, as in the schedule editor;
+the public sees them at the next publication, which reaches every open page at once.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlmodel import Session, col, select
+from starlette.responses import Response
+
+from summit.agenda import editor, publishing
+from summit.agenda.models import ProgrammeSession, SessionPerson
+from summit.api.declare import ApiCall, Operation, json_out
+from summit.api.inputs import AcceptInput, PublishInput
+from summit.api.reads import SUMMIT
+from summit.api.schemas import ChangeOut, ConflictOut, DraftSessionOut, ReleaseOut, SessionPersonOut
+from summit.api.writing import fresh_summit, own_row, write_call
+from summit.auth.api_tokens import ApiScope
+from summit.eventlog import record
+from summit.events import ProgrammePublished
+from summit.persistence import pk
+from summit.web.context import database, now
+
+PROGRAMME = ApiScope.PROGRAMME_WRITE
+DRAFT_SESSION = f"{SUMMIT}/draft/sessions/{{session_id:int}}"
+
+
+def draft_out(session: ProgrammeSession, links: list[SessionPerson]) -> DraftSessionOut:
+    return DraftSessionOut(
+        id=pk(session),
+        code=session.code,
+        kind=session.kind,
+        title=session.title,
+        abstract=session.abstract,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        stream_id=session.stream_id,
+        theme_id=session.track_id,
+        languages=session.languages,
+        status=session.status,
+        delay_minutes=session.delay_minutes,
+        is_published=session.is_published,
+        revision=session.revision,
+        people=[SessionPersonOut(person_id=link.person_id, role=link.role) for link in links],
+    )
+
+
+def links_of(db: Session, ids: list[int]) -> dict[int, list[SessionPerson]]:
+    """The people of each of these sessions, in their order on the session."""
+    found: dict[int, list[SessionPerson]] = {}
+    if ids:
+        for link in db.exec(
+            select(SessionPerson)
+            .where(col(SessionPerson.session_id).in_(ids))
+            .order_by(col(SessionPerson.position), col(SessionPerson.id))
+        ):
+            found.setdefault(link.session_id, []).append(link)
+    return found
+
+
+def saved(db: Session, session: ProgrammeSession) -> DraftSessionOut:
+    return draft_out(session, links_of(db, [pk(session)]).get(pk(session), []))
+
+
+async def list_drafts(call: ApiCall) -> Response:
+    summit = call.the_summit
+
+    def load(db: Session) -> list[DraftSessionOut]:
+        state = editor.editor_state(db, summit=summit)
+        cards = state.cards + state.unscheduled
+        links = links_of(db, [pk(card.session) for card in cards])
+        return [draft_out(card.session, links.get(pk(card.session), [])) for card in cards]
+
+    return json_out(await database(call.request).run_read(load))
+
+
+async def get_draft(call: ApiCall) -> Response:
+    def load(db: Session) -> DraftSessionOut:
+        return saved(db, own_row(db, call, ProgrammeSession, "session_id"))
+
+    return json_out(await database(call.request).run_read(load))
+
+
+async def list_conflicts(call: ApiCall) -> Response:
+    summit = call.the_summit
+
+    def load(db: Session) -> list[ConflictOut]:
+        state = editor.editor_state(db, summit=summit)
+        return [
+            ConflictOut(
+                key=conflict.key,
+                kind=conflict.kind.value,
+                session_ids=list(conflict.session_ids),
+                person_id=conflict.person_id,
+                stream_id=conflict.stream_id,
+                accepted=accepted,
+            )
+            for accepted, conflicts in ((False, state.conflicts), (True, state.accepted))
+            for conflict in conflicts
+        ]
+
+    return json_out(await database(call.request).run_read(load))
+
+
+async def accept_conflict(call: ApiCall) -> Response:
+    body = await call.body(AcceptInput)
+    summit = call.the_summit
+    account_id = call.principal.account_id
+
+    def run(db: Session) -> None:
+        editor.accept_conflict(db, summit=summit, key=body.key, by_id=account_id)
+
+    return await write_call(call, run)
+
+
+async def pending_changes(call: ApiCall) -> Response:
+    summit = call.the_summit
+    changes = await database(call.request).run_read(
+        lambda db: publishing.pending_changes(db, summit=summit)
+    )
+    return json_out([ChangeOut.model_validate(change) for change in changes])
+
+
+async def publish(call: ApiCall) -> Response:
+    body = await call.body(PublishInput)
+    moment: datetime = now(call.request)
+
+    def run(db: Session) -> ReleaseOut:
+        fresh = fresh_summit(db, call)
+        release, changes = publishing.publish(
+            db, summit=fresh, comment=body.comment.strip(), now=moment
+        )
+        record(
+            db,
+            [
+                ProgrammePublished(
+                    summit_id=pk(fresh),
+                    version=release.version,
+                    session_ids=tuple(change["session_id"] for change in changes),
+                )
+            ],
+        )
+        return ReleaseOut(
+            version=release.version,
+            comment=release.comment,
+            published_at=release.published_at.astimezone(UTC),
+            changes=[ChangeOut.model_validate(change) for change in changes],
+        )
+
+    return await write_call(call, run, status=201, announce=True)
+
+
+_TAGS = ("programme (organisers)",)
+OPERATIONS = [
+    Operation(
+        "GET",
+        f"{SUMMIT}/draft/sessions",
+        list_drafts,
+        "Every draft session, scheduled or not",
+        scope=PROGRAMME,
+        response=DraftSessionOut,
+        many=True,
+        tags=_TAGS,
+    ),
+    Operation(
+        "GET",
+        DRAFT_SESSION,
+        get_draft,
+        "A draft session",
+        scope=PROGRAMME,
+        response=DraftSessionOut,
+        tags=_TAGS,
+    ),
+    Operation(
+        "GET",
+        f"{SUMMIT}/draft/conflicts",
+        list_conflicts,
+        "The draft's scheduling conflicts, open and accepted",
+        scope=PROGRAMME,
+        response=ConflictOut,
+        many=True,
+        tags=_TAGS,
+    ),
+    Operation(
+        "POST",
+        f"{SUMMIT}/draft/conflicts/accept",
+        accept_conflict,
+        "Accept a conflict: it stops being flagged",
+        scope=PROGRAMME,
+        body=AcceptInput,
+        status=204,
+        errors=(409,),
+        description="409 when no conflict of the draft has this key.",
+        tags=_TAGS,
+    ),
+    Operation(
+        "GET",
+        f"{SUMMIT}/draft/changes",
+        pending_changes,
+        "What publishing now would change",
+        scope=PROGRAMME,
+        response=ChangeOut,
+        many=True,
+        tags=_TAGS,
+    ),
+    Operation(
+        "POST",
+        f"{SUMMIT}/publish",
+        publish,
+        "Publish the draft as the next programme version",
+        scope=PROGRAMME,
+        body=PublishInput,
+        response=ReleaseOut,
+        status=201,
+        errors=(409,),
+        description="409 when nothing has changed since the last publication.",
+        tags=_TAGS,
+    ),
+]

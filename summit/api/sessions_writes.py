@@ -1,0 +1,263 @@
+"""Organisers' changes to sessions over the API, through the very services the browser's
+schedule editor uses.
+
+Creating, changing, moving, retiming and unscheduling change the draft; the public sees them at
+the next publication (``summit.api.drafts``). A live status is public at once: its event is
+written with the change and announced after the commit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, select
+from starlette.responses import Response
+
+from summit.agenda import editor, lifecycle
+from summit.agenda.forms import SessionInput, SessionPersonInput
+from summit.agenda.models import ProgrammeSession, PublishedSession, SessionStatus
+from summit.agenda.services import upsert_session
+from summit.api.declare import PREFIX, ApiCall, Operation, not_found
+from summit.api.drafts import DRAFT_SESSION, PROGRAMME, links_of, saved
+from summit.api.inputs import MoveInput, RetimeInput, SessionIn, SessionPatch, StatusInput
+from summit.api.reads import SUMMIT, session_out
+from summit.api.rules import sent
+from summit.api.schemas import DraftSessionOut, SessionOut
+from summit.api.writing import fresh_summit, merged, own_row, taken, write_call
+from summit.eventlog import record
+from summit.i18n.viewer import gettext as _
+from summit.persistence import pk
+
+
+def _draft(db: Session, call: ApiCall) -> ProgrammeSession:
+    return own_row(db, call, ProgrammeSession, "session_id")
+
+
+async def create_session(call: ApiCall) -> Response:
+    body = await call.body(SessionIn)
+    summit = call.the_summit
+    data = SessionInput(
+        code=body.code,
+        kind=body.kind,
+        title=body.title,
+        abstract=body.abstract,
+        starts_at=body.starts_at,
+        ends_at=body.ends_at,
+        stream_id=body.stream_id,
+        track_id=body.theme_id,
+        languages=body.languages,
+        is_published=body.is_published,
+        people=[SessionPersonInput(person_id=p.person_id, role=p.role) for p in body.people],
+    )
+
+    def run(db: Session) -> DraftSessionOut:
+        code_taken = select(ProgrammeSession.id).where(
+            ProgrammeSession.summit_id == summit.id, ProgrammeSession.code == data.code
+        )
+        if db.exec(code_taken).first() is not None:
+            raise taken("code", _("A session with this code exists."))
+        return saved(db, upsert_session(db, summit=summit, data=data))
+
+    def location(created: DraftSessionOut) -> str:
+        return PREFIX + DRAFT_SESSION.replace("{slug:str}", summit.slug).replace(
+            "{session_id:int}", str(created.id)
+        )
+
+    return await write_call(call, run, status=201, location=location)
+
+
+def _merged(db: Session, session: ProgrammeSession, patch: SessionPatch) -> SessionInput:
+    """The session's current values with the patch's on top, as the editor's form builds them."""
+    changes = sent(patch)
+    values: dict[str, Any] = {
+        "code": session.code,
+        "kind": session.kind,
+        "title": session.title,
+        "abstract": session.abstract,
+        "starts_at": session.starts_at,
+        "ends_at": session.ends_at,
+        "stream_id": session.stream_id,
+        "track_id": session.track_id,
+        "languages": session.languages,
+        "is_published": session.is_published,
+        "people": [
+            {"person_id": link.person_id, "role": link.role}
+            for link in links_of(db, [pk(session)]).get(pk(session), [])
+        ],
+    }
+    for name, value in changes.items():
+        if name == "theme_id":
+            values["track_id"] = value
+        elif name == "people":
+            values["people"] = [entry.model_dump() for entry in value]
+        elif name != "cancelled":
+            values[name] = value
+    cancelled = changes.get("cancelled", session.status == SessionStatus.CANCELLED)
+    # As in the editor's form: cancelling waits for the publication; a live status stays.
+    if cancelled:
+        values["status"] = SessionStatus.CANCELLED
+    elif session.status != SessionStatus.CANCELLED:
+        values["status"] = session.status
+    else:
+        values["status"] = SessionStatus.SCHEDULED
+    values["delay_minutes"] = session.delay_minutes if values["status"] == SessionStatus.LATE else 0
+    return merged(SessionInput, values)
+
+
+async def update_session(call: ApiCall) -> Response:
+    patch = await call.body(SessionPatch)
+    summit = call.the_summit
+
+    def run(db: Session) -> DraftSessionOut:
+        data = _merged(db, _draft(db, call), patch)
+        return saved(db, upsert_session(db, summit=summit, data=data))
+
+    return await write_call(call, run)
+
+
+async def move_session(call: ApiCall) -> Response:
+    body = await call.body(MoveInput)
+    summit = call.the_summit
+
+    def run(db: Session) -> DraftSessionOut:
+        session = _draft(db, call)
+        moved = editor.move_session(
+            db,
+            summit=summit,
+            session_id=pk(session),
+            stream_id=body.stream_id,
+            starts_at=body.starts_at,
+            duration_minutes=body.duration_minutes,
+        )
+        return saved(db, moved)
+
+    return await write_call(call, run)
+
+
+async def retime_session(call: ApiCall) -> Response:
+    body = await call.body(RetimeInput)
+    summit = call.the_summit
+
+    def run(db: Session) -> DraftSessionOut:
+        session = _draft(db, call)
+        if session.starts_at is None or session.ends_at is None:
+            message = _("Schedule the session before changing its length.")
+            raise taken("duration_minutes", message)
+        current = int((session.ends_at - session.starts_at).total_seconds() // 60)
+        resized = editor.resize_session(
+            db, summit=summit, session_id=pk(session), delta_minutes=body.duration_minutes - current
+        )
+        return saved(db, resized)
+
+    return await write_call(call, run)
+
+
+async def unschedule_session(call: ApiCall) -> Response:
+    summit = call.the_summit
+
+    def run(db: Session) -> DraftSessionOut:
+        session = _draft(db, call)
+        return saved(db, editor.unschedule_session(db, summit=summit, session_id=pk(session)))
+
+    return await write_call(call, run)
+
+
+async def set_status(call: ApiCall) -> Response:
+    body = await call.body(StatusInput)
+
+    def run(db: Session) -> SessionOut:
+        session_id = pk(_draft(db, call))
+        events = lifecycle.set_status(
+            db,
+            summit=fresh_summit(db, call),
+            session_id=session_id,
+            status=body.status,
+            delay_minutes=body.delay_minutes,
+        )
+        record(db, events)
+        published = db.get(PublishedSession, session_id)
+        if published is None:
+            raise not_found()
+        return session_out(published)
+
+    return await write_call(call, run, announce=True)
+
+
+SESSION = f"{SUMMIT}/sessions/{{session_id:int}}"
+_TAGS = ("programme (organisers)",)
+_ROWS = "409 when a row it names (stream, theme, person) is not in this summit."
+OPERATIONS = [
+    Operation(
+        "POST",
+        f"{SUMMIT}/sessions",
+        create_session,
+        "Create a session in the draft",
+        scope=PROGRAMME,
+        body=SessionIn,
+        response=DraftSessionOut,
+        status=201,
+        located=True,
+        errors=(409,),
+        description=f"409 when the code is taken, or {_ROWS[9:]}",
+        tags=_TAGS,
+    ),
+    Operation(
+        "PATCH",
+        SESSION,
+        update_session,
+        "Change a session's details in the draft",
+        scope=PROGRAMME,
+        body=SessionPatch,
+        response=DraftSessionOut,
+        errors=(409,),
+        description=f"{_ROWS} 409 too when a time sent alone does not fit the other one.",
+        tags=_TAGS,
+    ),
+    Operation(
+        "POST",
+        f"{SESSION}/move",
+        move_session,
+        "Move a session to a stream and a start",
+        scope=PROGRAMME,
+        body=MoveInput,
+        response=DraftSessionOut,
+        errors=(409,),
+        description="409 when the stream is not in this summit, or when the session keeps "
+        "a length that is not in steps of five minutes.",
+        tags=_TAGS,
+    ),
+    Operation(
+        "POST",
+        f"{SESSION}/retime",
+        retime_session,
+        "Change a session's length",
+        scope=PROGRAMME,
+        body=RetimeInput,
+        response=DraftSessionOut,
+        errors=(409,),
+        description="409 when the session is not on the grid, or its start is not on the "
+        "five-minute grid.",
+        tags=_TAGS,
+    ),
+    Operation(
+        "POST",
+        f"{SESSION}/unschedule",
+        unschedule_session,
+        "Take a session off the grid (it stays in the draft)",
+        scope=PROGRAMME,
+        response=DraftSessionOut,
+        tags=_TAGS,
+    ),
+    Operation(
+        "POST",
+        f"{SESSION}/status",
+        set_status,
+        "Set a published session's live status; every open page shows it at once",
+        scope=PROGRAMME,
+        body=StatusInput,
+        response=SessionOut,
+        errors=(409,),
+        description="409 when the session is not published.",
+        tags=_TAGS,
+    ),
+]
