@@ -10,6 +10,7 @@ draws new ones, API_FUZZ_EXAMPLES sets how many per operation (``100`` to look h
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
 from collections.abc import Iterator
@@ -39,6 +40,8 @@ from tests.conftest import DURING_THE_SUMMIT, EXPLORE, sqlite_settings
 # about 1,500 requests, a few minutes.
 FULL = os.environ.get("API_FUZZ_FULL") == "1"
 MAX_EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "10" if FULL else "8"))
+# A failure's report shows the seed (in the captured output); API_FUZZ_SEED replays it.
+SEED = int(os.environ.get("API_FUZZ_SEED") or (random.randrange(2**32) if EXPLORE else 2021))
 
 
 @pytest.fixture(scope="module")
@@ -73,10 +76,11 @@ def api_schema(demo_database_file: Path, tmp_path_factory: pytest.TempPathFactor
             now=DURING_THE_SUMMIT,
         ).token
     database.dispose()
+    print(f"schemathesis seed: {SEED}")  # noqa: T201 - shown with a failure, to replay it
     config = SchemathesisConfig.from_dict(
         {
             "headers": {"Authorization": f"Bearer {token}"},
-            **({} if EXPLORE else {"seed": 2021}),
+            "seed": SEED,
             "parameters": rows,
             "generation": {"max-examples": MAX_EXAMPLES},
             # Links between operations are not declared, so each operation is tested on its own.

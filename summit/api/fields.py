@@ -50,6 +50,16 @@ LANGUAGE = "[a-z]{2}"
 WEB_URL = "https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!-~]*)?"
 """An http(s) address in ASCII: a host, maybe a port, then anything printable without spaces
 (anything else is percent-encoded)."""
+_SPECIAL_USE = ("arpa", "invalid", "local", "localhost", "onion", "test")
+EMAIL = (
+    "[A-Za-z0-9_+-]{1,20}(?:[.][A-Za-z0-9_+-]{1,20}){0,2}"
+    "@(?:[A-Za-z0-9]{1,20}(?:-[A-Za-z0-9]{1,20}){0,2}[.]){1,4}"
+    "(?!(?:"
+    + "|".join("".join(f"[{c.upper()}{c}]" for c in name) for name in _SPECIAL_USE)
+    + ")$)[A-Za-z]{2,20}"
+)
+"""A plain address: letters, digits, ``_+-`` and single dots before the @, a host name after,
+and no special-use top-level domain (``.test``, ``.local``...), which mail cannot reach."""
 _DATE_TIME = (
     "(?:19[7-9][0-9]|2[0-9]{3})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
     "T(?:[01][0-9]|2[0-3]):MINUTES:SECONDS"
@@ -160,6 +170,7 @@ Code = Annotated[
     Matching(CODE, "use upper-case letters, digits and single hyphens"),
     Field(max_length=64),
 ]
+Email = Annotated[str, Matching(EMAIL, "give an e-mail address, e.g. pat@example.org")]
 Colour = Annotated[str, Matching(COLOUR, "give a colour as #rrggbb")]
 LanguageCode = Annotated[str, Matching(LANGUAGE, "give an ISO 639-1 code, e.g. en")]
 WebUrl = Annotated[

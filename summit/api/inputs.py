@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, Self
 
-from pydantic import EmailStr, Field, StrictBool, model_validator
+from pydantic import Field, StrictBool, model_validator
 
 from summit.agenda.models import SessionKind, SessionRoleKind, SessionStatus
 from summit.api.fields import (
@@ -22,6 +22,7 @@ from summit.api.fields import (
     Comment,
     CountryCode,
     Delay,
+    Email,
     GridMoment,
     LanguageCode,
     Minutes,
@@ -190,7 +191,7 @@ class PersonIn(ApiInput):
     bio: Texts = Field(default_factory=dict)
     delegation_id: RowId | None = None
     delegation_role: DelegationRole | None = None
-    email: EmailStr | None = None
+    email: Email | None = None
     availability: list[WindowIn] = Field(default_factory=list, max_length=100)
     """Windows in which the person can take part; none: any time."""
 
@@ -208,7 +209,7 @@ class PersonPatch(Patch):
     bio: Texts | None = None
     delegation_id: RowId | None = None
     delegation_role: DelegationRole | None = None
-    email: EmailStr | None = None
+    email: Email | None = None
     availability: list[WindowIn] | None = Field(default=None, max_length=100)
 
     rules: ClassVar[tuple[Rule, ...]] = (
