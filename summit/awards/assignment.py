@@ -237,6 +237,32 @@ def _record_conflict(
     ).all()
     for assignment in dropped:
         db.delete(assignment)
+    record_recusal(
+        db,
+        award=award,
+        member=member,
+        submission=submission,
+        source=source,
+        reason=reason,
+        by=by,
+        assignments_removed=len(dropped),
+    )
+    return conflict
+
+
+def record_recusal(
+    db: Session,
+    *,
+    award: Award,
+    member: JuryMember,
+    submission: Submission,
+    source: ConflictSource,
+    reason: str,
+    by: int | None,
+    assignments_removed: int = 0,
+) -> None:
+    """The audit entry of a recusal, however it came: found by a rule, declared by the juror,
+    or declared by an organiser for them."""
     record(
         db,
         action=AuditAction.RECUSAL,
@@ -248,9 +274,8 @@ def _record_conflict(
         submission=submission.code,
         source=source.value,
         reason=reason,
-        assignments_removed=len(dropped),
+        assignments_removed=assignments_removed,
     )
-    return conflict
 
 
 def declare_conflict(

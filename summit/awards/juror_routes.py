@@ -16,11 +16,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from summit.auth.audit import AuditAction
-from summit.auth.audit import record as audit
 from summit.auth.permissions import Access, Principal
 from summit.awards import scoring
-from summit.awards.models import CardStatus, Criterion
+from summit.awards.assignment import record_recusal
+from summit.awards.models import CardStatus, ConflictSource, Criterion
 from summit.errors import DomainError
 from summit.eventlog import record
 from summit.events import ScoresChanged
@@ -226,14 +225,16 @@ async def declare_conflict(request: Request) -> Response:
     moment = now(request)
 
     def run(db: Session) -> None:
-        conflict = scoring.declare_conflict(db, item=sheet.assigned, reason=reason, now=moment)
-        audit(
+        item = sheet.assigned
+        conflict = scoring.declare_conflict(db, item=item, reason=reason, now=moment)
+        record_recusal(
             db,
-            action=AuditAction.CONFLICT_DECLARED,
-            summit_id=summit.id,
-            account_id=account_id,
-            target=f"submission:{conflict.submission_id}",
-            award=sheet.assigned.award.slug,
+            award=item.award,
+            member=item.member,
+            submission=item.submission,
+            source=ConflictSource(conflict.source),
+            reason=conflict.reason,
+            by=account_id,
         )
 
     try:
