@@ -141,6 +141,8 @@ def _node_id_for_schemathesis(request: pytest.FixtureRequest) -> None:
         node._nodeid = node.nodeid
 
 
+# Every operation runs inside this one test: its time grows with the examples drawn.
+@pytest.mark.timeout(120 + 8 * MAX_EXAMPLES)
 @schema.parametrize()
 def test_the_api_answers_as_its_document_says(case: Any) -> None:
     case.call_and_validate()
