@@ -48,7 +48,7 @@ def _allows(document: dict[str, Any], model: str, body: object) -> bool:
     validator = jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
-    return validator.is_valid(body)
+    return bool(validator.is_valid(body))
 
 
 def _closing(demo_database: Database) -> int:
