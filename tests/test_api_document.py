@@ -13,12 +13,11 @@ from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from summit.agenda.models import ProgrammeSession, Summit
-from summit.auth.api_tokens import ApiScope, issue_api_token
-from summit.auth.models import Account
+from summit.agenda.models import ProgrammeSession
 from summit.db import Database
 from summit.people.models import Delegation
 from tests.conftest import DURING_THE_SUMMIT, make_client
+from tests.factories import organiser_api_token
 
 API = "/api/v1/summits/ogp2021"
 
@@ -27,16 +26,7 @@ API = "/api/v1/summits/ogp2021"
 def api(demo_app: Starlette, demo_database: Database) -> Iterator[TestClient]:
     """A script's client, with an organiser's token that may do everything."""
     with demo_database.write() as db:
-        summit = db.exec(select(Summit).where(Summit.slug == "ogp2021")).one()
-        account = db.exec(select(Account).where(Account.email == "organiser@example.org")).one()
-        token = issue_api_token(
-            db,
-            summit=summit,
-            account=account,
-            name="t",
-            scopes=list(ApiScope),
-            now=DURING_THE_SUMMIT,
-        ).token
+        token = organiser_api_token(db, now=DURING_THE_SUMMIT)
     with make_client(demo_app) as client:
         client.headers["authorization"] = f"Bearer {token}"
         yield client

@@ -25,15 +25,14 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.python import asgi
 from sqlmodel import select
 
-from summit.agenda.models import ProgrammeSession, Summit
+from summit.agenda.models import ProgrammeSession
 from summit.api import declare
 from summit.api.fields import MOMENT
 from summit.app import create_app
-from summit.auth.api_tokens import ApiScope, issue_api_token
-from summit.auth.models import Account
 from summit.db import Database, create_db_engine
 from summit.people.models import Delegation, Person
 from tests.conftest import DURING_THE_SUMMIT, EXPLORE, sqlite_settings
+from tests.factories import organiser_api_token
 
 # CI runs a bounded pass (random cases only, well under a minute); API_FUZZ_FULL=1 adds
 # schemathesis' coverage phase (boundary values, every wrong method) and more random cases:
@@ -52,8 +51,6 @@ def api_schema(demo_database_file: Path, tmp_path_factory: pytest.TempPathFactor
     settings = sqlite_settings(path, allowed_hosts="testserver")
     database = Database(create_db_engine(settings))
     with database.write() as db:
-        summit = db.exec(select(Summit).where(Summit.slug == "ogp2021")).one()
-        account = db.exec(select(Account).where(Account.email == "organiser@example.org")).one()
         # Real rows, so that operations do their work rather than answer 404 to random ids.
         rows = {
             "path.slug": "ogp2021",
@@ -67,14 +64,7 @@ def api_schema(demo_database_file: Path, tmp_path_factory: pytest.TempPathFactor
                 select(Delegation.id).where(Delegation.slug == "morocco")
             ).one(),
         }
-        token = issue_api_token(
-            db,
-            summit=summit,
-            account=account,
-            name="schemathesis",
-            scopes=list(ApiScope),
-            now=DURING_THE_SUMMIT,
-        ).token
+        token = organiser_api_token(db, now=DURING_THE_SUMMIT)
     database.dispose()
     print(f"schemathesis seed: {SEED}")  # noqa: T201 - shown with a failure, to replay it
     config = SchemathesisConfig.from_dict(

@@ -30,22 +30,14 @@ DRAFT_SESSION = f"{SUMMIT}/draft/sessions/{{session_id:int}}"
 
 
 def draft_out(session: ProgrammeSession, links: list[SessionPerson]) -> DraftSessionOut:
-    return DraftSessionOut(
-        id=pk(session),
-        code=session.code,
-        kind=session.kind,
-        title=session.title,
-        abstract=session.abstract,
-        starts_at=session.starts_at,
-        ends_at=session.ends_at,
-        stream_id=session.stream_id,
-        theme_id=session.track_id,
-        languages=session.languages,
-        status=session.status,
-        delay_minutes=session.delay_minutes,
-        is_published=session.is_published,
-        revision=session.revision,
-        people=[SessionPersonOut(person_id=link.person_id, role=link.role) for link in links],
+    people = [SessionPersonOut(person_id=link.person_id, role=link.role) for link in links]
+    shared = DraftSessionOut.model_fields.keys() - {"theme_id", "people"}
+    return DraftSessionOut.model_validate(
+        {
+            **{name: getattr(session, name) for name in shared},
+            "theme_id": session.track_id,
+            "people": people,
+        }
     )
 
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Annotated, Any
 
 from pydantic import (
@@ -74,32 +75,66 @@ GRID_MOMENT = _DATE_TIME.replace("MINUTES", "[0-5][05]").replace("SECONDS", "00"
 """A start on the schedule's grid: minutes in steps of five, no seconds."""
 
 
-@dataclass(frozen=True)
-class Matching:
-    """A string that matches ``pattern`` whole; the document says ``^(?:pattern)$``."""
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
-    pattern: str
-    message: str
+
+class Described:
+    """An annotation that checks a value and says the same in the document's JSON Schema."""
+
+    def check(self, value: Any) -> Any:
+        raise NotImplementedError
+
+    def describe(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @property
+    def before(self) -> bool:
+        """Whether the check runs before the type's own (on the text as sent)."""
+        return False
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        compiled = re.compile(self.pattern)
-        message = self.message
-
-        def check(value: str) -> str:
-            if compiled.fullmatch(value) is None:
-                raise PydanticCustomError("pattern", message)
-            return value
-
-        return core_schema.no_info_after_validator_function(check, handler(source))
+        if self.before:
+            return core_schema.no_info_before_validator_function(self.check, handler(source))
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         json_schema = handler(schema)
-        json_schema["pattern"] = f"^(?:{self.pattern})$"
+        json_schema.update(self.describe())
         return json_schema
+
+
+@dataclass(frozen=True)
+class Matching(Described):
+    """A string that matches ``pattern`` whole; the document says ``^(?:pattern)$``."""
+
+    pattern: str
+    message: str
+    convert: Callable[[str], object] | None = None
+    """Turns the matched text into what the type then checks (a date and time); without it,
+    the type's own value is matched. A value that is not text is refused either way."""
+
+    @property
+    def before(self) -> bool:
+        return self.convert is not None
+
+    def check(self, value: Any) -> Any:
+        if not isinstance(value, str) or _compiled(self.pattern).fullmatch(value) is None:
+            raise PydanticCustomError("pattern", self.message)
+        if self.convert is None:
+            return value
+        try:
+            return self.convert(value)
+        except ValueError:  # a day the month does not have
+            raise PydanticCustomError("pattern", self.message) from None
+
+    def describe(self) -> dict[str, Any]:
+        return {"pattern": f"^(?:{self.pattern})$"}
 
 
 def _whole(value: object) -> object:
@@ -120,45 +155,23 @@ Delay = Annotated[int, Strict(), Field(ge=0, le=240), WHOLE]
 """How late a session runs, in minutes."""
 
 
-@dataclass(frozen=True)
-class MomentText:
-    """A date and time as text matching ``pattern`` (numbers are refused: pydantic alone
-    would read one as seconds after 1970)."""
-
-    pattern: str
-    message: str
-
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        compiled = re.compile(self.pattern)
-        message = self.message
-
-        def parse(value: object) -> object:
-            if not isinstance(value, str) or compiled.fullmatch(value) is None:
-                raise PydanticCustomError("moment", message)
-            try:
-                return datetime.fromisoformat(value)
-            except ValueError:  # a day the month does not have
-                raise PydanticCustomError("moment", message) from None
-
-        return core_schema.no_info_before_validator_function(parse, handler(source))
-
-    def __get_pydantic_json_schema__(
-        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        json_schema = handler(schema)
-        json_schema["pattern"] = f"^(?:{self.pattern})$"
-        return json_schema
-
-
+# Text only: pydantic alone would also read a number as seconds after 1970.
 Moment = Annotated[
-    AwareDatetime, MomentText(MOMENT, "give the time in RFC 3339, e.g. 2021-12-15T09:00:00+09:00")
+    AwareDatetime,
+    Matching(
+        MOMENT,
+        "give the time in RFC 3339, e.g. 2021-12-15T09:00:00+09:00",
+        convert=datetime.fromisoformat,
+    ),
 ]
 """A date and time with its offset."""
 GridMoment = Annotated[
     AwareDatetime,
-    MomentText(GRID_MOMENT, "give a time in steps of five minutes, e.g. 2021-12-15T09:05:00+09:00"),
+    Matching(
+        GRID_MOMENT,
+        "give a time in steps of five minutes, e.g. 2021-12-15T09:05:00+09:00",
+        convert=datetime.fromisoformat,
+    ),
 ]
 """A start on the schedule's grid."""
 
@@ -181,52 +194,36 @@ WebUrl = Annotated[
 
 
 @dataclass(frozen=True)
-class TextsBy:
+class TextsBy(Described):
     """A text by language code: only the summit's languages, each with a text (leave a
     language out rather than send it blank), each at most ``limit`` characters."""
 
     limit: int
     required: bool
 
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        some_text = re.compile(SOME_TEXT)
-
-        def check(value: dict[str, str]) -> dict[str, str]:
-            if self.required and not value:
-                raise PydanticCustomError("texts", "give the text in at least one language")
-            unknown = sorted(set(value) - set(LANGUAGES))
-            if unknown:
+    def check(self, value: dict[str, str]) -> dict[str, str]:
+        if self.required and not value:
+            raise PydanticCustomError("texts", "give the text in at least one language")
+        unknown = sorted(set(value) - set(LANGUAGES))
+        if unknown:
+            raise PydanticCustomError(
+                "texts",
+                "texts in unsupported languages: {languages}",
+                {"languages": ", ".join(unknown)},
+            )
+        for text in value.values():
+            if _compiled(SOME_TEXT).fullmatch(text) is None:
+                raise PydanticCustomError("texts", "leave a language out rather than blank")
+            if len(text) > self.limit:
                 raise PydanticCustomError(
-                    "texts",
-                    "texts in unsupported languages: {languages}",
-                    {"languages": ", ".join(unknown)},
+                    "texts", "use at most {limit} characters", {"limit": self.limit}
                 )
-            for text in value.values():
-                if some_text.fullmatch(text) is None:
-                    raise PydanticCustomError("texts", "leave a language out rather than blank")
-                if len(text) > self.limit:
-                    raise PydanticCustomError(
-                        "texts", "use at most {limit} characters", {"limit": self.limit}
-                    )
-            return value
+        return value
 
-        return core_schema.no_info_after_validator_function(check, handler(source))
-
-    def __get_pydantic_json_schema__(
-        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        json_schema = handler(schema)
-        json_schema["propertyNames"] = {"enum": list(LANGUAGES)}
-        json_schema["additionalProperties"] = {
-            "type": "string",
-            "maxLength": self.limit,
-            "pattern": f"^(?:{SOME_TEXT})$",
-        }
-        if self.required:
-            json_schema["minProperties"] = 1
-        return json_schema
+    def describe(self) -> dict[str, Any]:
+        text = {"type": "string", "maxLength": self.limit, "pattern": f"^(?:{SOME_TEXT})$"}
+        described = {"propertyNames": {"enum": list(LANGUAGES)}, "additionalProperties": text}
+        return {**described, "minProperties": 1} if self.required else described
 
 
 Texts = Annotated[dict[str, str], TextsBy(MAX_TEXT, required=False)]
@@ -236,28 +233,19 @@ RequiredTexts = Annotated[dict[str, str], TextsBy(MAX_SHORT_TEXT, required=True)
 
 
 @dataclass(frozen=True)
-class Among:
+class Among(Described):
     """A string from a list the document gives whole (``enum``)."""
 
     values: Callable[[], frozenset[str]]
     message: str
 
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        def check(value: str) -> str:
-            if value not in self.values():
-                raise PydanticCustomError("enum", self.message)
-            return value
+    def check(self, value: str) -> str:
+        if value not in self.values():
+            raise PydanticCustomError("enum", self.message)
+        return value
 
-        return core_schema.no_info_after_validator_function(check, handler(source))
-
-    def __get_pydantic_json_schema__(
-        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        json_schema = handler(schema)
-        json_schema["enum"] = sorted(self.values())
-        return json_schema
+    def describe(self) -> dict[str, Any]:
+        return {"enum": sorted(self.values())}
 
 
 CountryCode = Annotated[

@@ -8,6 +8,7 @@ written with the change and announced after the commit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import Session, select
@@ -23,7 +24,7 @@ from summit.api.inputs import MoveInput, RetimeInput, SessionIn, SessionPatch, S
 from summit.api.reads import SUMMIT, session_out
 from summit.api.rules import sent
 from summit.api.schemas import DraftSessionOut, SessionOut
-from summit.api.writing import fresh_summit, merged, own_row, taken, write_call
+from summit.api.writing import conflict, fresh_summit, merged, own_row, write_call
 from summit.eventlog import record
 from summit.i18n.viewer import gettext as _
 from summit.persistence import pk
@@ -55,7 +56,7 @@ async def create_session(call: ApiCall) -> Response:
             ProgrammeSession.summit_id == summit.id, ProgrammeSession.code == data.code
         )
         if db.exec(code_taken).first() is not None:
-            raise taken("code", _("A session with this code exists."))
+            raise conflict("code", _("A session with this code exists."))
         return saved(db, upsert_session(db, summit=summit, data=data))
 
     def location(created: DraftSessionOut) -> str:
@@ -66,20 +67,18 @@ async def create_session(call: ApiCall) -> Response:
     return await write_call(call, run, status=201, location=location)
 
 
+# What the editor's form edits: everything but the live status, which has its own operation.
+_EDITED = {
+    *("code", "kind", "title", "abstract", "starts_at", "ends_at"),
+    *("stream_id", "track_id", "languages", "is_published"),
+}
+
+
 def _merged(db: Session, session: ProgrammeSession, patch: SessionPatch) -> SessionInput:
     """The session's current values with the patch's on top, as the editor's form builds them."""
     changes = sent(patch)
     values: dict[str, Any] = {
-        "code": session.code,
-        "kind": session.kind,
-        "title": session.title,
-        "abstract": session.abstract,
-        "starts_at": session.starts_at,
-        "ends_at": session.ends_at,
-        "stream_id": session.stream_id,
-        "track_id": session.track_id,
-        "languages": session.languages,
-        "is_published": session.is_published,
+        **{name: getattr(session, name) for name in _EDITED},
         "people": [
             {"person_id": link.person_id, "role": link.role}
             for link in links_of(db, [pk(session)]).get(pk(session), [])
@@ -104,24 +103,29 @@ def _merged(db: Session, session: ProgrammeSession, patch: SessionPatch) -> Sess
     return merged(SessionInput, values)
 
 
+async def _change(
+    call: ApiCall, change: Callable[[Session, ProgrammeSession], ProgrammeSession]
+) -> Response:
+    """Apply ``change`` to the path's draft session and answer with the session as saved."""
+    return await write_call(call, lambda db: saved(db, change(db, _draft(db, call))))
+
+
 async def update_session(call: ApiCall) -> Response:
     patch = await call.body(SessionPatch)
     summit = call.the_summit
 
-    def run(db: Session) -> DraftSessionOut:
-        data = _merged(db, _draft(db, call), patch)
-        return saved(db, upsert_session(db, summit=summit, data=data))
+    def change(db: Session, session: ProgrammeSession) -> ProgrammeSession:
+        return upsert_session(db, summit=summit, data=_merged(db, session, patch))
 
-    return await write_call(call, run)
+    return await _change(call, change)
 
 
 async def move_session(call: ApiCall) -> Response:
     body = await call.body(MoveInput)
     summit = call.the_summit
 
-    def run(db: Session) -> DraftSessionOut:
-        session = _draft(db, call)
-        moved = editor.move_session(
+    def change(db: Session, session: ProgrammeSession) -> ProgrammeSession:
+        return editor.move_session(
             db,
             summit=summit,
             session_id=pk(session),
@@ -129,37 +133,33 @@ async def move_session(call: ApiCall) -> Response:
             starts_at=body.starts_at,
             duration_minutes=body.duration_minutes,
         )
-        return saved(db, moved)
 
-    return await write_call(call, run)
+    return await _change(call, change)
 
 
 async def retime_session(call: ApiCall) -> Response:
-    body = await call.body(RetimeInput)
+    wanted = (await call.body(RetimeInput)).duration_minutes
     summit = call.the_summit
 
-    def run(db: Session) -> DraftSessionOut:
-        session = _draft(db, call)
+    def change(db: Session, session: ProgrammeSession) -> ProgrammeSession:
         if session.starts_at is None or session.ends_at is None:
-            message = _("Schedule the session before changing its length.")
-            raise taken("duration_minutes", message)
+            raise conflict(
+                "duration_minutes", _("Schedule the session before changing its length.")
+            )
         current = int((session.ends_at - session.starts_at).total_seconds() // 60)
-        resized = editor.resize_session(
-            db, summit=summit, session_id=pk(session), delta_minutes=body.duration_minutes - current
+        return editor.resize_session(
+            db, summit=summit, session_id=pk(session), delta_minutes=wanted - current
         )
-        return saved(db, resized)
 
-    return await write_call(call, run)
+    return await _change(call, change)
 
 
 async def unschedule_session(call: ApiCall) -> Response:
     summit = call.the_summit
-
-    def run(db: Session) -> DraftSessionOut:
-        session = _draft(db, call)
-        return saved(db, editor.unschedule_session(db, summit=summit, session_id=pk(session)))
-
-    return await write_call(call, run)
+    return await _change(
+        call,
+        lambda db, session: editor.unschedule_session(db, summit=summit, session_id=pk(session)),
+    )
 
 
 async def set_status(call: ApiCall) -> Response:

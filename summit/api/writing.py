@@ -47,12 +47,13 @@ def fresh_summit(db: Session, call: ApiCall) -> Summit:
     return summit
 
 
-def taken(field: str, message: str) -> ApiError:
+def conflict(field: str, message: str) -> ApiError:
+    """A refusal of what the summit's data does not allow, naming the field at fault."""
     return ApiError(409, message, fields={field: message})
 
 
 def short_name_taken() -> ApiError:
-    return taken("slug", _("This short name is taken."))
+    return conflict("slug", _("This short name is taken."))
 
 
 def merged(model: type[M], values: dict[str, Any]) -> M:

@@ -237,32 +237,20 @@ def _record_conflict(
     ).all()
     for assignment in dropped:
         db.delete(assignment)
-    record_recusal(
-        db,
-        award=award,
-        member=member,
-        submission=submission,
-        source=source,
-        reason=reason,
-        by=by,
-        assignments_removed=len(dropped),
-    )
+    db.flush()
+    record_recusal(db, award=award, conflict=conflict, by=by, assignments_removed=len(dropped))
     return conflict
 
 
 def record_recusal(
-    db: Session,
-    *,
-    award: Award,
-    member: JuryMember,
-    submission: Submission,
-    source: ConflictSource,
-    reason: str,
-    by: int | None,
-    assignments_removed: int = 0,
+    db: Session, *, award: Award, conflict: Conflict, by: int | None, assignments_removed: int = 0
 ) -> None:
     """The audit entry of a recusal, however it came: found by a rule, declared by the juror,
     or declared by an organiser for them."""
+    member = db.get(JuryMember, conflict.jury_member_id)
+    submission = db.get(Submission, conflict.submission_id)
+    if member is None or submission is None:
+        raise NotFound("No such juror.")
     record(
         db,
         action=AuditAction.RECUSAL,
@@ -272,8 +260,8 @@ def record_recusal(
         award=award.slug,
         juror_account_id=member.account_id,
         submission=submission.code,
-        source=source.value,
-        reason=reason,
+        source=ConflictSource(conflict.source).value,
+        reason=conflict.reason,
         assignments_removed=assignments_removed,
     )
 

@@ -19,7 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from summit.auth.permissions import Access, Principal
 from summit.awards import scoring
 from summit.awards.assignment import record_recusal
-from summit.awards.models import CardStatus, ConflictSource, Criterion
+from summit.awards.models import CardStatus, Criterion
 from summit.errors import DomainError
 from summit.eventlog import record
 from summit.events import ScoresChanged
@@ -225,17 +225,8 @@ async def declare_conflict(request: Request) -> Response:
     moment = now(request)
 
     def run(db: Session) -> None:
-        item = sheet.assigned
-        conflict = scoring.declare_conflict(db, item=item, reason=reason, now=moment)
-        record_recusal(
-            db,
-            award=item.award,
-            member=item.member,
-            submission=item.submission,
-            source=ConflictSource(conflict.source),
-            reason=conflict.reason,
-            by=account_id,
-        )
+        conflict = scoring.declare_conflict(db, item=sheet.assigned, reason=reason, now=moment)
+        record_recusal(db, award=sheet.assigned.award, conflict=conflict, by=account_id)
 
     try:
         await database(request).run_write(run)
