@@ -11,6 +11,7 @@ CORS is offered), so API writes need no CSRF token, and a signed-in browser cann
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -165,6 +166,20 @@ class Operation:
     @property
     def access(self) -> Access:
         return Access.PUBLIC if self.scope is None else Access.ORGANISER
+
+
+def operation(method: str, path: str, handler: Handler, **details: Any) -> Operation:
+    """An operation documented by its handler's docstring: the first paragraph is the
+    summary, the rest the description."""
+    summary, _blank, description = (inspect.getdoc(handler) or "").partition("\n\n")
+    return Operation(
+        method,
+        path,
+        handler,
+        " ".join(summary.split()),
+        description=" ".join(description.split()),
+        **details,
+    )
 
 
 def json_out(

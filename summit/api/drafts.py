@@ -8,13 +8,14 @@ the public sees them at the next publication, which reaches every open page at o
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 
 from sqlmodel import Session, col, select
 from starlette.responses import Response
 
 from summit.agenda import editor, publishing
 from summit.agenda.models import ProgrammeSession, SessionPerson
-from summit.api.declare import ApiCall, Operation, json_out
+from summit.api.declare import ApiCall, json_out, operation
 from summit.api.inputs import AcceptInput, PublishInput
 from summit.api.reads import SUMMIT
 from summit.api.schemas import ChangeOut, ConflictOut, DraftSessionOut, ReleaseOut, SessionPersonOut
@@ -59,6 +60,7 @@ def saved(db: Session, session: ProgrammeSession) -> DraftSessionOut:
 
 
 async def list_drafts(call: ApiCall) -> Response:
+    """Every draft session, scheduled or not"""
     summit = call.the_summit
 
     def load(db: Session) -> list[DraftSessionOut]:
@@ -71,6 +73,8 @@ async def list_drafts(call: ApiCall) -> Response:
 
 
 async def get_draft(call: ApiCall) -> Response:
+    """A draft session"""
+
     def load(db: Session) -> DraftSessionOut:
         return saved(db, own_row(db, call, ProgrammeSession, "session_id"))
 
@@ -78,6 +82,7 @@ async def get_draft(call: ApiCall) -> Response:
 
 
 async def list_conflicts(call: ApiCall) -> Response:
+    """The draft's scheduling conflicts, open and accepted"""
     summit = call.the_summit
 
     def load(db: Session) -> list[ConflictOut]:
@@ -99,6 +104,9 @@ async def list_conflicts(call: ApiCall) -> Response:
 
 
 async def accept_conflict(call: ApiCall) -> Response:
+    """Accept a conflict: it stops being flagged
+
+    409 when no conflict of the draft has this key."""
     body = await call.body(AcceptInput)
     summit = call.the_summit
     account_id = call.principal.account_id
@@ -110,6 +118,7 @@ async def accept_conflict(call: ApiCall) -> Response:
 
 
 async def pending_changes(call: ApiCall) -> Response:
+    """What publishing now would change"""
     summit = call.the_summit
     changes = await database(call.request).run_read(
         lambda db: publishing.pending_changes(db, summit=summit)
@@ -118,6 +127,9 @@ async def pending_changes(call: ApiCall) -> Response:
 
 
 async def publish(call: ApiCall) -> Response:
+    """Publish the draft as the next programme version
+
+    409 when nothing has changed since the last publication."""
     body = await call.body(PublishInput)
     moment: datetime = now(call.request)
 
@@ -146,70 +158,23 @@ async def publish(call: ApiCall) -> Response:
     return await write_call(call, run, status=201, announce=True)
 
 
-_TAGS = ("programme (organisers)",)
+CONFLICTS = f"{SUMMIT}/draft/conflicts"
+_draft = partial(operation, scope=PROGRAMME, tags=("programme (organisers)",))
 OPERATIONS = [
-    Operation(
-        "GET",
-        f"{SUMMIT}/draft/sessions",
-        list_drafts,
-        "Every draft session, scheduled or not",
-        scope=PROGRAMME,
-        response=DraftSessionOut,
-        many=True,
-        tags=_TAGS,
+    _draft("GET", f"{SUMMIT}/draft/sessions", list_drafts, response=DraftSessionOut, many=True),
+    _draft("GET", DRAFT_SESSION, get_draft, response=DraftSessionOut),
+    _draft("GET", CONFLICTS, list_conflicts, response=ConflictOut, many=True),
+    _draft(
+        "POST", f"{CONFLICTS}/accept", accept_conflict, body=AcceptInput, status=204, errors=(409,)
     ),
-    Operation(
-        "GET",
-        DRAFT_SESSION,
-        get_draft,
-        "A draft session",
-        scope=PROGRAMME,
-        response=DraftSessionOut,
-        tags=_TAGS,
-    ),
-    Operation(
-        "GET",
-        f"{SUMMIT}/draft/conflicts",
-        list_conflicts,
-        "The draft's scheduling conflicts, open and accepted",
-        scope=PROGRAMME,
-        response=ConflictOut,
-        many=True,
-        tags=_TAGS,
-    ),
-    Operation(
-        "POST",
-        f"{SUMMIT}/draft/conflicts/accept",
-        accept_conflict,
-        "Accept a conflict: it stops being flagged",
-        scope=PROGRAMME,
-        body=AcceptInput,
-        status=204,
-        errors=(409,),
-        description="409 when no conflict of the draft has this key.",
-        tags=_TAGS,
-    ),
-    Operation(
-        "GET",
-        f"{SUMMIT}/draft/changes",
-        pending_changes,
-        "What publishing now would change",
-        scope=PROGRAMME,
-        response=ChangeOut,
-        many=True,
-        tags=_TAGS,
-    ),
-    Operation(
+    _draft("GET", f"{SUMMIT}/draft/changes", pending_changes, response=ChangeOut, many=True),
+    _draft(
         "POST",
         f"{SUMMIT}/publish",
         publish,
-        "Publish the draft as the next programme version",
-        scope=PROGRAMME,
         body=PublishInput,
         response=ReleaseOut,
         status=201,
         errors=(409,),
-        description="409 when nothing has changed since the last publication.",
-        tags=_TAGS,
     ),
 ]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from sqlmodel import Session, col, select
 from starlette.responses import Response
 
 from summit.agenda import queries
-from summit.api.declare import PREFIX, ApiCall, Operation
+from summit.api.declare import PREFIX, ApiCall, operation
 from summit.api.inputs import (
     DelegationIn,
     DelegationPatch,
@@ -77,6 +78,10 @@ def _located(call: ApiCall, kind: str) -> Any:
 
 
 async def create_person(call: ApiCall) -> Response:
+    """Create a person
+
+    409 when the short name is taken, or when the delegation is not in this summit or already
+    has a head."""
     body = await call.body(PersonIn)
 
     def run(db: Session) -> PersonDetailOut:
@@ -89,6 +94,10 @@ async def create_person(call: ApiCall) -> Response:
 
 
 async def update_person(call: ApiCall) -> Response:
+    """Change a person's details
+
+    409 when the delegation is not in this summit or already has a head, or when a delegation
+    or role sent alone does not fit the person's other one."""
     patch = await call.body(PersonPatch)
     changes = sent(patch)
 
@@ -104,6 +113,10 @@ async def update_person(call: ApiCall) -> Response:
 
 
 async def remove_person(call: ApiCall) -> Response:
+    """Delete a person who is on no session
+
+    409 while the person is on a session of the draft or of the published programme."""
+
     def run(db: Session) -> None:
         delete_person(db, summit=call.the_summit, person=own_row(db, call, Person, "person_id"))
 
@@ -121,6 +134,9 @@ def _save_delegation(db: Session, call: ApiCall, values: dict[str, Any]) -> Dele
 
 
 async def create_delegation(call: ApiCall) -> Response:
+    """Create a delegation
+
+    409 when the short name is taken."""
     body = await call.body(DelegationIn)
 
     def run(db: Session) -> DelegationOut:
@@ -132,6 +148,9 @@ async def create_delegation(call: ApiCall) -> Response:
 
 
 async def update_delegation(call: ApiCall) -> Response:
+    """Change a delegation
+
+    409 when it becomes a government delegation without a country code."""
     changes = sent(await call.body(DelegationPatch))
 
     def run(db: Session) -> DelegationOut:
@@ -145,90 +164,27 @@ async def update_delegation(call: ApiCall) -> Response:
 
 
 async def remove_delegation(call: ApiCall) -> Response:
+    """Delete a delegation that has no members
+
+    409 while the delegation has members."""
+
     def run(db: Session) -> None:
         delete_delegation(db, delegation=own_row(db, call, Delegation, "delegation_id"))
 
     return await write_call(call, run)
 
 
-_TAGS = ("people (organisers)",)
-PERSON = f"{SUMMIT}/people/{{person_id:int}}"
-DELEGATION = f"{SUMMIT}/delegations/{{delegation_id:int}}"
-_NAMED = "409 when the short name is taken, or the delegation is not in this summit."
+PEOPLE_PATH = f"{SUMMIT}/people"
+PERSON = f"{PEOPLE_PATH}/{{person_id:int}}"
+DELEGATIONS = f"{SUMMIT}/delegations"
+DELEGATION = f"{DELEGATIONS}/{{delegation_id:int}}"
+_write = partial(operation, scope=PEOPLE, tags=("people (organisers)",), errors=(409,))
+_created = partial(_write, status=201, located=True)
 OPERATIONS = [
-    Operation(
-        "POST",
-        f"{SUMMIT}/people",
-        create_person,
-        "Create a person",
-        scope=PEOPLE,
-        body=PersonIn,
-        response=PersonDetailOut,
-        status=201,
-        located=True,
-        errors=(409,),
-        description=_NAMED + " 409 too when the delegation already has a head.",
-        tags=_TAGS,
-    ),
-    Operation(
-        "PATCH",
-        PERSON,
-        update_person,
-        "Change a person's details",
-        scope=PEOPLE,
-        body=PersonPatch,
-        response=PersonDetailOut,
-        errors=(409,),
-        description="409 when the delegation is not in this summit or already has a head, or "
-        "when a delegation or role sent alone does not fit the person's other one.",
-        tags=_TAGS,
-    ),
-    Operation(
-        "DELETE",
-        PERSON,
-        remove_person,
-        "Delete a person who is on no session",
-        scope=PEOPLE,
-        status=204,
-        errors=(409,),
-        description="409 while the person is on a session of the draft or the published programme.",
-        tags=_TAGS,
-    ),
-    Operation(
-        "POST",
-        f"{SUMMIT}/delegations",
-        create_delegation,
-        "Create a delegation",
-        scope=PEOPLE,
-        body=DelegationIn,
-        response=DelegationOut,
-        status=201,
-        located=True,
-        errors=(409,),
-        description="409 when the short name is taken.",
-        tags=_TAGS,
-    ),
-    Operation(
-        "PATCH",
-        DELEGATION,
-        update_delegation,
-        "Change a delegation",
-        scope=PEOPLE,
-        body=DelegationPatch,
-        response=DelegationOut,
-        errors=(409,),
-        description="409 when it becomes a government delegation without a country code.",
-        tags=_TAGS,
-    ),
-    Operation(
-        "DELETE",
-        DELEGATION,
-        remove_delegation,
-        "Delete a delegation that has no members",
-        scope=PEOPLE,
-        status=204,
-        errors=(409,),
-        description="409 while the delegation has members.",
-        tags=_TAGS,
-    ),
+    _created("POST", PEOPLE_PATH, create_person, body=PersonIn, response=PersonDetailOut),
+    _write("PATCH", PERSON, update_person, body=PersonPatch, response=PersonDetailOut),
+    _write("DELETE", PERSON, remove_person, status=204),
+    _created("POST", DELEGATIONS, create_delegation, body=DelegationIn, response=DelegationOut),
+    _write("PATCH", DELEGATION, update_delegation, body=DelegationPatch, response=DelegationOut),
+    _write("DELETE", DELEGATION, remove_delegation, status=204),
 ]

@@ -9,6 +9,7 @@ written with the change and announced after the commit.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from sqlmodel import Session, select
@@ -18,7 +19,7 @@ from summit.agenda import editor, lifecycle
 from summit.agenda.forms import SessionInput, SessionPersonInput
 from summit.agenda.models import ProgrammeSession, PublishedSession, SessionStatus
 from summit.agenda.services import upsert_session
-from summit.api.declare import PREFIX, ApiCall, Operation, not_found
+from summit.api.declare import PREFIX, ApiCall, not_found, operation
 from summit.api.drafts import DRAFT_SESSION, PROGRAMME, links_of, saved
 from summit.api.inputs import MoveInput, RetimeInput, SessionIn, SessionPatch, StatusInput
 from summit.api.reads import SUMMIT, session_out
@@ -35,6 +36,10 @@ def _draft(db: Session, call: ApiCall) -> ProgrammeSession:
 
 
 async def create_session(call: ApiCall) -> Response:
+    """Create a session in the draft
+
+    409 when the code is taken, or when a stream, theme or person it names is not in this
+    summit."""
     body = await call.body(SessionIn)
     summit = call.the_summit
     data = SessionInput(
@@ -111,6 +116,10 @@ async def _change(
 
 
 async def update_session(call: ApiCall) -> Response:
+    """Change a session's details in the draft
+
+    409 when a stream, theme or person it names is not in this summit, or when a time sent
+    alone does not fit the other one."""
     patch = await call.body(SessionPatch)
     summit = call.the_summit
 
@@ -121,6 +130,10 @@ async def update_session(call: ApiCall) -> Response:
 
 
 async def move_session(call: ApiCall) -> Response:
+    """Move a session to a stream and a start
+
+    409 when the stream is not in this summit, or when the session keeps a length that is not
+    in steps of five minutes."""
     body = await call.body(MoveInput)
     summit = call.the_summit
 
@@ -138,6 +151,9 @@ async def move_session(call: ApiCall) -> Response:
 
 
 async def retime_session(call: ApiCall) -> Response:
+    """Change a session's length
+
+    409 when the session is not on the grid, or its start is not on the five-minute grid."""
     wanted = (await call.body(RetimeInput)).duration_minutes
     summit = call.the_summit
 
@@ -155,6 +171,7 @@ async def retime_session(call: ApiCall) -> Response:
 
 
 async def unschedule_session(call: ApiCall) -> Response:
+    """Take a session off the grid (it stays in the draft)"""
     summit = call.the_summit
     return await _change(
         call,
@@ -163,6 +180,9 @@ async def unschedule_session(call: ApiCall) -> Response:
 
 
 async def set_status(call: ApiCall) -> Response:
+    """Set a published session's live status; every open page shows it at once
+
+    409 when the session is not published."""
     body = await call.body(StatusInput)
 
     def run(db: Session) -> SessionOut:
@@ -183,81 +203,20 @@ async def set_status(call: ApiCall) -> Response:
     return await write_call(call, run, announce=True)
 
 
-SESSION = f"{SUMMIT}/sessions/{{session_id:int}}"
-_TAGS = ("programme (organisers)",)
-_ROWS = "409 when a row it names (stream, theme, person) is not in this summit."
+SESSIONS = f"{SUMMIT}/sessions"
+SESSION = f"{SESSIONS}/{{session_id:int}}"
+_write = partial(
+    operation,
+    scope=PROGRAMME,
+    tags=("programme (organisers)",),
+    errors=(409,),
+    response=DraftSessionOut,
+)
 OPERATIONS = [
-    Operation(
-        "POST",
-        f"{SUMMIT}/sessions",
-        create_session,
-        "Create a session in the draft",
-        scope=PROGRAMME,
-        body=SessionIn,
-        response=DraftSessionOut,
-        status=201,
-        located=True,
-        errors=(409,),
-        description=f"409 when the code is taken, or {_ROWS[9:]}",
-        tags=_TAGS,
-    ),
-    Operation(
-        "PATCH",
-        SESSION,
-        update_session,
-        "Change a session's details in the draft",
-        scope=PROGRAMME,
-        body=SessionPatch,
-        response=DraftSessionOut,
-        errors=(409,),
-        description=f"{_ROWS} 409 too when a time sent alone does not fit the other one.",
-        tags=_TAGS,
-    ),
-    Operation(
-        "POST",
-        f"{SESSION}/move",
-        move_session,
-        "Move a session to a stream and a start",
-        scope=PROGRAMME,
-        body=MoveInput,
-        response=DraftSessionOut,
-        errors=(409,),
-        description="409 when the stream is not in this summit, or when the session keeps "
-        "a length that is not in steps of five minutes.",
-        tags=_TAGS,
-    ),
-    Operation(
-        "POST",
-        f"{SESSION}/retime",
-        retime_session,
-        "Change a session's length",
-        scope=PROGRAMME,
-        body=RetimeInput,
-        response=DraftSessionOut,
-        errors=(409,),
-        description="409 when the session is not on the grid, or its start is not on the "
-        "five-minute grid.",
-        tags=_TAGS,
-    ),
-    Operation(
-        "POST",
-        f"{SESSION}/unschedule",
-        unschedule_session,
-        "Take a session off the grid (it stays in the draft)",
-        scope=PROGRAMME,
-        response=DraftSessionOut,
-        tags=_TAGS,
-    ),
-    Operation(
-        "POST",
-        f"{SESSION}/status",
-        set_status,
-        "Set a published session's live status; every open page shows it at once",
-        scope=PROGRAMME,
-        body=StatusInput,
-        response=SessionOut,
-        errors=(409,),
-        description="409 when the session is not published.",
-        tags=_TAGS,
-    ),
+    _write("POST", SESSIONS, create_session, body=SessionIn, status=201, located=True),
+    _write("PATCH", SESSION, update_session, body=SessionPatch),
+    _write("POST", f"{SESSION}/move", move_session, body=MoveInput),
+    _write("POST", f"{SESSION}/retime", retime_session, body=RetimeInput),
+    _write("POST", f"{SESSION}/unschedule", unschedule_session, errors=()),
+    _write("POST", f"{SESSION}/status", set_status, body=StatusInput, response=SessionOut),
 ]

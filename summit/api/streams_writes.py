@@ -7,6 +7,7 @@ describes each and the same two handlers serve both.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
@@ -16,7 +17,7 @@ from starlette.responses import Response
 from summit.agenda.forms import StreamInput, TrackInput
 from summit.agenda.models import Stream, Track
 from summit.agenda.services import upsert_stream, upsert_track
-from summit.api.declare import ApiCall, Handler, Operation
+from summit.api.declare import ApiCall, Handler, operation
 from summit.api.drafts import PROGRAMME
 from summit.api.inputs import StreamIn, StreamPatch, ThemeIn, ThemePatch
 from summit.api.reads import SUMMIT
@@ -32,6 +33,8 @@ class Catalogue(Generic[Row]):
     """One kind of row an organiser lists for the summit: how it is made, changed and shown."""
 
     noun: str
+    title: str
+    """What one is, for the document: "a stream (a virtual room)"."""
     path: str
     table: type[Row]
     body: type[ApiInput]
@@ -44,6 +47,14 @@ class Catalogue(Generic[Row]):
     @property
     def id_name(self) -> str:
         return f"{self.noun}_id"
+
+    @property
+    def collection(self) -> str:
+        return f"{SUMMIT}/{self.path}"
+
+    @property
+    def item(self) -> str:
+        return f"{self.collection}/{{{self.id_name}:int}}"
 
     def slug_taken(self, db: Session, *, summit_id: int | None, slug: str) -> bool:
         table = self.table
@@ -65,6 +76,7 @@ def _creator(kind: Catalogue[Any]) -> Handler:
         return await write_call(call, run, status=201)
 
     create.__name__ = f"create_{kind.noun}"
+    create.__doc__ = f"Create {kind.title}\n\n409 when the short name is taken."
     return create
 
 
@@ -82,11 +94,13 @@ def _updater(kind: Catalogue[Any]) -> Handler:
         return await write_call(call, run)
 
     update.__name__ = f"update_{kind.noun}"
+    update.__doc__ = f"Change {kind.title.split(' (')[0]}"
     return update
 
 
 STREAMS = Catalogue(
     noun="stream",
+    title="a stream (a virtual room)",
     path="streams",
     table=Stream,
     body=StreamIn,
@@ -97,6 +111,7 @@ STREAMS = Catalogue(
 )
 THEMES = Catalogue(
     noun="theme",
+    title="a theme",
     path="themes",
     table=Track,
     body=ThemeIn,
@@ -105,33 +120,13 @@ THEMES = Catalogue(
     out=ThemeOut,
     upsert=upsert_track,
 )
-_TAGS = ("programme (organisers)",)
+_write = partial(operation, scope=PROGRAMME, tags=("programme (organisers)",))
+_create = partial(_write, status=201, errors=(409,))
 OPERATIONS = [
-    operation
-    for kind, summary in ((STREAMS, "a stream (a virtual room)"), (THEMES, "a theme"))
-    for operation in (
-        Operation(
-            "POST",
-            f"{SUMMIT}/{kind.path}",
-            _creator(kind),
-            f"Create {summary}",
-            scope=PROGRAMME,
-            body=kind.body,
-            response=kind.out,
-            status=201,
-            errors=(409,),
-            description="409 when the short name is taken.",
-            tags=_TAGS,
-        ),
-        Operation(
-            "PATCH",
-            f"{SUMMIT}/{kind.path}/{{{kind.id_name}:int}}",
-            _updater(kind),
-            f"Change {summary.split(' (')[0]}",
-            scope=PROGRAMME,
-            body=kind.patch,
-            response=kind.out,
-            tags=_TAGS,
-        ),
+    declared
+    for kind in (STREAMS, THEMES)
+    for declared in (
+        _create("POST", kind.collection, _creator(kind), body=kind.body, response=kind.out),
+        _write("PATCH", kind.item, _updater(kind), body=kind.patch, response=kind.out),
     )
 ]
