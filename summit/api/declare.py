@@ -168,7 +168,7 @@ class Operation:
         return Access.PUBLIC if self.scope is None else Access.ORGANISER
 
 
-def operation(method: str, path: str, handler: Handler, **details: Any) -> Operation:
+def documented(method: str, path: str, handler: Handler, **details: Any) -> Operation:
     """An operation documented by its handler's docstring: the first paragraph is the
     summary, the rest the description."""
     summary, _blank, description = (inspect.getdoc(handler) or "").partition("\n\n")

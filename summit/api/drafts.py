@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from summit.agenda import editor, publishing
 from summit.agenda.models import ProgrammeSession, SessionPerson
-from summit.api.declare import ApiCall, json_out, operation
+from summit.api.declare import ApiCall, documented, json_out
 from summit.api.inputs import AcceptInput, PublishInput
 from summit.api.reads import SUMMIT
 from summit.api.schemas import ChangeOut, ConflictOut, DraftSessionOut, ReleaseOut, SessionPersonOut
@@ -159,7 +159,7 @@ async def publish(call: ApiCall) -> Response:
 
 
 CONFLICTS = f"{SUMMIT}/draft/conflicts"
-_draft = partial(operation, scope=PROGRAMME, tags=("programme (organisers)",))
+_draft = partial(documented, scope=PROGRAMME, tags=("programme (organisers)",))
 OPERATIONS = [
     _draft("GET", f"{SUMMIT}/draft/sessions", list_drafts, response=DraftSessionOut, many=True),
     _draft("GET", DRAFT_SESSION, get_draft, response=DraftSessionOut),

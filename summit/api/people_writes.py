@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from starlette.responses import Response
 
 from summit.agenda import queries
-from summit.api.declare import PREFIX, ApiCall, operation
+from summit.api.declare import PREFIX, ApiCall, documented
 from summit.api.inputs import (
     DelegationIn,
     DelegationPatch,
@@ -178,7 +178,7 @@ PEOPLE_PATH = f"{SUMMIT}/people"
 PERSON = f"{PEOPLE_PATH}/{{person_id:int}}"
 DELEGATIONS = f"{SUMMIT}/delegations"
 DELEGATION = f"{DELEGATIONS}/{{delegation_id:int}}"
-_write = partial(operation, scope=PEOPLE, tags=("people (organisers)",), errors=(409,))
+_write = partial(documented, scope=PEOPLE, tags=("people (organisers)",), errors=(409,))
 _created = partial(_write, status=201, located=True)
 OPERATIONS = [
     _created("POST", PEOPLE_PATH, create_person, body=PersonIn, response=PersonDetailOut),

@@ -19,7 +19,7 @@ from summit.agenda import editor, lifecycle
 from summit.agenda.forms import SessionInput, SessionPersonInput
 from summit.agenda.models import ProgrammeSession, PublishedSession, SessionStatus
 from summit.agenda.services import upsert_session
-from summit.api.declare import PREFIX, ApiCall, not_found, operation
+from summit.api.declare import PREFIX, ApiCall, documented, not_found
 from summit.api.drafts import DRAFT_SESSION, PROGRAMME, links_of, saved
 from summit.api.inputs import MoveInput, RetimeInput, SessionIn, SessionPatch, StatusInput
 from summit.api.reads import SUMMIT, session_out
@@ -206,7 +206,7 @@ async def set_status(call: ApiCall) -> Response:
 SESSIONS = f"{SUMMIT}/sessions"
 SESSION = f"{SESSIONS}/{{session_id:int}}"
 _write = partial(
-    operation,
+    documented,
     scope=PROGRAMME,
     tags=("programme (organisers)",),
     errors=(409,),

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from summit.agenda.forms import StreamInput, TrackInput
 from summit.agenda.models import Stream, Track
 from summit.agenda.services import upsert_stream, upsert_track
-from summit.api.declare import ApiCall, Handler, operation
+from summit.api.declare import ApiCall, Handler, documented
 from summit.api.drafts import PROGRAMME
 from summit.api.inputs import StreamIn, StreamPatch, ThemeIn, ThemePatch
 from summit.api.reads import SUMMIT
@@ -120,7 +120,7 @@ THEMES = Catalogue(
     out=ThemeOut,
     upsert=upsert_track,
 )
-_write = partial(operation, scope=PROGRAMME, tags=("programme (organisers)",))
+_write = partial(documented, scope=PROGRAMME, tags=("programme (organisers)",))
 _create = partial(_write, status=201, errors=(409,))
 OPERATIONS = [
     declared
