@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -54,11 +55,11 @@ def _detail(db: Session, person: Person) -> PersonDetailOut:
 
 
 def _save_person(
-    db: Session, call: ApiCall, values: dict[str, Any], windows: list[WindowIn] | None
+    db: Session, call: ApiCall, data: PersonInput, windows: list[WindowIn] | None
 ) -> PersonDetailOut:
-    """Create or change the person with ``values``; ``windows``, when given, replace their
+    """Create or change the person ``data`` describes; ``windows``, when given, replace their
     availability."""
-    person = upsert_person(db, summit=call.the_summit, data=merged(PersonInput, values))
+    person = upsert_person(db, summit=call.the_summit, data=data)
     if windows is not None:
         set_availability(
             db, person=person, windows=[(window.starts_at, window.ends_at) for window in windows]
@@ -73,7 +74,7 @@ def _slug_taken(
     return db.exec(found).first() is not None
 
 
-def _located(call: ApiCall, kind: str) -> Any:
+def _located(call: ApiCall, kind: str) -> Callable[[Any], str]:
     return lambda saved: f"{PREFIX}/summits/{call.the_summit.slug}/{kind}/{saved.id}"
 
 
@@ -87,8 +88,8 @@ async def create_person(call: ApiCall) -> Response:
     def run(db: Session) -> PersonDetailOut:
         if _slug_taken(db, Person, call, body.slug):
             raise short_name_taken()
-        values = body.model_dump(exclude={"availability"})
-        return _save_person(db, call, values, body.availability)
+        data = PersonInput.model_validate(body.model_dump(exclude={"availability"}))
+        return _save_person(db, call, data, body.availability)
 
     return await write_call(call, run, status=201, location=_located(call, "people"))
 
@@ -107,7 +108,7 @@ async def update_person(call: ApiCall) -> Response:
         if changes.get("delegation_id", 0) is None:
             values["delegation_role"] = None  # out of the delegation, out of its role
         values.update({name: value for name, value in changes.items() if name != "availability"})
-        return _save_person(db, call, values, patch.availability)
+        return _save_person(db, call, merged(PersonInput, values), patch.availability)
 
     return await write_call(call, run)
 
@@ -128,8 +129,7 @@ def _delegation_out(db: Session, call: ApiCall, delegation_id: int) -> Delegatio
     return delegation_out(next(e for e in entries if e.delegation.id == delegation_id))
 
 
-def _save_delegation(db: Session, call: ApiCall, values: dict[str, Any]) -> DelegationOut:
-    data = merged(DelegationInput, values)
+def _save_delegation(db: Session, call: ApiCall, data: DelegationInput) -> DelegationOut:
     return _delegation_out(db, call, pk(upsert_delegation(db, summit=call.the_summit, data=data)))
 
 
@@ -142,7 +142,7 @@ async def create_delegation(call: ApiCall) -> Response:
     def run(db: Session) -> DelegationOut:
         if _slug_taken(db, Delegation, call, body.slug):
             raise short_name_taken()
-        return _save_delegation(db, call, body.model_dump())
+        return _save_delegation(db, call, DelegationInput.model_validate(body.model_dump()))
 
     return await write_call(call, run, status=201, location=_located(call, "delegations"))
 
@@ -156,9 +156,8 @@ async def update_delegation(call: ApiCall) -> Response:
     def run(db: Session) -> DelegationOut:
         delegation = own_row(db, call, Delegation, "delegation_id")
         current = {name: getattr(delegation, name) for name in ("slug", "name", "kind")}
-        return _save_delegation(
-            db, call, {**current, "country_code": delegation.country_code, **changes}
-        )
+        values = {**current, "country_code": delegation.country_code, **changes}
+        return _save_delegation(db, call, merged(DelegationInput, values))
 
     return await write_call(call, run)
 
