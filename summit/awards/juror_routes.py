@@ -18,8 +18,8 @@ from starlette.responses import RedirectResponse, Response
 
 from summit.auth.permissions import Access, Principal
 from summit.awards import scoring
-from summit.awards.assignment import record_recusal
 from summit.awards.models import CardStatus, Criterion
+from summit.awards.recusals import record_recusal
 from summit.errors import DomainError
 from summit.eventlog import record
 from summit.events import ScoresChanged
