@@ -22,6 +22,7 @@ import pytest
 import schemathesis
 from limits import parse
 from schemathesis.config import SchemathesisConfig
+from schemathesis.core.parameters import ParameterLocation
 from schemathesis.python import asgi
 from sqlmodel import select
 
@@ -82,7 +83,6 @@ def api_schema(demo_database_file: Path, tmp_path_factory: pytest.TempPathFactor
     )
     app = create_app(settings, clock=lambda: DURING_THE_SUMMIT)
     loaded = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app, config=config)
-    loaded.hooks.register_hook_with_name(_times_in_order, "map_body")
     with pytest.MonkeyPatch.context() as patch:
         # Hundreds of requests a minute from one token and one address: not what is tested here.
         patch.setattr(declare, "WRITES_PER_TOKEN", parse("100000/minute"))
@@ -96,21 +96,24 @@ def api_schema(demo_database_file: Path, tmp_path_factory: pytest.TempPathFactor
 _MOMENT = re.compile(MOMENT)
 
 
-def _times_in_order(context: Any, body: Any) -> Any:
+def _times_in_order(body: Any) -> Any:
     """The one rule the document states in words, not in JSON Schema: an end comes after its
     start (a session's within 24 hours). Generated bodies follow it, as a client reading the
-    document would; tests/test_api.py shows the server refusing the ones that do not."""
+    document would; tests/test_api_document.py shows the server refusing the ones that do not."""
     if isinstance(body, list):
-        return [_times_in_order(context, item) for item in body]
+        return [_times_in_order(item) for item in body]
     if not isinstance(body, dict):
         return body
-    body = {key: _times_in_order(context, value) for key, value in body.items()}
+    body = {key: _times_in_order(value) for key, value in body.items()}
     start, end = body.get("starts_at"), body.get("ends_at")
     if not (isinstance(start, str) and isinstance(end, str)):
         return body
-    if not (_MOMENT.fullmatch(start) and _MOMENT.fullmatch(end)):
-        return body  # a case the schema refuses anyway
-    starts_at, ends_at = datetime.fromisoformat(start), datetime.fromisoformat(end)
+    try:
+        if not (_MOMENT.fullmatch(start) and _MOMENT.fullmatch(end)):
+            raise ValueError(start, end)
+        starts_at, ends_at = datetime.fromisoformat(start), datetime.fromisoformat(end)
+    except ValueError:
+        return body  # a case the schema refuses anyway (not a time, or November 31)
     if timedelta(0) < ends_at - starts_at <= timedelta(hours=24):
         return body
     later = starts_at + timedelta(hours=1)
@@ -135,4 +138,10 @@ def _node_id_for_schemathesis(request: pytest.FixtureRequest) -> None:
 @pytest.mark.timeout(120 + 8 * MAX_EXAMPLES)
 @schema.parametrize()
 def test_the_api_answers_as_its_document_says(case: Any) -> None:
+    scenario = getattr(case.meta.phase.data, "parameter_location", None) if case.meta else None
+    if scenario == ParameterLocation.PATH:
+        # The coverage phase's wrong path parameter: the fixture pins each one to a real row,
+        # so the request would carry the real one and prove nothing.
+        return
+    case.body = _times_in_order(case.body)
     case.call_and_validate()
