@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from summit.agenda.forms import (
     SessionInput,
@@ -17,6 +17,8 @@ from summit.agenda.forms import (
 from summit.agenda.models import SessionKind, SessionRoleKind, Summit
 from summit.agenda.publishing import publish as publish_programme
 from summit.agenda.services import upsert_session, upsert_stream, upsert_summit, upsert_track
+from summit.auth.api_tokens import ApiScope, issue_api_token
+from summit.auth.models import Account
 from summit.columns import utcnow
 from summit.people.forms import DelegationInput, PersonInput
 from summit.people.models import DelegationKind, DelegationRole
@@ -131,3 +133,12 @@ def make_summit(
     if publish:
         publish_programme(db, summit=summit, comment="Factory programme", now=utcnow())
     return summit
+
+
+def organiser_api_token(db: Session, *, slug: str = "ogp2021", now: datetime) -> str:
+    """A token of the demo's organiser for the summit ``slug``, with every scope."""
+    summit = db.exec(select(Summit).where(Summit.slug == slug)).one()
+    account = db.exec(select(Account).where(Account.email == "organiser@example.org")).one()
+    return issue_api_token(
+        db, summit=summit, account=account, name="tests", scopes=list(ApiScope), now=now
+    ).token

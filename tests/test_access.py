@@ -354,6 +354,22 @@ MATRIX: dict[tuple[str, str], Expectation] = {
         {},
         everyone(200),
     ),
+    # Other sites' pages may poll the public exports: their CORS preflight is answered.
+    **{
+        ("OPTIONS", f"/{{slug}}/schedule/export/{name}"): (
+            f"/ogp2021/schedule/export/{concrete}",
+            {},
+            everyone(204),
+        )
+        for name, concrete in (
+            ("schedule.xml", "schedule.xml"),
+            ("schedule.json", "schedule.json"),
+            ("schedule.ics", "schedule.ics"),
+            ("streams/{stream_slug}.ics", "streams/plenary.ics"),
+            ("sessions/{session_id}.ics", "sessions/{opening}.ics"),
+            ("speakers/{person_slug}.ics", "speakers/aziz-akhannouch.ics"),
+        )
+    },
     # A feed opens with its secret only; a made-up one answers like a missing page.
     ("GET", "/{slug}/schedule/export/agenda/{token}.ics"): (
         "/ogp2021/schedule/export/agenda/not-a-token.ics",

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from sqlmodel import col, select
 from starlette.testclient import TestClient
 
+from summit.agenda.models import Summit
+from summit.auth.audit import AuditAction, action_of
 from summit.auth.models import Account, AuditEntry, Role, RoleGrant
 from summit.awards.assignment import plan
 from summit.awards.models import (
@@ -352,6 +354,24 @@ def test_withdrawing_a_conflict_is_logged_and_a_rule_brings_it_back(
         ]
         assert len(db.exec(select(Conflict)).all()) == 1
     assert actions == ["recusal_withdrawn", "recusal"]
+
+
+def test_a_recusal_logged_under_its_old_name_reads_as_a_recusal(
+    organiser: TestClient, demo_database: Database
+) -> None:
+    with demo_database.write() as db:
+        summit = db.exec(select(Summit).where(Summit.slug == "ogp2021")).one()
+        # Written before the juror's "conflict_declared" was merged into "recusal".
+        db.add(AuditEntry(summit_id=summit.id, action="conflict_declared", target="submission:1"))
+
+    page = organiser.get("/ogp2021/manage/audit")
+    with demo_database.read() as db:
+        stored = db.exec(select(AuditEntry).where(AuditEntry.target == "submission:1")).one()
+
+    assert stored.action == "conflict_declared"  # entries are never rewritten
+    assert action_of(stored) is AuditAction.RECUSAL
+    assert "<td>Juror kept away (conflict of interest)</td>" in page.text
+    assert "conflict_declared" not in page.text
 
 
 def test_another_awards_rows_answer_like_missing_ones(

@@ -109,6 +109,27 @@ def test_xml_and_json_list_the_same_sessions_with_the_same_ids(
     assert sorted(guid for guid in json_guids if f'guid="{guid}"' in xml) == json_guids
 
 
+def test_json_events_carry_a_code_only_when_it_is_pretalx_style(
+    client: TestClient, demo_database: Database
+) -> None:
+    with demo_database.write() as db:
+        closing = db.exec(select(PublishedSession).where(PublishedSession.code == "CLOSING")).one()
+        closing.code = "CLS021"  # six capitals and digits, as pretalx makes them
+        db.add(closing)
+
+    document = client.get(f"{EXPORT}/schedule.json").json()
+    codes = [
+        event["code"]
+        for day in document["schedule"]["conference"]["days"]
+        for room in day["rooms"].values()
+        for event in room
+        if "code" in event
+    ]
+
+    assert codes == ["CLS021"]  # not OPENING, nor the longer ones
+    assert_valid_json(document)
+
+
 def test_exports_are_public_with_cors_and_no_credentials(client: TestClient) -> None:
     for name in ("schedule.xml", "schedule.json", "schedule.ics"):
         response = client.get(f"{EXPORT}/{name}")

@@ -19,7 +19,15 @@ from starlette.testclient import TestClient
 
 from summit.app import create_app
 from summit.auth.models import AuditEntry
-from summit.awards.models import CardStatus, Conflict, Score, ScoreCard, ScoreLog, Submission
+from summit.awards.models import (
+    CardStatus,
+    Conflict,
+    JuryMember,
+    Score,
+    ScoreCard,
+    ScoreLog,
+    Submission,
+)
 from summit.awards.scoring import (
     Assigned,
     CardInput,
@@ -462,10 +470,16 @@ def test_declaring_a_conflict_leaves_the_submission(
 
     with judging.read() as db:
         conflict = db.exec(select(Conflict).where(Conflict.submission_id == submission_id)).all()
-        entry = db.exec(select(AuditEntry).where(AuditEntry.action == "conflict_declared")).one()
+        entry = db.exec(select(AuditEntry).where(AuditEntry.action == "recusal")).one()
+        member = db.exec(
+            select(JuryMember).where(JuryMember.id == conflict[0].jury_member_id)
+        ).one()
     assert (response.status_code, response.headers["location"]) == (303, "/ogp2021/jury")
     assert [(c.source, c.reason) for c in conflict] == [("declared", "My cousin runs it")]
-    assert entry.target == f"submission:{submission_id}"
+    # The same entry as an organiser's declaration for the juror: one action, one shape.
+    assert entry.target == f"jury_member:{member.id}"
+    assert (entry.detail["source"], entry.detail["reason"]) == ("declared", "My cousin runs it")
+    assert entry.detail["juror_account_id"] == member.account_id
     assert juror_client.get(path).status_code == 404
 
 

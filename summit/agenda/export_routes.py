@@ -4,6 +4,10 @@ agenda through a secret address).
 
 Each export is rendered once per programme stamp (and language) per process, then served from
 memory with an ETag and a Last-Modified, answering 304 to a client whose copy is current.
+
+Exports are for programs, not for a signed-in browser: they read no session and set no cookie
+(a shared cache may keep a public answer, and must not hand one person's cookie to another), and
+the public ones answer another site's CORS preflight for a conditional GET.
 """
 
 from __future__ import annotations
@@ -17,15 +21,17 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 from summit.agenda import calendar_tokens, follows, queries
 from summit.agenda.exports import frab, ical, sheets
 from summit.agenda.models import Summit
+from summit.agenda.queries import summit_by_slug
 from summit.auth import queries as auth_queries
 from summit.auth.permissions import Access
 from summit.i18n.viewer import Viewer, gettext, viewing_as
 from summit.settings import LANGUAGES
-from summit.web.access import page
+from summit.web.access import ACCESS_ATTRIBUTE, Endpoint, page
 from summit.web.addresses import base_url
 from summit.web.cache import Entry, ProgrammeCache
 from summit.web.conditional import answer, etag_of
@@ -38,6 +44,13 @@ PUBLIC_HEADERS = {
     "access-control-allow-origin": "*",
     "access-control-expose-headers": "ETag, Last-Modified",
     "cache-control": "public, max-age=60",
+}
+# A page of another site may poll with If-None-Match; the browser asks first (a preflight).
+PREFLIGHT_HEADERS = {
+    "access-control-allow-origin": "*",
+    "access-control-allow-methods": "GET, HEAD",
+    "access-control-allow-headers": "If-None-Match, If-Modified-Since",
+    "access-control-max-age": "86400",
 }
 # The personal feed's address is the secret: no sharing with other sites, no shared caches.
 PRIVATE_HEADERS = {"cache-control": "private, no-cache", "referrer-policy": "no-referrer"}
@@ -289,33 +302,36 @@ async def delegations_csv(request: Request) -> Response:
     )
 
 
+def export(path: str, endpoint: Endpoint, *, name: str, cors: bool = True) -> Route:
+    """An export's route: anyone may fetch it, no session is read and no cookie set; with
+    ``cors``, a preflight is answered too."""
+
+    async def guarded(request: Request) -> Response:
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers=PREFLIGHT_HEADERS)
+        slug = request.path_params["slug"]
+        summit = await database(request).run_read(lambda db: summit_by_slug(db, slug))
+        if summit is None:
+            raise HTTPException(status_code=404)
+        request.state.summit = summit
+        return await endpoint(request)
+
+    setattr(guarded, ACCESS_ATTRIBUTE, Access.PUBLIC)
+    guarded.__name__ = endpoint.__name__
+    guarded.__doc__ = endpoint.__doc__
+    return Route(path, guarded, methods=["GET", "OPTIONS"] if cors else ["GET"], name=name)
+
+
 EXPORT = "/{slug:str}/schedule/export"
 SHEETS = "/{slug:str}/manage/exports"
 routes = [
-    page(f"{EXPORT}/schedule.xml", schedule_xml, access=Access.PUBLIC, name="export_xml"),
-    page(f"{EXPORT}/schedule.json", schedule_json, access=Access.PUBLIC, name="export_json"),
-    page(f"{EXPORT}/schedule.ics", schedule_ics, access=Access.PUBLIC, name="export_ics"),
-    page(
-        f"{EXPORT}/streams/{{stream_slug:str}}.ics",
-        stream_ics,
-        access=Access.PUBLIC,
-        name="export_stream_ics",
-    ),
-    page(
-        f"{EXPORT}/sessions/{{session_id:int}}.ics",
-        session_ics,
-        access=Access.PUBLIC,
-        name="export_session_ics",
-    ),
-    page(
-        f"{EXPORT}/speakers/{{person_slug:str}}.ics",
-        speaker_ics,
-        access=Access.PUBLIC,
-        name="export_speaker_ics",
-    ),
-    page(
-        f"{EXPORT}/agenda/{{token:str}}.ics", agenda_ics, access=Access.PUBLIC, name="export_agenda"
-    ),
+    export(f"{EXPORT}/schedule.xml", schedule_xml, name="export_xml"),
+    export(f"{EXPORT}/schedule.json", schedule_json, name="export_json"),
+    export(f"{EXPORT}/schedule.ics", schedule_ics, name="export_ics"),
+    export(f"{EXPORT}/streams/{{stream_slug:str}}.ics", stream_ics, name="export_stream_ics"),
+    export(f"{EXPORT}/sessions/{{session_id:int}}.ics", session_ics, name="export_session_ics"),
+    export(f"{EXPORT}/speakers/{{person_slug:str}}.ics", speaker_ics, name="export_speaker_ics"),
+    export(f"{EXPORT}/agenda/{{token:str}}.ics", agenda_ics, name="export_agenda", cors=False),
     page(f"{SHEETS}/sessions.csv", sessions_csv, access=Access.ORGANISER, name="sessions_csv"),
     page(f"{SHEETS}/people.csv", people_csv, access=Access.ORGANISER, name="people_csv"),
     page(

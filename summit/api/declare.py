@@ -11,6 +11,7 @@ CORS is offered), so API writes need no CSRF token, and a signed-in browser cann
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -168,6 +169,20 @@ class Operation:
         return Access.PUBLIC if self.scope is None else Access.ORGANISER
 
 
+def documented(method: str, path: str, handler: Handler, **details: Any) -> Operation:
+    """An operation documented by its handler's docstring: the first paragraph is the
+    summary, the rest the description."""
+    summary, _blank, description = (inspect.getdoc(handler) or "").partition("\n\n")
+    return Operation(
+        method,
+        path,
+        handler,
+        " ".join(summary.split()),
+        description=" ".join(description.split()),
+        **details,
+    )
+
+
 def json_out(
     value: BaseModel | list[Any], *, status_code: int = 200, headers: dict[str, str] | None = None
 ) -> Response:
@@ -176,6 +191,10 @@ def json_out(
     else:
         content = value.model_dump(mode="json")
     return JSONResponse(content, status_code=status_code, headers=headers)
+
+
+_FIELDS = {"track_id": "theme_id", "duration": "duration_minutes", "person": "", "delegation": ""}
+"""The services' names for fields, as the API's bodies call them."""
 
 
 def route(operation: Operation) -> Route:
@@ -188,8 +207,11 @@ def route(operation: Operation) -> Route:
         except NotFound:
             return not_found().response()
         except DomainError as refused:
+            # The body matched the document: what the services still refuse conflicts with
+            # the summit's data (a row not in it, or still in use).
             message = translate_error(refused.template, refused.params)
-            return error_response(422, message, {refused.field or "": message})
+            field = _FIELDS.get(refused.field or "", refused.field or "")
+            return error_response(409, message, {field: message})
         except ValidationError as invalid:
             return invalid_body(invalid).response()
 

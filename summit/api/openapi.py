@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -19,8 +18,11 @@ _REASONS = {
     401: "No bearer token, or one that is unknown, expired or revoked",
     403: "The token's account is not an organiser of this summit, or the token lacks the scope",
     404: "No such summit, or no such row in it",
-    409: "Taken: a row with this code or short name exists",
-    422: "The request is invalid; `fields` says which field and why",
+    409: "The request conflicts with the summit's data (see the operation's description): "
+    "a row it names is not in this summit, a code or short name is taken, a row is still in "
+    "use; `fields` says which field",
+    422: "The request breaks this document's schema (or a rule the schema's description "
+    "states); `fields` says which field and why",
     429: "Too many requests",
 }
 
@@ -133,10 +135,3 @@ def build_document(operations: Sequence[Operation]) -> dict[str, Any]:
             },
         },
     }
-
-
-@cache
-def document() -> dict[str, Any]:
-    from summit.api.routes import OPERATIONS
-
-    return build_document(OPERATIONS)

@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from sqlmodel import Session, col, select
 from starlette.responses import Response
 
 from summit.agenda import queries
-from summit.api.declare import PREFIX, ApiCall, ApiError, Operation, json_out, not_found
-from summit.api.reads import SUMMIT, delegation_out
-from summit.api.schemas import (
+from summit.api.declare import PREFIX, ApiCall, documented
+from summit.api.inputs import (
     DelegationIn,
-    DelegationOut,
     DelegationPatch,
-    PersonDetailOut,
     PersonIn,
     PersonPatch,
     WindowIn,
-    WindowOut,
-    present,
 )
+from summit.api.reads import SUMMIT, delegation_out
+from summit.api.rules import sent
+from summit.api.schemas import DelegationOut, PersonDetailOut, WindowOut
+from summit.api.writing import merged, own_row, short_name_taken, write_call
 from summit.auth.api_tokens import ApiScope
-from summit.i18n.viewer import gettext as _
 from summit.people.forms import DelegationInput, PersonInput
 from summit.people.models import Delegation, Person, PersonAvailability
 from summit.people.services import (
@@ -33,23 +33,12 @@ from summit.people.services import (
     upsert_person,
 )
 from summit.persistence import pk
-from summit.web.context import database
 
 PEOPLE = ApiScope.PEOPLE_WRITE
-
-
-def _person(db: Session, call: ApiCall, person_id: int) -> Person:
-    person = db.get(Person, person_id)
-    if person is None or person.summit_id != call.the_summit.id:
-        raise not_found()
-    return person
-
-
-def _delegation(db: Session, call: ApiCall, delegation_id: int) -> Delegation:
-    delegation = db.get(Delegation, delegation_id)
-    if delegation is None or delegation.summit_id != call.the_summit.id:
-        raise not_found()
-    return delegation
+_PERSON_FIELDS = (
+    *("slug", "full_name", "title", "organisation", "bio"),
+    *("delegation_id", "delegation_role", "email"),
+)
 
 
 def _detail(db: Session, person: Person) -> PersonDetailOut:
@@ -59,93 +48,80 @@ def _detail(db: Session, person: Person) -> PersonDetailOut:
         .order_by(col(PersonAvailability.starts_at))
     )
     return PersonDetailOut(
+        **{name: getattr(person, name) for name in _PERSON_FIELDS},
         id=pk(person),
-        slug=person.slug,
-        full_name=person.full_name,
-        title=person.title,
-        organisation=person.organisation,
-        bio=person.bio,
-        delegation_id=person.delegation_id,
-        delegation_role=person.delegation_role,
-        email=person.email,
         availability=[WindowOut(starts_at=w.starts_at, ends_at=w.ends_at) for w in windows],
     )
 
 
-def _windows(windows: list[WindowIn]) -> list[Any]:
-    return [(window.starts_at, window.ends_at) for window in windows]
+def _save_person(
+    db: Session, call: ApiCall, data: PersonInput, windows: list[WindowIn] | None
+) -> PersonDetailOut:
+    """Create or change the person ``data`` describes; ``windows``, when given, replace their
+    availability."""
+    person = upsert_person(db, summit=call.the_summit, data=data)
+    if windows is not None:
+        set_availability(
+            db, person=person, windows=[(window.starts_at, window.ends_at) for window in windows]
+        )
+    return _detail(db, person)
 
 
-def _taken(field: str) -> ApiError:
-    message = _("This short name is taken.")
-    return ApiError(409, message, fields={field: message})
+def _slug_taken(
+    db: Session, table: type[Person] | type[Delegation], call: ApiCall, slug: str
+) -> bool:
+    found = select(table.id).where(table.summit_id == call.the_summit.id, table.slug == slug)
+    return db.exec(found).first() is not None
+
+
+def _located(call: ApiCall, kind: str) -> Callable[[Any], str]:
+    return lambda saved: f"{PREFIX}/summits/{call.the_summit.slug}/{kind}/{saved.id}"
 
 
 async def create_person(call: ApiCall) -> Response:
+    """Create a person
+
+    409 when the short name is taken, or when the delegation is not in this summit or already
+    has a head."""
     body = await call.body(PersonIn)
-    summit = call.the_summit
-    data = PersonInput.model_validate(body.model_dump(exclude={"availability"}))
 
     def run(db: Session) -> PersonDetailOut:
-        if db.exec(
-            select(Person.id).where(Person.summit_id == summit.id, Person.slug == data.slug)
-        ).first():
-            raise _taken("slug")
-        person = upsert_person(db, summit=summit, data=data)
-        set_availability(db, person=person, windows=_windows(body.availability))
-        return _detail(db, person)
+        if _slug_taken(db, Person, call, body.slug):
+            raise short_name_taken()
+        data = PersonInput.model_validate(body.model_dump(exclude={"availability"}))
+        return _save_person(db, call, data, body.availability)
 
-    saved = await database(call.request).run_write(run)
-    location = f"{PREFIX}/summits/{summit.slug}/people/{saved.id}"
-    return json_out(saved, status_code=201, headers={"location": location})
+    return await write_call(call, run, status=201, location=_located(call, "people"))
 
 
 async def update_person(call: ApiCall) -> Response:
-    person_id = call.path_id("person_id")
+    """Change a person's details
+
+    409 when the delegation is not in this summit or already has a head, or when a delegation
+    or role sent alone does not fit the person's other one."""
     patch = await call.body(PersonPatch)
-    summit = call.the_summit
-    sent = present(patch)
+    changes = sent(patch)
 
     def run(db: Session) -> PersonDetailOut:
-        person = _person(db, call, person_id)
-        values = {
-            name: getattr(person, name)
-            for name in (
-                "slug",
-                "full_name",
-                "title",
-                "organisation",
-                "bio",
-                "delegation_id",
-                "delegation_role",
-                "email",
-            )
-        }
-        values.update({name: value for name, value in sent.items() if name != "availability"})
-        for name in ("full_name", "title", "organisation", "bio"):
-            if values[name] is None:
-                raise ApiError(
-                    422,
-                    _("Some fields need attention."),
-                    fields={name: _("This field is required.")},
-                )
-        saved = upsert_person(db, summit=summit, data=PersonInput.model_validate(values))
-        if patch.availability is not None:
-            set_availability(db, person=saved, windows=_windows(patch.availability))
-        return _detail(db, saved)
+        person = own_row(db, call, Person, "person_id")
+        values = {name: getattr(person, name) for name in _PERSON_FIELDS}
+        if changes.get("delegation_id", 0) is None:
+            values["delegation_role"] = None  # out of the delegation, out of its role
+        values.update({name: value for name, value in changes.items() if name != "availability"})
+        return _save_person(db, call, merged(PersonInput, values), patch.availability)
 
-    return json_out(await database(call.request).run_write(run))
+    return await write_call(call, run)
 
 
 async def remove_person(call: ApiCall) -> Response:
-    person_id = call.path_id("person_id")
-    summit = call.the_summit
+    """Delete a person who is on no session
+
+    409 while the person is on a session of the draft or of the published programme."""
 
     def run(db: Session) -> None:
-        delete_person(db, summit=summit, person=_person(db, call, person_id))
+        delete_person(db, summit=call.the_summit, person=own_row(db, call, Person, "person_id"))
 
-    await database(call.request).run_write(run)
-    return Response(status_code=204)
+    return await write_call(call, run)
 
 
 def _delegation_out(db: Session, call: ApiCall, delegation_id: int) -> DelegationOut:
@@ -153,132 +129,61 @@ def _delegation_out(db: Session, call: ApiCall, delegation_id: int) -> Delegatio
     return delegation_out(next(e for e in entries if e.delegation.id == delegation_id))
 
 
+def _save_delegation(db: Session, call: ApiCall, data: DelegationInput) -> DelegationOut:
+    return _delegation_out(db, call, pk(upsert_delegation(db, summit=call.the_summit, data=data)))
+
+
 async def create_delegation(call: ApiCall) -> Response:
+    """Create a delegation
+
+    409 when the short name is taken."""
     body = await call.body(DelegationIn)
-    summit = call.the_summit
-    data = DelegationInput.model_validate(body.model_dump())
 
     def run(db: Session) -> DelegationOut:
-        if db.exec(
-            select(Delegation.id).where(
-                Delegation.summit_id == summit.id, Delegation.slug == data.slug
-            )
-        ).first():
-            raise _taken("slug")
-        delegation = upsert_delegation(db, summit=summit, data=data)
-        return _delegation_out(db, call, pk(delegation))
+        if _slug_taken(db, Delegation, call, body.slug):
+            raise short_name_taken()
+        return _save_delegation(db, call, DelegationInput.model_validate(body.model_dump()))
 
-    saved = await database(call.request).run_write(run)
-    location = f"{PREFIX}/summits/{summit.slug}/delegations/{saved.id}"
-    return json_out(saved, status_code=201, headers={"location": location})
+    return await write_call(call, run, status=201, location=_located(call, "delegations"))
 
 
 async def update_delegation(call: ApiCall) -> Response:
-    delegation_id = call.path_id("delegation_id")
-    patch = await call.body(DelegationPatch)
-    summit = call.the_summit
-    sent = present(patch)
+    """Change a delegation
+
+    409 when it becomes a government delegation without a country code."""
+    changes = sent(await call.body(DelegationPatch))
 
     def run(db: Session) -> DelegationOut:
-        delegation = _delegation(db, call, delegation_id)
-        values: dict[str, Any] = {
-            "slug": delegation.slug,
-            "name": delegation.name,
-            "kind": delegation.kind,
-            "country_code": delegation.country_code,
-        }
-        values.update(sent)
-        if values["name"] is None or values["kind"] is None:
-            field = "name" if values["name"] is None else "kind"
-            raise ApiError(
-                422, _("Some fields need attention."), fields={field: _("This field is required.")}
-            )
-        upsert_delegation(db, summit=summit, data=DelegationInput.model_validate(values))
-        return _delegation_out(db, call, delegation_id)
+        delegation = own_row(db, call, Delegation, "delegation_id")
+        current = {name: getattr(delegation, name) for name in ("slug", "name", "kind")}
+        values = {**current, "country_code": delegation.country_code, **changes}
+        return _save_delegation(db, call, merged(DelegationInput, values))
 
-    return json_out(await database(call.request).run_write(run))
+    return await write_call(call, run)
 
 
 async def remove_delegation(call: ApiCall) -> Response:
-    delegation_id = call.path_id("delegation_id")
+    """Delete a delegation that has no members
+
+    409 while the delegation has members."""
 
     def run(db: Session) -> None:
-        delete_delegation(db, delegation=_delegation(db, call, delegation_id))
+        delete_delegation(db, delegation=own_row(db, call, Delegation, "delegation_id"))
 
-    await database(call.request).run_write(run)
-    return Response(status_code=204)
+    return await write_call(call, run)
 
 
-_TAGS = ("people (organisers)",)
-PERSON = f"{SUMMIT}/people/{{person_id:int}}"
-DELEGATION = f"{SUMMIT}/delegations/{{delegation_id:int}}"
+PEOPLE_PATH = f"{SUMMIT}/people"
+PERSON = f"{PEOPLE_PATH}/{{person_id:int}}"
+DELEGATIONS = f"{SUMMIT}/delegations"
+DELEGATION = f"{DELEGATIONS}/{{delegation_id:int}}"
+_write = partial(documented, scope=PEOPLE, tags=("people (organisers)",), errors=(409,))
+_created = partial(_write, status=201, located=True)
 OPERATIONS = [
-    Operation(
-        "POST",
-        f"{SUMMIT}/people",
-        create_person,
-        "Create a person",
-        scope=PEOPLE,
-        body=PersonIn,
-        response=PersonDetailOut,
-        status=201,
-        located=True,
-        errors=(409, 422),
-        tags=_TAGS,
-    ),
-    Operation(
-        "PATCH",
-        PERSON,
-        update_person,
-        "Change a person's details",
-        scope=PEOPLE,
-        body=PersonPatch,
-        response=PersonDetailOut,
-        errors=(422,),
-        tags=_TAGS,
-    ),
-    Operation(
-        "DELETE",
-        PERSON,
-        remove_person,
-        "Delete a person who is on no session",
-        scope=PEOPLE,
-        status=204,
-        errors=(422,),
-        tags=_TAGS,
-    ),
-    Operation(
-        "POST",
-        f"{SUMMIT}/delegations",
-        create_delegation,
-        "Create a delegation",
-        scope=PEOPLE,
-        body=DelegationIn,
-        response=DelegationOut,
-        status=201,
-        located=True,
-        errors=(409, 422),
-        tags=_TAGS,
-    ),
-    Operation(
-        "PATCH",
-        DELEGATION,
-        update_delegation,
-        "Change a delegation",
-        scope=PEOPLE,
-        body=DelegationPatch,
-        response=DelegationOut,
-        errors=(422,),
-        tags=_TAGS,
-    ),
-    Operation(
-        "DELETE",
-        DELEGATION,
-        remove_delegation,
-        "Delete a delegation that has no members",
-        scope=PEOPLE,
-        status=204,
-        errors=(422,),
-        tags=_TAGS,
-    ),
+    _created("POST", PEOPLE_PATH, create_person, body=PersonIn, response=PersonDetailOut),
+    _write("PATCH", PERSON, update_person, body=PersonPatch, response=PersonDetailOut),
+    _write("DELETE", PERSON, remove_person, status=204),
+    _created("POST", DELEGATIONS, create_delegation, body=DelegationIn, response=DelegationOut),
+    _write("PATCH", DELEGATION, update_delegation, body=DelegationPatch, response=DelegationOut),
+    _write("DELETE", DELEGATION, remove_delegation, status=204),
 ]

@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
+
 from starlette.responses import JSONResponse, Response
 
-from summit.api import people_writes, reads, streams_writes, writes
+from summit.api import drafts, people_writes, reads, sessions_writes, streams_writes
 from summit.api.declare import ApiCall, Operation, route
+from summit.api.openapi import build_document
+
+
+@cache
+def document() -> dict[str, Any]:
+    """The OpenAPI document of every operation below, built once per process."""
+    return build_document(OPERATIONS)
 
 
 async def openapi(call: ApiCall) -> Response:
-    from summit.api.openapi import document
-
     return JSONResponse(document())
 
 
 OPERATIONS: list[Operation] = [
     *reads.OPERATIONS,
-    *writes.OPERATIONS,
+    *sessions_writes.OPERATIONS,
+    *drafts.OPERATIONS,
     *streams_writes.OPERATIONS,
     *people_writes.OPERATIONS,
 ]

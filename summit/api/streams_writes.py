@@ -1,161 +1,132 @@
-"""Organisers' writes to streams and themes, through the services of their organiser pages."""
+"""Organisers' writes to streams and themes, through the services of their organiser pages.
+
+The two are alike (a short name, a name, a few details and a position), so one ``Catalogue``
+describes each and the same two handlers serve both.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Generic, TypeVar
 
+from pydantic import BaseModel
 from sqlmodel import Session, select
 from starlette.responses import Response
 
 from summit.agenda.forms import StreamInput, TrackInput
 from summit.agenda.models import Stream, Track
 from summit.agenda.services import upsert_stream, upsert_track
-from summit.api.declare import ApiCall, ApiError, Operation, json_out, not_found
+from summit.api.declare import ApiCall, Handler, documented
+from summit.api.drafts import PROGRAMME
+from summit.api.inputs import StreamIn, StreamPatch, ThemeIn, ThemePatch
 from summit.api.reads import SUMMIT
-from summit.api.schemas import (
-    StreamDetailOut,
-    StreamIn,
-    StreamPatch,
-    ThemeIn,
-    ThemeOut,
-    ThemePatch,
-    present,
+from summit.api.rules import ApiInput, sent
+from summit.api.schemas import StreamDetailOut, ThemeOut
+from summit.api.writing import own_row, short_name_taken, write_call
+
+Row = TypeVar("Row", Stream, Track)
+
+
+@dataclass(frozen=True)
+class Catalogue(Generic[Row]):
+    """One kind of row an organiser lists for the summit: how it is made, changed and shown."""
+
+    noun: str
+    title: str
+    """What one is, for the document: "a stream (a virtual room)"."""
+    path: str
+    table: type[Row]
+    body: type[ApiInput]
+    patch: type[ApiInput]
+    form: type[BaseModel]
+    out: type[BaseModel]
+    upsert: Any
+    """The service that creates or changes a row from ``form``, by its short name."""
+
+    @property
+    def id_name(self) -> str:
+        return f"{self.noun}_id"
+
+    @property
+    def collection(self) -> str:
+        return f"{SUMMIT}/{self.path}"
+
+    @property
+    def item(self) -> str:
+        return f"{self.collection}/{{{self.id_name}:int}}"
+
+    def slug_taken(self, db: Session, *, summit_id: int | None, slug: str) -> bool:
+        table = self.table
+        found = select(table.id).where(table.summit_id == summit_id, table.slug == slug)
+        return db.exec(found).first() is not None
+
+
+def _creator(kind: Catalogue[Any]) -> Handler:
+    async def create(call: ApiCall) -> Response:
+        values = (await call.body(kind.body)).model_dump()
+        summit = call.the_summit
+        data = kind.form.model_validate(values)
+
+        def run(db: Session) -> BaseModel:
+            if kind.slug_taken(db, summit_id=summit.id, slug=values["slug"]):
+                raise short_name_taken()
+            return kind.out.model_validate(kind.upsert(db, summit=summit, data=data))
+
+        return await write_call(call, run, status=201)
+
+    create.__name__ = f"create_{kind.noun}"
+    create.__doc__ = f"Create {kind.title}\n\n409 when the short name is taken."
+    return create
+
+
+def _updater(kind: Catalogue[Any]) -> Handler:
+    async def update(call: ApiCall) -> Response:
+        changes = sent(await call.body(kind.patch))
+        summit = call.the_summit
+
+        def run(db: Session) -> BaseModel:
+            row = own_row(db, call, kind.table, kind.id_name)
+            current = kind.out.model_validate(row).model_dump(exclude={"id"})
+            data = kind.form.model_validate({**current, **changes})
+            return kind.out.model_validate(kind.upsert(db, summit=summit, data=data))
+
+        return await write_call(call, run)
+
+    update.__name__ = f"update_{kind.noun}"
+    update.__doc__ = f"Change {kind.title.split(' (')[0]}"
+    return update
+
+
+STREAMS = Catalogue(
+    noun="stream",
+    title="a stream (a virtual room)",
+    path="streams",
+    table=Stream,
+    body=StreamIn,
+    patch=StreamPatch,
+    form=StreamInput,
+    out=StreamDetailOut,
+    upsert=upsert_stream,
 )
-from summit.auth.api_tokens import ApiScope
-from summit.i18n.viewer import gettext as _
-from summit.web.context import database
-
-PROGRAMME = ApiScope.PROGRAMME_WRITE
-_REQUIRED = ("name",)
-
-
-def _taken() -> ApiError:
-    message = _("This short name is taken.")
-    return ApiError(409, message, fields={"slug": message})
-
-
-def _merge(current: dict[str, Any], sent: dict[str, Any]) -> dict[str, Any]:
-    values = {**current, **sent}
-    for name in (*_REQUIRED, "position", "color"):
-        if name in values and values[name] is None:
-            raise ApiError(
-                422, _("Some fields need attention."), fields={name: _("This field is required.")}
-            )
-    return values
-
-
-async def create_stream(call: ApiCall) -> Response:
-    body = await call.body(StreamIn)
-    summit = call.the_summit
-    data = StreamInput.model_validate(body.model_dump())
-
-    def run(db: Session) -> StreamDetailOut:
-        taken = select(Stream.id).where(Stream.summit_id == summit.id, Stream.slug == data.slug)
-        if db.exec(taken).first() is not None:
-            raise _taken()
-        return StreamDetailOut.model_validate(upsert_stream(db, summit=summit, data=data))
-
-    return json_out(await database(call.request).run_write(run), status_code=201)
-
-
-async def update_stream(call: ApiCall) -> Response:
-    stream_id = call.path_id("stream_id")
-    sent = present(await call.body(StreamPatch))
-    summit = call.the_summit
-
-    def run(db: Session) -> StreamDetailOut:
-        stream = db.get(Stream, stream_id)
-        if stream is None or stream.summit_id != summit.id:
-            raise not_found()
-        current = StreamDetailOut.model_validate(stream).model_dump(exclude={"id"})
-        data = StreamInput.model_validate(_merge(current, sent))
-        return StreamDetailOut.model_validate(upsert_stream(db, summit=summit, data=data))
-
-    return json_out(await database(call.request).run_write(run))
-
-
-async def create_theme(call: ApiCall) -> Response:
-    body = await call.body(ThemeIn)
-    summit = call.the_summit
-    data = TrackInput.model_validate(body.model_dump())
-
-    def run(db: Session) -> ThemeOut:
-        taken = select(Track.id).where(Track.summit_id == summit.id, Track.slug == data.slug)
-        if db.exec(taken).first() is not None:
-            raise _taken()
-        return ThemeOut.model_validate(upsert_track(db, summit=summit, data=data))
-
-    return json_out(await database(call.request).run_write(run), status_code=201)
-
-
-async def update_theme(call: ApiCall) -> Response:
-    theme_id = call.path_id("theme_id")
-    sent = present(await call.body(ThemePatch))
-    summit = call.the_summit
-
-    def run(db: Session) -> ThemeOut:
-        track = db.get(Track, theme_id)
-        if track is None or track.summit_id != summit.id:
-            raise not_found()
-        current = {
-            "slug": track.slug,
-            "name": track.name,
-            "description": track.description,
-            "color": track.color,
-            "position": track.position,
-        }
-        data = TrackInput.model_validate(_merge(current, sent))
-        return ThemeOut.model_validate(upsert_track(db, summit=summit, data=data))
-
-    return json_out(await database(call.request).run_write(run))
-
-
-_TAGS = ("programme (organisers)",)
+THEMES = Catalogue(
+    noun="theme",
+    title="a theme",
+    path="themes",
+    table=Track,
+    body=ThemeIn,
+    patch=ThemePatch,
+    form=TrackInput,
+    out=ThemeOut,
+    upsert=upsert_track,
+)
+_write = partial(documented, scope=PROGRAMME, tags=("programme (organisers)",))
+_create = partial(_write, status=201, errors=(409,))
 OPERATIONS = [
-    Operation(
-        "POST",
-        f"{SUMMIT}/streams",
-        create_stream,
-        "Create a stream (a virtual room)",
-        scope=PROGRAMME,
-        body=StreamIn,
-        response=StreamDetailOut,
-        status=201,
-        errors=(409, 422),
-        tags=_TAGS,
-    ),
-    Operation(
-        "PATCH",
-        f"{SUMMIT}/streams/{{stream_id:int}}",
-        update_stream,
-        "Change a stream",
-        scope=PROGRAMME,
-        body=StreamPatch,
-        response=StreamDetailOut,
-        errors=(422,),
-        tags=_TAGS,
-    ),
-    Operation(
-        "POST",
-        f"{SUMMIT}/themes",
-        create_theme,
-        "Create a theme",
-        scope=PROGRAMME,
-        body=ThemeIn,
-        response=ThemeOut,
-        status=201,
-        errors=(409, 422),
-        tags=_TAGS,
-    ),
-    Operation(
-        "PATCH",
-        f"{SUMMIT}/themes/{{theme_id:int}}",
-        update_theme,
-        "Change a theme",
-        scope=PROGRAMME,
-        body=ThemePatch,
-        response=ThemeOut,
-        errors=(422,),
-        tags=_TAGS,
-    ),
+    declared
+    for kind in (STREAMS, THEMES)
+    for declared in (
+        _create("POST", kind.collection, _creator(kind), body=kind.body, response=kind.out),
+        _write("PATCH", kind.item, _updater(kind), body=kind.patch, response=kind.out),
+    )
 ]

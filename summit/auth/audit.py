@@ -25,11 +25,11 @@ class AuditAction(StrEnum):
     PERMISSION_DENIED = "permission_denied"
     RATE_LIMITED = "rate_limited"
     RECUSAL = "recusal"
-    """A juror is kept away from a submission: a conflict of interest, found or declared."""
+    """A juror is kept away from a submission: a conflict of interest found by a rule, or
+    declared by the juror or by an organiser for them (``source`` in the detail says which)."""
     RECUSAL_WITHDRAWN = "recusal_withdrawn"
     API_TOKEN_ISSUED = "api_token_issued"  # noqa: S105 - an action name, not a secret
     API_TOKEN_REVOKED = "api_token_revoked"  # noqa: S105
-    CONFLICT_DECLARED = "conflict_declared"
     SCORE_CARD_REOPENED = "score_card_reopened"
     AWARD_PLACES_SET = "award_places_set"
     AWARD_CASTING_VOTE = "award_casting_vote"
@@ -46,6 +46,22 @@ class AuditAction(StrEnum):
     """A session's new questions wait for a moderator's approval from now on."""
     QUESTIONS_UNMODERATED = "questions_unmoderated"
     """A session's new questions show at once from now on."""
+
+
+MERGED_ACTIONS = {"conflict_declared": AuditAction.RECUSAL}
+"""Stored actions since merged into another. Entries are never rewritten: one written under
+an old name keeps it in the database and reads as the merged action."""
+
+
+def action_of(entry: AuditEntry) -> AuditAction | str:
+    """What ``entry`` records, reading a merged action's old name as the merged one."""
+    stored = entry.action
+    if stored in MERGED_ACTIONS:
+        return MERGED_ACTIONS[stored]
+    try:
+        return AuditAction(stored)
+    except ValueError:
+        return stored  # written by a newer version than this one
 
 
 def record(

@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from summit.agenda.models import Summit
 from summit.auth import queries, tokens
+from summit.auth.audit import action_of
 from summit.auth.mails import invitation_link
 from summit.auth.models import Account, Role, RoleGrant
 from summit.auth.permissions import Access, Principal
@@ -146,7 +147,8 @@ async def revoke(request: Request) -> Response:
 
 async def audit(request: Request) -> Response:
     summit = current_summit(request)
-    rows = await database(request).run_read(lambda db: queries.audit_entries(db, summit=summit))
+    entries = await database(request).run_read(lambda db: queries.audit_entries(db, summit=summit))
+    rows = [(entry, account, action_of(entry)) for entry, account in entries]
     return render(request, "manage/audit.html", {"summit": summit, "rows": rows})
 
 

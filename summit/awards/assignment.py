@@ -2,20 +2,21 @@
 
 A conflicted juror is never assigned: adding a conflict removes the assignment it concerns, and
 both the hand and the automatic assignment refuse conflicted pairs. Every recusal, found by the
-rules or declared, is written to the audit log. Keyword-only; the caller owns the transaction.
+rules or declared, is written to the audit log (``summit.awards.recusals``). Keyword-only; the
+caller owns the transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
 from summit.agenda.models import Summit
 from summit.auth.audit import AuditAction, record
 from summit.auth.forms import RoleInput
-from summit.auth.models import Account, Role, RoleGrant
+from summit.auth.models import Account, Role
 from summit.auth.services import grant_role
 from summit.awards.calls import submissions_in_round
 from summit.awards.models import (
@@ -27,9 +28,9 @@ from summit.awards.models import (
     JuryMember,
     Submission,
 )
+from summit.awards.recusals import affiliations, record_conflict, rule_conflict
 from summit.errors import DomainError, NotFound
 from summit.i18n.viewer import N_plural
-from summit.people.models import Delegation, Person
 from summit.persistence import pk
 
 MAX_JURORS_PER_SUBMISSION = 20
@@ -118,54 +119,6 @@ def set_chair(db: Session, *, award: Award, member: JuryMember) -> None:
     db.flush()
 
 
-def _affiliations(db: Session, *, award: Award, member: JuryMember) -> _Affiliation:
-    """What ties a juror to entrants: delegations and their countries (from the juror's
-    grants and programme entries) and organisations (from programme entries)."""
-    grants = db.exec(
-        select(RoleGrant).where(
-            RoleGrant.account_id == member.account_id, RoleGrant.summit_id == award.summit_id
-        )
-    ).all()
-    delegation_ids = {grant.delegation_id for grant in grants if grant.delegation_id}
-    person_ids = {grant.person_id for grant in grants if grant.person_id}
-    organisations: set[str] = set()
-    if person_ids:
-        for person in db.exec(select(Person).where(col(Person.id).in_(person_ids))):
-            organisations.update(name.casefold().strip() for name in person.organisation.values())
-            if person.delegation_id:
-                delegation_ids.add(person.delegation_id)
-    countries: set[str] = set()
-    if delegation_ids:
-        countries = {
-            code
-            for code in db.exec(
-                select(Delegation.country_code).where(col(Delegation.id).in_(delegation_ids))
-            )
-            if code
-        }
-    return _Affiliation(
-        delegation_ids=delegation_ids, countries=countries, organisations=organisations - {""}
-    )
-
-
-@dataclass
-class _Affiliation:
-    delegation_ids: set[int] = field(default_factory=set)
-    countries: set[str] = field(default_factory=set)
-    organisations: set[str] = field(default_factory=set)
-
-
-def _rule_conflict(ties: _Affiliation, submission: Submission) -> tuple[ConflictSource, str] | None:
-    if submission.delegation_id is not None and submission.delegation_id in ties.delegation_ids:
-        return ConflictSource.COUNTRY, "juror belongs to the submitting delegation"
-    if submission.country_code and submission.country_code in ties.countries:
-        return ConflictSource.COUNTRY, f"juror's delegation is from {submission.country_code}"
-    organisation = submission.organisation.casefold().strip()
-    if organisation and organisation in ties.organisations:
-        return ConflictSource.ORGANISATION, "juror belongs to the submitting organisation"
-    return None
-
-
 def refresh_conflicts(
     db: Session,
     *,
@@ -191,14 +144,14 @@ def refresh_conflicts(
     }
     added: list[Conflict] = []
     for member in members:
-        ties = _affiliations(db, award=award, member=member)
+        ties = affiliations(db, award=award, member=member)
         for submission in submissions:
             if (member.id, submission.id) in existing:
                 continue
-            found = _rule_conflict(ties, submission)
+            found = rule_conflict(ties, submission)
             if found is not None:
                 added.append(
-                    _record_conflict(
+                    record_conflict(
                         db,
                         award=award,
                         member=member,
@@ -216,44 +169,6 @@ def _members(db: Session, award: Award) -> list[JuryMember]:
     return list(db.exec(select(JuryMember).where(JuryMember.award_id == award.id)))
 
 
-def _record_conflict(
-    db: Session,
-    *,
-    award: Award,
-    member: JuryMember,
-    submission: Submission,
-    source: ConflictSource,
-    reason: str,
-    by: int | None,
-) -> Conflict:
-    conflict = Conflict(
-        jury_member_id=pk(member), submission_id=pk(submission), source=source, reason=reason
-    )
-    db.add(conflict)
-    dropped = db.exec(
-        select(JuryAssignment).where(
-            JuryAssignment.jury_member_id == member.id,
-            JuryAssignment.submission_id == submission.id,
-        )
-    ).all()
-    for assignment in dropped:
-        db.delete(assignment)
-    record(
-        db,
-        action=AuditAction.RECUSAL,
-        summit_id=award.summit_id,
-        account_id=by,
-        target=f"jury_member:{member.id}",
-        award=award.slug,
-        juror_account_id=member.account_id,
-        submission=submission.code,
-        source=source.value,
-        reason=reason,
-        assignments_removed=len(dropped),
-    )
-    return conflict
-
-
 def declare_conflict(
     db: Session, *, award: Award, member: JuryMember, submission: Submission, reason: str, by: int
 ) -> Conflict:
@@ -267,7 +182,7 @@ def declare_conflict(
     ).first()
     if taken is not None:
         raise DomainError("This conflict is already recorded.", field="submission_id")
-    conflict = _record_conflict(
+    conflict = record_conflict(
         db,
         award=award,
         member=member,

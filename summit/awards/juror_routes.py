@@ -16,11 +16,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from summit.auth.audit import AuditAction
-from summit.auth.audit import record as audit
 from summit.auth.permissions import Access, Principal
 from summit.awards import scoresheet, scoring
 from summit.awards.models import CardStatus, Criterion
+from summit.awards.recusals import record_recusal
 from summit.errors import DomainError
 from summit.eventlog import record
 from summit.events import ScoresChanged
@@ -275,14 +274,7 @@ async def declare_conflict(request: Request) -> Response:
 
     def run(db: Session) -> None:
         conflict = scoring.declare_conflict(db, item=sheet.assigned, reason=reason, now=moment)
-        audit(
-            db,
-            action=AuditAction.CONFLICT_DECLARED,
-            summit_id=summit.id,
-            account_id=account_id,
-            target=f"submission:{conflict.submission_id}",
-            award=sheet.assigned.award.slug,
-        )
+        record_recusal(db, award=sheet.assigned.award, conflict=conflict, by=account_id)
 
     try:
         await database(request).run_write(run)

@@ -52,7 +52,6 @@ AUDIT_ACTIONS: dict[str, str] = {
     AuditAction.RECUSAL_WITHDRAWN: N_("Conflict of interest withdrawn"),
     AuditAction.API_TOKEN_ISSUED: N_("API token created"),
     AuditAction.API_TOKEN_REVOKED: N_("API token revoked"),
-    AuditAction.CONFLICT_DECLARED: N_("Conflict of interest declared"),
     AuditAction.SCORE_CARD_REOPENED: N_("Scoresheet reopened"),
     AuditAction.AWARD_PLACES_SET: N_("Award places set"),
     AuditAction.AWARD_CASTING_VOTE: N_("Chair's casting vote"),

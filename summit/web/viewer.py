@@ -114,6 +114,10 @@ class ViewerMiddleware:
         async def remember(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
+                if "public" in headers.get("cache-control", ""):
+                    # A shared cache may keep this answer: a cookie on it would reach others.
+                    await send(message)
+                    return
                 if chosen_language:
                     headers.append("set-cookie", _cookie(LANGUAGE_COOKIE, chosen_language))
                 if chosen_zone:

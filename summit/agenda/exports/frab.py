@@ -37,7 +37,9 @@ SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 TIMESLOT = "00:05"
 # The JSON schema's pattern for zone names (it is not anchored at both ends on purpose).
 _ZONE_NAME = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
-_CODE = re.compile(r"^[A-Z0-9]+$")
+# pretalx's codes: six capitals and digits, which readers of the format may take for one of
+# pretalx's own. Summit's longer codes (OPENING) are not written.
+_CODE = re.compile(r"[A-Z0-9]{6}")
 _XML_SLUG = re.compile(r"^[a-z][a-z0-9-]+$")
 
 
@@ -138,7 +140,7 @@ def _event(
         "links": [],
         "attachments": [],
     }
-    if _CODE.match(session.code):
+    if _CODE.fullmatch(session.code):
         event["code"] = session.code
     return event
 
