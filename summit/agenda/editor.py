@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -244,12 +244,3 @@ def accept_conflict(db: Session, *, summit: Summit, key: str, by_id: int | None)
     if exists is None:
         db.add(AcceptedConflict(summit_id=pk(summit), key=key, accepted_by_id=by_id))
         db.flush()
-
-
-def local_moment(day: date, clock: str, zone: ZoneInfo) -> datetime:
-    """``clock`` (``HH:MM``) on ``day`` in ``zone``; a bad value is a domain error."""
-    try:
-        hours, minutes = (int(part) for part in clock.split(":", 1))
-        return datetime(day.year, day.month, day.day, hours, minutes, tzinfo=zone)
-    except ValueError as error:
-        raise DomainError("Give the time as hours and minutes.", field="start_time") from error

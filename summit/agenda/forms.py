@@ -13,6 +13,7 @@ from summit.validation import (
     Code,
     Input,
     LanguageCode,
+    Position,
     RequiredTexts,
     RowId,
     ShortTexts,
@@ -69,7 +70,7 @@ class TrackInput(Input):
     name: RequiredTexts
     description: Texts = Field(default_factory=dict)
     color: str = Field(default="#4b5563", pattern=r"^#[0-9a-fA-F]{6}$")
-    position: int = 0
+    position: Position = 0
 
 
 class StreamInput(Input):
@@ -77,7 +78,7 @@ class StreamInput(Input):
     name: RequiredTexts
     stream_url: WebURL | None = None
     join_url: WebURL | None = None
-    position: int = 0
+    position: Position = 0
 
 
 class SessionPersonInput(Input):

@@ -25,6 +25,7 @@ from summit.errors import DomainError
 from summit.eventlog import record
 from summit.events import ScoresChanged
 from summit.i18n.viewer import translate_error
+from summit.parsing import MAX_ID, or_none, whole_number
 from summit.persistence import pk
 from summit.web.access import page
 from summit.web.context import current_summit, database, now
@@ -130,8 +131,9 @@ def _card_input(form: FormData, criteria: list[Criterion]) -> tuple[dict[str, st
     nonce = _text(form, "nonce")[:MAX_NONCE]
     # "Keep my values" after a conflict saves over the revision it was shown.
     raw_revision = _text(form, "overwrite") or _text(form, "revision")
-    revision = int(raw_revision) if raw_revision.isdigit() and len(raw_revision) < 10 else -1
-    return values, nonce, revision
+    revision = or_none(whole_number, raw_revision, field="revision", low=0, high=MAX_ID)
+    # No readable revision is one no card has: the save is refused as stale.
+    return values, nonce, -1 if revision is None else revision
 
 
 def _text(form: FormData, name: str) -> str:

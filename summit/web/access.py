@@ -22,8 +22,9 @@ from summit.agenda.models import Summit
 from summit.agenda.queries import summit_by_slug
 from summit.auth.audit import AuditAction, record
 from summit.auth.permissions import ANONYMOUS, Access, Principal, allows
+from summit.parsing import MAX_ID
 from summit.web import csrf
-from summit.web.forms import read_form
+from summit.web.forms import UnreadableForm, read_form
 from summit.web.htmx import is_htmx
 from summit.web.redirects import sign_in_url
 from summit.web.rendering import render
@@ -49,14 +50,31 @@ def page(
     access: Access,
     methods: Sequence[str] = ("GET",),
     name: str | None = None,
+    unreadable: Endpoint | None = None,
 ) -> Route:
+    """A page: ``unreadable``, if given, answers a post whose form could not be parsed (so
+    neither its token nor its fields are known) instead of a bare 400."""
+
     async def guarded(request: Request) -> Response:
+        if any(isinstance(value, int) and value > MAX_ID for value in request.path_params.values()):
+            # No row has such an id, and the database could not even be asked about it.
+            raise HTTPException(status_code=404)
         principal, summit = await _identify(request)
         if "slug" in request.path_params and summit is None:
             raise HTTPException(status_code=404)
-        if request.method not in csrf.SAFE_METHODS and not await _genuine(request):
+        allowed = allows(principal, access, summit.id if summit else None)
+        try:
+            genuine = request.method in csrf.SAFE_METHODS or await _genuine(request)
+        except UnreadableForm:
+            if unreadable is None or not allowed:
+                raise
+            # Nothing changes without the form's token, but the form can say what went wrong.
+            response = await unreadable(request)
+            _finish(request, response, principal)
+            return response
+        if not genuine:
             return await _refuse(request, principal, summit, reason="csrf")
-        if not allows(principal, access, summit.id if summit else None):
+        if not allowed:
             if not principal.is_authenticated and request.method in csrf.SAFE_METHODS:
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                 return _redirect(request, sign_in_url(target))
