@@ -56,11 +56,12 @@ async def results_page(
         "errors": errors or {},
         "live_page": "award-results",
     }
+    # A live refresh asks for the progress block; a refusal shows the whole board with why.
     return render(
         call.request,
         "awards/results/manage.html",
         context,
-        block="progress",
+        block="progress" if status_code == 200 else None,
         status_code=status_code,
     )
 

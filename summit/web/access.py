@@ -56,6 +56,14 @@ def page(
     neither its token nor its fields are known) instead of a bare 400."""
 
     async def guarded(request: Request) -> Response:
+        try:
+            return await checked(request)
+        finally:
+            # The files of a multipart form are closed with the request, even when nothing read
+            # them (a form posted where none was expected).
+            await request.close()
+
+    async def checked(request: Request) -> Response:
         if any(isinstance(value, int) and value > MAX_ID for value in request.path_params.values()):
             # No row has such an id, and the database could not even be asked about it.
             raise HTTPException(status_code=404)
