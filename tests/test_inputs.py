@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, time
+from typing import Any
 
 import pytest
 from sqlmodel import select
@@ -21,7 +22,8 @@ from summit.parsing import (
     row_id,
     whole_number,
 )
-from tests.conftest import BASE_URL, csrf_token, post_form
+from tests.conftest import BASE_URL, post_form
+from tests.test_live import _set_status as set_status
 
 AWARD = "/ogp2021/manage/awards/open-gov-award-local-innovation-2021"
 HUGE = str(2**64)
@@ -198,6 +200,13 @@ REFUSED_FORMS = {
 }
 
 
+def _post(client: TestClient, database: Database, path: str, form: dict[str, str]) -> Any:
+    """Post ``form`` to ``path``, their ``{opening}`` and ``{stream}`` filled in."""
+    ids = _ids(database)
+    data = {name: value.format(**ids) for name, value in form.items()}
+    return post_form(client, path.format(**ids), data, token_from="/ogp2021/manage/")
+
+
 # The schedule editor's drags and the live console: one message for the whole form.
 REFUSED_EDITS = {
     "move to stream ²": (
@@ -237,13 +246,7 @@ REFUSED_EDITS = {
 def test_a_bad_number_in_an_edit_is_refused_with_its_message(
     organiser: TestClient, demo_database: Database, path: str, form: dict[str, str], message: str
 ) -> None:
-    ids = _ids(demo_database)
-    response = post_form(
-        organiser,
-        path.format(**ids),
-        {name: value.format(**ids) for name, value in form.items()},
-        token_from="/ogp2021/manage/",
-    )
+    response = _post(organiser, demo_database, path, form)
 
     assert response.status_code == 422
     assert f'<p class="form-error" role="alert">{message}</p>' in response.text
@@ -253,13 +256,7 @@ def test_a_bad_number_in_an_edit_is_refused_with_its_message(
 def test_a_bad_number_or_day_comes_back_beside_its_field(
     organiser: TestClient, demo_database: Database, path: str, form: dict[str, str], field: str
 ) -> None:
-    ids = _ids(demo_database)
-    response = post_form(
-        organiser,
-        path.format(**ids),
-        {name: value.format(**ids) for name, value in form.items()},
-        token_from="/ogp2021/manage/",
-    )
+    response = _post(organiser, demo_database, path, form)
 
     assert response.status_code == 422
     assert f'id="{field}-error"' in response.text
@@ -314,15 +311,10 @@ def test_a_socket_with_an_unreadable_last_event_opens_without_a_replay(
         f"{WS}/ogp2021/live?page=session&session={opening}&{query}",
         headers={"origin": BASE_URL},
     ) as socket:
-        changed = organiser.post(
-            f"/ogp2021/manage/sessions/{opening}/status",
-            data={"status": "live"},
-            headers={"origin": BASE_URL, "x-csrf-token": csrf_token(organiser, "/ogp2021/")},
-            follow_redirects=False,
-        )
+        changed = set_status(organiser, opening, "live")
         message = socket.receive_text()
 
-    assert changed.status_code == 303
+    assert changed == 204
     assert '<article id="session-page"' in message
 
 
@@ -339,3 +331,11 @@ def test_a_socket_for_an_unreadable_session_follows_no_session(
 
     # The socket was open, served as a page of no session, until it broke the size rule.
     assert closed.value.code == 1009
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "20211215", "2021-W50-3", SUPERSCRIPT_TWO])
+def test_the_api_reads_days_as_the_pages_do(client: TestClient, day: str) -> None:
+    response = client.get(f"/api/v1/summits/ogp2021/sessions?day={day}")
+
+    assert response.status_code == 422
+    assert response.json()["fields"] == {"day": "Give a date: YYYY-MM-DD."}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlmodel import Session
 from starlette.datastructures import FormData
@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from summit.agenda.models import Summit
+from summit.auth.audit import AuditAction, record
 from summit.auth.permissions import Principal
 from summit.awards.calls import award_by_slug
 from summit.awards.models import Award
@@ -68,6 +69,19 @@ class AwardRequest:
     async def read(self, load: Callable[[Session, Award], T]) -> T:
         """``load`` run with the award, off the event loop."""
         return await database(self.request).run_read(lambda db: load(db, self.award(db)))
+
+    def audit(
+        self, db: Session, action: AuditAction, award: Award, /, *, target: str = "", **detail: Any
+    ) -> None:
+        """An entry in the audit log: this asker did ``action`` to the award (or ``target``)."""
+        record(
+            db,
+            action=action,
+            summit_id=self.summit.id,
+            account_id=self.account_id,
+            target=target or f"award:{award.slug}",
+            **detail,
+        )
 
     def url(self, name: str) -> str:
         """The path of one of this award's pages, by route name."""

@@ -16,7 +16,7 @@ from summit.auth.permissions import Access
 from summit.awards import calls
 from summit.awards.award_request import LANGUAGES, AwardRequest, form_text, form_texts, form_values
 from summit.awards.forms import TIE_BREAKS, AwardInput, CriterionInput, RoundInput
-from summit.awards.manage_pages import post, show
+from summit.awards.manage_pages import award_page, post, show
 from summit.awards.models import Award
 from summit.errors import DomainError
 from summit.i18n.formatting import pick
@@ -261,45 +261,26 @@ async def advance(request: Request) -> Response:
     return await _rounds_post(request, change)
 
 
-def _routes() -> list[Any]:
-    base = "/{slug:str}/manage/awards"
-    one = base + "/{award_slug:str}"
-    organiser = Access.ORGANISER
-    post_ = ["POST"]
-    return [
-        page(base, award_list, access=organiser, name="manage_awards"),
-        page(f"{base}/new", new_award, access=organiser, name="new_award"),
-        page(f"{base}/new", create_award, access=organiser, methods=post_, name="create_award"),
-        page(one, award_form, access=organiser, name="manage_award"),
-        page(one, update_award, access=organiser, methods=post_, name="update_award"),
-        page(f"{one}/rubric", rubric, access=organiser, name="award_rubric"),
-        page(
-            f"{one}/rubric", save_criterion, access=organiser, methods=post_, name="save_criterion"
-        ),
-        page(
-            f"{one}/rubric/{{criterion_id:int}}/delete",
-            delete_criterion,
-            access=organiser,
-            methods=post_,
-            name="delete_criterion",
-        ),
-        page(f"{one}/rounds", rounds, access=organiser, name="award_rounds"),
-        page(f"{one}/rounds", save_round, access=organiser, methods=post_, name="save_round"),
-        page(
-            f"{one}/rounds/{{number:int}}/delete",
-            delete_round,
-            access=organiser,
-            methods=post_,
-            name="delete_round",
-        ),
-        page(
-            f"{one}/rounds/{{number:int}}/advance",
-            advance,
-            access=organiser,
-            methods=post_,
-            name="advance_shortlist",
-        ),
-    ]
-
-
-routes = _routes()
+AWARDS = "/{slug:str}/manage/awards"
+routes = [
+    page(AWARDS, award_list, access=Access.ORGANISER, name="manage_awards"),
+    page(f"{AWARDS}/new", new_award, access=Access.ORGANISER, name="new_award"),
+    page(
+        f"{AWARDS}/new",
+        create_award,
+        access=Access.ORGANISER,
+        methods=["POST"],
+        name="create_award",
+    ),
+    award_page("", award_form, "manage_award"),
+    award_page("", update_award, "update_award", post=True),
+    award_page("/rubric", rubric, "award_rubric"),
+    award_page("/rubric", save_criterion, "save_criterion", post=True),
+    award_page(
+        "/rubric/{criterion_id:int}/delete", delete_criterion, "delete_criterion", post=True
+    ),
+    award_page("/rounds", rounds, "award_rounds"),
+    award_page("/rounds", save_round, "save_round", post=True),
+    award_page("/rounds/{number:int}/delete", delete_round, "delete_round", post=True),
+    award_page("/rounds/{number:int}/advance", advance, "advance_shortlist", post=True),
+]

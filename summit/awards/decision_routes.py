@@ -13,11 +13,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from summit.auth.audit import AuditAction
-from summit.auth.audit import record as audit
-from summit.auth.permissions import Access
 from summit.awards import results, scoring
 from summit.awards.award_request import AwardRequest
 from summit.awards.forms import ResultInput
+from summit.awards.manage_pages import award_page
 from summit.awards.models import (
     Award,
     AwardRound,
@@ -26,7 +25,7 @@ from summit.awards.models import (
     ScoreCard,
     Submission,
 )
-from summit.awards.results_routes import BOARD, results_page
+from summit.awards.results_routes import results_page
 from summit.awards.services import set_results
 from summit.awards.standings import compute, next_reveal, places_of, ties
 from summit.errors import DomainError
@@ -35,7 +34,6 @@ from summit.events import AwardPlaceRevealed
 from summit.i18n.viewer import translate_error
 from summit.parsing import optional_row_id, row_id
 from summit.persistence import pk
-from summit.web.access import page
 from summit.web.context import database
 from summit.web.forms import FieldReader, FieldsRefused, field_errors, read_form, text_fields
 
@@ -108,12 +106,10 @@ async def set_places(request: Request) -> Response:
             if submission_id is not None
         ]
         set_results(db, award=award, results=decided, published_at=award.results_published_at)
-        audit(
+        call.audit(
             db,
-            action=AuditAction.AWARD_PLACES_SET,
-            summit_id=call.summit.id,
-            account_id=call.account_id,
-            target=f"award:{award.slug}",
+            AuditAction.AWARD_PLACES_SET,
+            award,
             places=[f"{r.place or 'mention'}:{r.submission_id}" for r in decided],
             overrides=overrides,
             reason=reason[:500],
@@ -144,12 +140,10 @@ async def casting_vote(request: Request) -> Response:
                 award_id=pk(award), tied=tied, submission_id=chosen, recorded_by_id=call.account_id
             )
         )
-        audit(
+        call.audit(
             db,
-            action=AuditAction.AWARD_CASTING_VOTE,
-            summit_id=call.summit.id,
-            account_id=call.account_id,
-            target=f"award:{award.slug}",
+            AuditAction.AWARD_CASTING_VOTE,
+            award,
             tied=tied,
             chosen=chosen,
         )
@@ -166,12 +160,10 @@ async def publish_results(request: Request) -> Response:
             raise DomainError("Choose at least the first place before publishing.")
         if award.results_published_at is None:
             award.results_published_at = call.now
-            audit(
+            call.audit(
                 db,
-                action=AuditAction.AWARD_RESULTS_PUBLISHED,
-                summit_id=call.summit.id,
-                account_id=call.account_id,
-                target=f"award:{award.slug}",
+                AuditAction.AWARD_RESULTS_PUBLISHED,
+                award,
             )
 
     return await _change(call, change)
@@ -202,12 +194,10 @@ async def reveal_next(request: Request) -> Response:
                 )
             ],
         )
-        audit(
+        call.audit(
             db,
-            action=AuditAction.AWARD_PLACE_REVEALED,
-            summit_id=call.summit.id,
-            account_id=call.account_id,
-            target=f"award:{award.slug}",
+            AuditAction.AWARD_PLACE_REVEALED,
+            award,
             place=row.place or "mention",
             submission=pk(submission),
         )
@@ -230,11 +220,10 @@ async def reopen(request: Request) -> Response:
         if card is None:
             raise HTTPException(status_code=404)
         scoring.reopen_card(db, card=card, account_id=call.account_id or 0, now=call.now)
-        audit(
+        call.audit(
             db,
-            action=AuditAction.SCORE_CARD_REOPENED,
-            summit_id=call.summit.id,
-            account_id=call.account_id,
+            AuditAction.SCORE_CARD_REOPENED,
+            award,
             target=f"score_card:{card_id}",
             award=award.slug,
         )
@@ -242,24 +231,10 @@ async def reopen(request: Request) -> Response:
     return await _change(call, change)
 
 
-ORGANISER = Access.ORGANISER
-POST = ["POST"]
 routes = [
-    page(BOARD + "/places", set_places, access=ORGANISER, methods=POST, name="award_places"),
-    page(
-        BOARD + "/casting-vote",
-        casting_vote,
-        access=ORGANISER,
-        methods=POST,
-        name="award_casting_vote",
-    ),
-    page(BOARD + "/publish", publish_results, access=ORGANISER, methods=POST, name="award_publish"),
-    page(BOARD + "/reveal", reveal_next, access=ORGANISER, methods=POST, name="award_reveal"),
-    page(
-        BOARD + "/cards/{card_id:int}/reopen",
-        reopen,
-        access=ORGANISER,
-        methods=POST,
-        name="award_card_reopen",
-    ),
+    award_page("/results/places", set_places, "award_places", post=True),
+    award_page("/results/casting-vote", casting_vote, "award_casting_vote", post=True),
+    award_page("/results/publish", publish_results, "award_publish", post=True),
+    award_page("/results/reveal", reveal_next, "award_reveal", post=True),
+    award_page("/results/cards/{card_id:int}/reopen", reopen, "award_card_reopen", post=True),
 ]

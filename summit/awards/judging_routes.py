@@ -13,15 +13,13 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from summit.auth.permissions import Access
 from summit.awards import assignment, calls, progress, submissions
 from summit.awards.attachments import attachments_of_submissions
 from summit.awards.award_request import AwardRequest, form_text
-from summit.awards.manage_pages import Change, post, round_number, show
+from summit.awards.manage_pages import Change, award_page, post, round_number, show
 from summit.awards.models import Award, EntityKind
 from summit.errors import DomainError
 from summit.parsing import row_id, whole_number
-from summit.web.access import page
 from summit.web.forms import FieldReader, read_form
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
@@ -281,79 +279,21 @@ async def progress_page(request: Request) -> Response:
     return await show(AwardRequest.of(request), "progress.html", _load_progress, block="progress")
 
 
-def _routes() -> list[Any]:
-    one = "/{slug:str}/manage/awards/{award_slug:str}"
-    organiser = Access.ORGANISER
-    post_ = ["POST"]
-    return [
-        page(f"{one}/submissions", submission_list, access=organiser, name="award_submissions"),
-        page(
-            f"{one}/submissions/import",
-            import_submissions,
-            access=organiser,
-            methods=post_,
-            name="import_submissions",
-        ),
-        page(
-            f"{one}/submissions/{{submission_id:int}}",
-            submission_detail,
-            access=organiser,
-            name="award_submission",
-        ),
-        page(f"{one}/jury", jury, access=organiser, name="award_jury"),
-        page(f"{one}/jury", add_juror, access=organiser, methods=post_, name="add_juror"),
-        page(
-            f"{one}/jury/{{member_id:int}}/remove",
-            remove_juror,
-            access=organiser,
-            methods=post_,
-            name="remove_juror",
-        ),
-        page(
-            f"{one}/jury/{{member_id:int}}/chair",
-            make_chair,
-            access=organiser,
-            methods=post_,
-            name="make_chair",
-        ),
-        page(f"{one}/assignments", assign, access=organiser, methods=post_, name="assign_juror"),
-        page(
-            f"{one}/assignments/auto",
-            auto_assign,
-            access=organiser,
-            methods=post_,
-            name="auto_assign",
-        ),
-        page(
-            f"{one}/assignments/{{assignment_id:int}}/remove",
-            unassign,
-            access=organiser,
-            methods=post_,
-            name="unassign_juror",
-        ),
-        page(
-            f"{one}/conflicts",
-            declare_conflict,
-            access=organiser,
-            methods=post_,
-            name="declare_conflict",
-        ),
-        page(
-            f"{one}/conflicts/refresh",
-            refresh_conflicts,
-            access=organiser,
-            methods=post_,
-            name="refresh_conflicts",
-        ),
-        page(
-            f"{one}/conflicts/{{conflict_id:int}}/withdraw",
-            withdraw_conflict,
-            access=organiser,
-            methods=post_,
-            name="withdraw_conflict",
-        ),
-        page(f"{one}/progress", progress_page, access=organiser, name="award_progress"),
-    ]
-
-
-routes = _routes()
+routes = [
+    award_page("/submissions", submission_list, "award_submissions"),
+    award_page("/submissions/import", import_submissions, "import_submissions", post=True),
+    award_page("/submissions/{submission_id:int}", submission_detail, "award_submission"),
+    award_page("/jury", jury, "award_jury"),
+    award_page("/jury", add_juror, "add_juror", post=True),
+    award_page("/jury/{member_id:int}/remove", remove_juror, "remove_juror", post=True),
+    award_page("/jury/{member_id:int}/chair", make_chair, "make_chair", post=True),
+    award_page("/assignments", assign, "assign_juror", post=True),
+    award_page("/assignments/auto", auto_assign, "auto_assign", post=True),
+    award_page("/assignments/{assignment_id:int}/remove", unassign, "unassign_juror", post=True),
+    award_page("/conflicts", declare_conflict, "declare_conflict", post=True),
+    award_page("/conflicts/refresh", refresh_conflicts, "refresh_conflicts", post=True),
+    award_page(
+        "/conflicts/{conflict_id:int}/withdraw", withdraw_conflict, "withdraw_conflict", post=True
+    ),
+    award_page("/progress", progress_page, "award_progress"),
+]

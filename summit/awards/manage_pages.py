@@ -13,7 +13,9 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
+from starlette.routing import Route
 
+from summit.auth.permissions import Access
 from summit.awards import submissions
 from summit.awards.award_request import AwardRequest, form_text, form_values
 from summit.awards.forms import MAX_ROUNDS
@@ -22,10 +24,12 @@ from summit.errors import DomainError, NotFound
 from summit.i18n.viewer import gettext as _
 from summit.i18n.viewer import translate_error
 from summit.parsing import or_none, whole_number
+from summit.web.access import Endpoint, page
 from summit.web.context import database
 from summit.web.forms import FieldsRefused, field_errors, read_form
 from summit.web.rendering import render
 
+AWARD_PATH = "/{slug:str}/manage/awards/{award_slug:str}"
 Loader = Callable[[Session, AwardRequest, Award], dict[str, Any]]
 Change = Callable[[Session, Award, FormData], dict[str, Any] | None]
 
@@ -104,6 +108,12 @@ async def post(
         return await show(call, template, loader, extra=report)
     shown_round = round_number(form_text(form, "round"))
     return call.go_to(back, f"?round={shown_round}" if shown_round else "")
+
+
+def award_page(path: str, endpoint: Endpoint, name: str, *, post: bool = False) -> Route:
+    """An organisers' page of one award, at ``AWARD_PATH + path``; ``post`` takes its form."""
+    methods = ["POST"] if post else ["GET"]
+    return page(AWARD_PATH + path, endpoint, access=Access.ORGANISER, methods=methods, name=name)
 
 
 def round_number(text: str | None) -> int | None:

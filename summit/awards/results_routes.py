@@ -18,6 +18,7 @@ from starlette.responses import Response
 from summit.auth.permissions import Access
 from summit.awards import results
 from summit.awards.award_request import AwardRequest
+from summit.awards.manage_pages import award_page
 from summit.awards.models import Award, AwardResult, Submission
 from summit.awards.standings import compute, jurors_progress, next_reveal, suggestions, ties
 from summit.persistence import pk
@@ -148,11 +149,9 @@ async def public_results(request: Request) -> Response:
     )
 
 
-ORGANISER = Access.ORGANISER
-BOARD = "/{slug:str}/manage/awards/{award_slug:str}/results"
 routes = [
-    page(BOARD, manage_results, access=ORGANISER, name="award_results"),
-    page(BOARD + ".csv", results_csv, access=ORGANISER, name="award_results_csv"),
+    award_page("/results", manage_results, "award_results"),
+    award_page("/results.csv", results_csv, "award_results_csv"),
     page(
         "/{slug:str}/awards/{award_slug:str}",
         public_results,
