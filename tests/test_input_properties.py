@@ -689,7 +689,8 @@ def test_the_live_socket_opens_whatever_its_query(
     with world.clients["anonymous"].websocket_connect(url, headers={"origin": BASE_URL}) as socket:
         socket.send_text("x" * (MAX_INCOMING_BYTES + 1))
         with pytest.raises(WebSocketDisconnect) as closed:
-            socket.receive_text()
+            for _ in range(1000):  # what a valid ``last`` replays comes first
+                socket.receive_text()
 
     # Open and served until it broke the size rule: its query did not break its handshake.
     assert closed.value.code == 1009
