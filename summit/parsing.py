@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any, TypeVar
 
 from summit.errors import DomainError
@@ -106,6 +106,25 @@ def local_datetime(text: str, *, field: str) -> datetime:
     except DomainError as error:
         raise DomainError("Give a date and a time.", field=field) from error
     return datetime.combine(day, clock)
+
+
+def in_calendar(moment: datetime) -> bool:
+    """Whether ``moment`` falls within ``FIRST_DAY`` to ``LAST_DAY``, in its own zone and in UTC:
+    a moment given with its offset (the API's) is checked before anything adds to it."""
+    days = [moment.date()]
+    if moment.tzinfo is not None:
+        try:
+            days.append(moment.astimezone(UTC).date())
+        except OverflowError:
+            return False
+    return all(FIRST_DAY <= day <= LAST_DAY for day in days)
+
+
+def calendar_moment(moment: datetime, *, field: str) -> datetime:
+    """``moment`` itself, when ``in_calendar``; a field error otherwise."""
+    if not in_calendar(moment):
+        raise DomainError("Give a date between 1900 and 2999.", field=field)
+    return moment
 
 
 def or_none(read: Callable[..., T], text: str | None, **options: Any) -> T | None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from sqlmodel import select
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
@@ -22,7 +23,8 @@ from summit.parsing import (
     row_id,
     whole_number,
 )
-from tests.conftest import BASE_URL, post_form
+from tests.conftest import BASE_URL, make_client, post_form
+from tests.test_api import _token as api_token
 from tests.test_live import _set_status as set_status
 
 AWARD = "/ogp2021/manage/awards/open-gov-award-local-innovation-2021"
@@ -339,3 +341,42 @@ def test_the_api_reads_days_as_the_pages_do(client: TestClient, day: str) -> Non
 
     assert response.status_code == 422
     assert response.json()["fields"] == {"day": "Give a date: YYYY-MM-DD."}
+
+
+@pytest.mark.parametrize(
+    "starts_at", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:00:00+00:00", "1899-12-31T09:00:00Z"]
+)
+def test_the_api_refuses_to_move_a_session_to_the_ends_of_the_calendar(
+    demo_app: Starlette, demo_database: Database, starts_at: str
+) -> None:
+    token = api_token(demo_database)
+    with make_client(demo_app) as api:
+        moved = api.post(
+            f"/api/v1/summits/ogp2021/sessions/{_ids(demo_database)['opening']}/move",
+            json={"stream_id": _ids(demo_database)["stream"], "starts_at": starts_at},
+            headers={"authorization": f"Bearer {token}"},
+        )
+
+    assert moved.status_code == 422
+    assert moved.json()["fields"] == {"starts_at": "Give a date between 1900 and 2999."}
+
+
+def test_the_api_refuses_a_session_at_the_ends_of_the_calendar(
+    demo_app: Starlette, demo_database: Database
+) -> None:
+    token = api_token(demo_database)
+    with make_client(demo_app) as api:
+        created = api.post(
+            "/api/v1/summits/ogp2021/sessions",
+            json={
+                "code": "FAR-1",
+                "kind": "panel",
+                "title": {"en": "Far"},
+                "starts_at": "9999-12-31T23:00:00+00:00",
+                "ends_at": "9999-12-31T23:30:00+00:00",
+            },
+            headers={"authorization": f"Bearer {token}"},
+        )
+
+    assert created.status_code == 422
+    assert set(created.json()["fields"]) == {"starts_at", "ends_at"}

@@ -25,6 +25,7 @@ from summit.agenda.models import (
 from summit.agenda.publishing import pending_changes
 from summit.columns import utcnow
 from summit.errors import DomainError
+from summit.parsing import calendar_moment
 from summit.people.models import Person, PersonAvailability
 from summit.persistence import pk
 
@@ -178,6 +179,7 @@ def move_session(
         raise DomainError("No such stream in this summit.", field="stream_id")
     if starts_at.tzinfo is None:
         raise DomainError("Give the time with its zone.", field="starts_at")
+    calendar_moment(starts_at, field="starts_at")
     if starts_at.minute % SNAP_MINUTES or starts_at.second or starts_at.microsecond:
         raise DomainError("Times go in steps of five minutes.", field="starts_at")
     if duration_minutes is None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from zoneinfo import available_timezones
 
-from pydantic import AwareDatetime, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from summit.agenda.models import SessionKind, SessionRoleKind, SessionStatus
 from summit.settings import LANGUAGES
 from summit.validation import (
+    CalendarMoment,
     Code,
     Input,
     LanguageCode,
@@ -91,8 +92,8 @@ class SessionInput(Input):
     kind: SessionKind
     title: RequiredTexts
     abstract: Texts = Field(default_factory=dict)
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: CalendarMoment | None = None
+    ends_at: CalendarMoment | None = None
     stream_id: RowId | None = None
     track_id: RowId | None = None
     languages: list[LanguageCode] = Field(default_factory=list)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, EmailStr, Field, field_validator, model_validator
+from pydantic import EmailStr, Field, field_validator, model_validator
 
 from summit.awards.models import EntityKind, SubmissionStatus
 from summit.validation import (
     WHOLE,
+    CalendarMoment,
     Code,
     CountryCode,
     Input,
@@ -32,9 +33,9 @@ class AwardInput(Input):
     name: RequiredTexts
     description: Texts = Field(default_factory=dict)
     eligibility: Texts = Field(default_factory=dict)
-    opens_at: AwareDatetime
-    closes_at: AwareDatetime
-    scoring_closes_at: AwareDatetime
+    opens_at: CalendarMoment
+    closes_at: CalendarMoment
+    scoring_closes_at: CalendarMoment
     blind: bool = False
     normalise: bool = False
     tie_break: list[str] = Field(default_factory=list)
