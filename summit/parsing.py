@@ -79,7 +79,7 @@ def calendar_day(text: str, *, field: str) -> date:
     except ValueError as error:
         raise DomainError("Give a date as YYYY-MM-DD.", field=field) from error
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise DomainError("Give a date as YYYY-MM-DD.", field=field)
+        raise DomainError("Give a date between 1900 and 2999.", field=field)
     return day
 
 
@@ -98,13 +98,12 @@ def local_datetime(text: str, *, field: str) -> datetime:
     """A date and time without a zone, ``YYYY-MM-DDTHH:MM`` (what a datetime-local input sends,
     perhaps with seconds); the caller says in which zone it is meant."""
     match = _LOCAL.fullmatch(text.strip())
-    try:
-        if match is None:
-            raise DomainError("Give a date and a time.", field=field)
-        day = calendar_day(match.group(1), field=field)
-        clock = clock_time(match.group(2), field=field)
-    except DomainError as error:
-        raise DomainError("Give a date and a time.", field=field) from error
+    if match is None:
+        raise DomainError("Give a date and a time.", field=field)
+    day = calendar_day(match.group(1), field=field)
+    clock = or_none(clock_time, match.group(2), field=field)
+    if clock is None:
+        raise DomainError("Give a date and a time.", field=field)
     return datetime.combine(day, clock)
 
 

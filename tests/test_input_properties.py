@@ -9,7 +9,8 @@ plausible values, posted as the route's role with a valid CSRF token. Plausible 
 from the forms the app's own pages show. A route that cannot be fuzzed is excluded below with
 its reason; a path parameter without a value fails the test.
 
-Run with ``SUMMIT_TEST_EXPLORE=1 SUMMIT_TEST_FUZZ_EXAMPLES=200`` to look for more.
+Run with ``SUMMIT_TEST_EXPLORE=1 SUMMIT_TEST_FUZZ_EXAMPLES=200`` (and ``--timeout 0``: the
+password routes hash every attempt) to look for more.
 """
 
 from __future__ import annotations
