@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import ValidationError
 from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -34,7 +33,7 @@ from summit.parsing import (
 from summit.persistence import pk
 from summit.web.access import page
 from summit.web.context import current_summit, database, now
-from summit.web.forms import FieldReader, field_errors, read_form, text_fields
+from summit.web.forms import FieldReader, FieldsRefused, read_form, text_fields, validated
 from summit.web.htmx import is_htmx
 from summit.web.rendering import render
 
@@ -317,11 +316,9 @@ async def session_save(request: Request) -> Response:
     }
     errors: dict[str, str] = {}
     try:
-        data = SessionInput.model_validate(values)
-    except ValidationError as invalid:
-        errors = field_errors(invalid)
-    # What could not be read is named first; the rest of the form is checked all the same.
-    errors |= fields.errors
+        data = validated(SessionInput, values, fields)
+    except FieldsRefused as refused:
+        errors = refused.errors
     if not errors:
         try:
             saved = await database(request).run_write(
