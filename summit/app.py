@@ -30,8 +30,14 @@ from summit.api.declare import PREFIX as API_PREFIX
 from summit.api.declare import error_response
 from summit.auth import organiser_routes, preferences_routes, token_routes
 from summit.auth import routes as auth_routes
-from summit.awards import juror_routes, results_routes, submit_routes
-from summit.awards import manage_routes as award_manage_routes
+from summit.awards import (
+    call_routes,
+    decision_routes,
+    judging_routes,
+    juror_routes,
+    results_routes,
+    submit_routes,
+)
 from summit.clock import app_clock
 from summit.db import Database, create_db_engine
 from summit.live import routes as live_routes
@@ -135,7 +141,8 @@ def create_app(
             *publish_routes.routes,
             *agenda_manage_routes.routes,
             *people_manage_routes.routes,
-            *award_manage_routes.routes,
+            *call_routes.routes,
+            *judging_routes.routes,
             *submit_routes.routes,
             *export_routes.routes,
             *agenda_routes.routes,
@@ -143,6 +150,7 @@ def create_app(
             *qa_routes.routes,
             *juror_routes.routes,
             *results_routes.routes,
+            *decision_routes.routes,
             *live_routes.routes,
             *api_routes.routes,
         ],
@@ -186,7 +194,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     status_code = exc.status_code if isinstance(exc, HTTPException) else 500
     if request.url.path.startswith(API_PREFIX + "/"):
         return _api_error(request, status_code)
-    return await error_page(request, status_code)
+    # A refused form without a page of its own says why (its message is already translated).
+    message = exc.detail if isinstance(exc, HTTPException) and status_code == 422 else None
+    return await error_page(request, status_code, message=message)
 
 
 def _api_error(request: Request, status_code: int) -> Response:

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from functools import cache
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from babel import Locale
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
 
+from summit.parsing import MAX_ID, in_calendar, is_whole_number
 from summit.settings import LANGUAGES
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -104,6 +114,23 @@ def _short_texts(value: dict[str, str]) -> dict[str, str]:
     return _texts(value, MAX_SHORT_TEXT)
 
 
+def _whole(value: Any) -> Any:
+    if isinstance(value, str) and not is_whole_number(value):
+        raise ValueError("give a whole number")
+    return value
+
+
+WHOLE = BeforeValidator(_whole)
+"""Text counts as a whole number only in ASCII digits (see ``summit.parsing``): pydantic alone
+also reads "1_000" and "1.0". Bounds still go in a ``Field``."""
+
+
+def _in_calendar(value: datetime) -> datetime:
+    if not in_calendar(value):
+        raise ValueError("give a date between 1900 and 2999")
+    return value
+
+
 def _web_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
@@ -120,5 +147,10 @@ RequiredTexts = Annotated[dict[str, str], AfterValidator(_required_texts)]
 """A name or title: at least one language, each at most 300 characters."""
 ShortTexts = Annotated[dict[str, str], AfterValidator(_short_texts)]
 WebURL = Annotated[str, AfterValidator(_web_url)]
-RowId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+RowId = Annotated[int, WHOLE, Field(ge=1, le=MAX_ID)]
 """The id of another row: bounded, so that no value overflows the database's integer."""
+Position = Annotated[int, WHOLE, Field(ge=0, le=10_000)]
+"""Where a row comes in its list (streams, themes, criteria)."""
+CalendarMoment = Annotated[AwareDatetime, AfterValidator(_in_calendar)]
+"""A date and time with its zone, within the years ``summit.parsing`` accepts, so that adding a
+session's length or converting it to UTC cannot overflow."""

@@ -17,7 +17,7 @@ from sqlmodel import col, select
 
 from summit.agenda.models import ProgrammeSession, SessionStatus
 from summit.awards.models import AwardResult
-from summit.awards.results_routes import compute
+from summit.awards.standings import compute
 from summit.clock import app_clock, shifted
 from summit.db import Database, create_db_engine
 from summit.eventlog import LiveEvent

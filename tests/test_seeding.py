@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from summit.agenda.models import ProgrammeSession, SessionPerson, Stream, Summit, Track
 from summit.auth.models import Account, Role, RoleGrant
 from summit.awards.models import Award, AwardResult, Conflict, Criterion, JuryMember, Submission
-from summit.awards.results_routes import compute
+from summit.awards.standings import compute
 from summit.db import Database
 from summit.migrate import upgrade
 from summit.people.models import Delegation, Person

@@ -154,6 +154,26 @@ def test_a_file_over_ten_megabytes_is_refused(entrant: TestClient, demo_database
     assert _files(demo_database) == []
 
 
+def test_a_very_long_file_name_comes_back_on_the_form(
+    entrant: TestClient, demo_database: Database
+) -> None:
+    response = _submit(entrant, [("x" * 5000 + ".pdf", PDF)])
+
+    assert response.status_code == 422
+    assert 'id="attachments-error"' in response.text
+    assert 'id="title"' in response.text  # the form, not a bare error page
+    assert (_mine(demo_database), _files(demo_database)) == (None, [])
+
+
+def test_a_file_name_loses_its_direction_and_invisible_characters(
+    entrant: TestClient, demo_database: Database
+) -> None:
+    response = _submit(entrant, [("invoice\u202efdp.exe\u200b.pdf", PDF)])
+
+    assert response.status_code == 303
+    assert [f.original_name for f in _files(demo_database)] == ["invoicefdp.exe.pdf"]
+
+
 def test_more_than_five_files_are_refused(entrant: TestClient, demo_database: Database) -> None:
     response = _submit(entrant, [(f"page{n}.png", PNG) for n in range(6)])
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,6 +29,7 @@ from summit.agenda.publishing import pending_changes, publish
 from summit.columns import utcnow
 from summit.errors import DomainError
 from summit.i18n.viewer import N_plural
+from summit.parsing import calendar_moment
 from summit.people.models import Person, PersonAvailability
 from summit.persistence import pk
 
@@ -215,6 +216,7 @@ def move_session(
         raise DomainError("No such stream in this summit.", field="stream_id")
     if starts_at.tzinfo is None:
         raise DomainError("Give the time with its zone.", field="starts_at")
+    calendar_moment(starts_at, field="starts_at")
     if starts_at.minute % SNAP_MINUTES or starts_at.second or starts_at.microsecond:
         raise DomainError("Times go in steps of five minutes.", field="starts_at")
     if duration_minutes is None:
@@ -281,12 +283,3 @@ def accept_conflict(db: Session, *, summit: Summit, key: str, by_id: int | None)
     if exists is None:
         db.add(AcceptedConflict(summit_id=pk(summit), key=key, accepted_by_id=by_id))
         db.flush()
-
-
-def local_moment(day: date, clock: str, zone: ZoneInfo) -> datetime:
-    """``clock`` (``HH:MM``) on ``day`` in ``zone``; a bad value is a domain error."""
-    try:
-        hours, minutes = (int(part) for part in clock.split(":", 1))
-        return datetime(day.year, day.month, day.day, hours, minutes, tzinfo=zone)
-    except ValueError as error:
-        raise DomainError("Give the time as hours and minutes.", field="start_time") from error

@@ -2,29 +2,36 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import ValidationError
 from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from summit.agenda import editor, lifecycle, queries
-from summit.agenda.forms import SessionInput, SessionPersonInput
+from summit.agenda.forms import SessionInput
 from summit.agenda.grid import DayGrid, day_grid
 from summit.agenda.models import ProgrammeSession, SessionKind, SessionRoleKind, SessionStatus
 from summit.agenda.services import upsert_session
 from summit.auth.permissions import Access, Principal
 from summit.errors import DomainError
 from summit.eventlog import record
-from summit.i18n.viewer import gettext as _
 from summit.i18n.viewer import translate_error
+from summit.parsing import (
+    calendar_day,
+    clock_time,
+    optional_row_id,
+    optional_whole_number,
+    or_none,
+    row_id,
+    whole_number,
+)
 from summit.web.access import page
 from summit.web.context import current_summit, database, now
-from summit.web.forms import field_errors, read_form, text_fields
+from summit.web.forms import FieldReader, FieldsRefused, read_form, text_fields, validated
 from summit.web.htmx import is_htmx
 from summit.web.rendering import render
 
@@ -33,10 +40,9 @@ SLOT_MINUTES = 15
 
 def _day(request: Request, summit: Any, raw: str | None = None) -> date:
     days = queries.summit_days(summit)
-    try:
-        wanted = date.fromisoformat(raw if raw is not None else request.query_params.get("day", ""))
-    except ValueError:
-        return days[0]
+    wanted = or_none(
+        calendar_day, raw if raw is not None else request.query_params.get("day"), field="day"
+    )
     return wanted if wanted in days else days[0]
 
 
@@ -102,10 +108,7 @@ async def _apply(request: Request, change: Any, *, day: date) -> Response:
     )
 
 
-def _int(value: str, field: str) -> int:
-    if not value.lstrip("-").isdigit() or len(value) > 9:
-        raise DomainError("Choose from the list.", field=field)
-    return int(value)
+MINUTES_A_DAY = 24 * 60
 
 
 async def move(request: Request) -> Response:
@@ -120,9 +123,13 @@ async def move(request: Request) -> Response:
             db,
             summit=summit,
             session_id=session_id,
-            stream_id=_int(form["stream_id"], "stream_id"),
-            starts_at=editor.local_moment(day, form["start_time"], zone),
-            duration_minutes=_int(form["duration"], "duration") if form["duration"] else None,
+            stream_id=row_id(form["stream_id"], field="stream_id"),
+            starts_at=datetime.combine(
+                day, clock_time(form["start_time"], field="start_time"), zone
+            ),
+            duration_minutes=optional_whole_number(
+                form["duration"], field="duration", low=1, high=MINUTES_A_DAY
+            ),
         )
 
     return await _apply(request, change, day=day)
@@ -134,9 +141,8 @@ async def resize(request: Request) -> Response:
     form = text_fields(await read_form(request), "delta", "day")
 
     def change(db: Session) -> None:
-        editor.resize_session(
-            db, summit=summit, session_id=session_id, delta_minutes=_int(form["delta"], "delta")
-        )
+        delta = whole_number(form["delta"], field="delta", low=-MINUTES_A_DAY, high=MINUTES_A_DAY)
+        editor.resize_session(db, summit=summit, session_id=session_id, delta_minutes=delta)
 
     return await _apply(request, change, day=_day(request, summit, form["day"]))
 
@@ -264,48 +270,53 @@ async def session_save(request: Request) -> Response:
         for person, role in zip(person_ids, roles, strict=False)
         if person
     ]
-    errors: dict[str, str] = {}
     existing: ProgrammeSession | None = context["session"]
-    try:
-        starts_at = ends_at = None
-        if form["day"] or form["start_time"]:
-            day = date.fromisoformat(form["day"]) if form["day"] else None
-            if day is None:
-                raise DomainError("Choose the day.", field="day")
-            starts_at = editor.local_moment(day, form["start_time"], zone).astimezone(UTC)
-            ends_at = starts_at + timedelta(minutes=_int(form["duration"] or "0", "duration"))
-        data = SessionInput(
-            code=existing.code if existing else form["code"].upper(),
-            kind=form["kind"],
-            title={key: form[f"title_{key}"] for key in ("en", "fr", "ar")},
-            abstract={key: form[f"abstract_{key}"] for key in ("en", "fr", "ar")},
-            starts_at=starts_at,
-            ends_at=ends_at,
-            stream_id=_int(form["stream_id"], "stream_id") if form["stream_id"] else None,
-            track_id=_int(form["track_id"], "track_id") if form["track_id"] else None,
-            languages=[code.strip() for code in form["languages"].split(",") if code.strip()],
-            status=SessionStatus.CANCELLED
-            if form["status"] == "cancelled"
-            else (
-                existing.status
-                if existing and existing.status != SessionStatus.CANCELLED
-                else SessionStatus.SCHEDULED
-            ),
-            delay_minutes=existing.delay_minutes
-            if existing and existing.status == SessionStatus.LATE
-            else 0,
-            is_published=form["is_published"] == "on",
-            people=[
-                SessionPersonInput(person_id=_int(entry["person_id"], "people"), role=entry["role"])
-                for entry in chosen
-            ],
+    fields = FieldReader()
+    starts_at = ends_at = None
+    if form["day"] or form["start_time"]:
+        day = fields.read(calendar_day, form["day"], field="day")
+        clock = fields.read(clock_time, form["start_time"], field="start_time")
+        minutes = fields.read(
+            whole_number, form["duration"], field="duration", low=0, high=MINUTES_A_DAY
         )
-    except ValidationError as invalid:
-        errors = field_errors(invalid)
-    except DomainError as failure:
-        errors = {failure.field or "": translate_error(failure.template, failure.params)}
-    except ValueError:
-        errors = {"day": _("Choose the day.")}
+        if day is not None and clock is not None and minutes is not None:
+            # Elapsed time, in UTC: a clock change that day moves the end, not the length.
+            starts_at = datetime.combine(day, clock, zone).astimezone(UTC)
+            ends_at = starts_at + timedelta(minutes=minutes)
+    values = {
+        "code": existing.code if existing else form["code"].upper(),
+        "kind": form["kind"],
+        "title": {key: form[f"title_{key}"] for key in ("en", "fr", "ar")},
+        "abstract": {key: form[f"abstract_{key}"] for key in ("en", "fr", "ar")},
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "stream_id": fields.read(optional_row_id, form["stream_id"], field="stream_id"),
+        "track_id": fields.read(optional_row_id, form["track_id"], field="track_id"),
+        "languages": [code.strip() for code in form["languages"].split(",") if code.strip()],
+        "status": SessionStatus.CANCELLED
+        if form["status"] == "cancelled"
+        else (
+            existing.status
+            if existing and existing.status != SessionStatus.CANCELLED
+            else SessionStatus.SCHEDULED
+        ),
+        "delay_minutes": existing.delay_minutes
+        if existing and existing.status == SessionStatus.LATE
+        else 0,
+        "is_published": form["is_published"] == "on",
+        "people": [
+            {
+                "person_id": fields.read(row_id, entry["person_id"], field="people"),
+                "role": entry["role"],
+            }
+            for entry in chosen
+        ],
+    }
+    errors: dict[str, str] = {}
+    try:
+        data = validated(SessionInput, values, fields)
+    except FieldsRefused as refused:
+        errors = refused.errors
     if not errors:
         try:
             saved = await database(request).run_write(
@@ -341,7 +352,9 @@ async def live_status(request: Request) -> Response:
             raise DomainError("Choose a status.", field="status")
         fresh = db.get(type(summit), summit.id)
         assert fresh is not None  # noqa: S101 - the guard found it
-        delay = _int(form["delay_minutes"], "delay_minutes") if form["delay_minutes"] else 0
+        delay = optional_whole_number(
+            form["delay_minutes"], field="delay_minutes", low=0, high=MINUTES_A_DAY
+        )
         record(
             db,
             lifecycle.set_status(
@@ -349,7 +362,7 @@ async def live_status(request: Request) -> Response:
                 summit=fresh,
                 session_id=session_id,
                 status=SessionStatus(form["status"]),
-                delay_minutes=delay,
+                delay_minutes=delay or 0,
             ),
             at=moment,
         )

@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 from zoneinfo import available_timezones
 
-from pydantic import AwareDatetime, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from summit.agenda.models import SessionKind, SessionRoleKind, SessionStatus
 from summit.settings import LANGUAGES
 from summit.validation import (
+    CalendarMoment,
     Code,
     Input,
     LanguageCode,
+    Position,
     RequiredTexts,
     RowId,
     ShortTexts,
@@ -69,7 +71,7 @@ class TrackInput(Input):
     name: RequiredTexts
     description: Texts = Field(default_factory=dict)
     color: str = Field(default="#4b5563", pattern=r"^#[0-9a-fA-F]{6}$")
-    position: int = 0
+    position: Position = 0
 
 
 class StreamInput(Input):
@@ -77,7 +79,7 @@ class StreamInput(Input):
     name: RequiredTexts
     stream_url: WebURL | None = None
     join_url: WebURL | None = None
-    position: int = 0
+    position: Position = 0
 
 
 class SessionPersonInput(Input):
@@ -90,8 +92,8 @@ class SessionInput(Input):
     kind: SessionKind
     title: RequiredTexts
     abstract: Texts = Field(default_factory=dict)
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: CalendarMoment | None = None
+    ends_at: CalendarMoment | None = None
     stream_id: RowId | None = None
     track_id: RowId | None = None
     languages: list[LanguageCode] = Field(default_factory=list)

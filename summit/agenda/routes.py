@@ -20,6 +20,7 @@ from summit.auth.permissions import Access, Principal
 from summit.errors import DomainError
 from summit.eventlog import LiveEvent, record
 from summit.i18n.viewer import current_viewer
+from summit.parsing import calendar_day, or_none
 from summit.web.access import page
 from summit.web.addresses import base_url
 from summit.web.cache import CSRF_PLACEHOLDER, ProgrammeCache
@@ -145,11 +146,7 @@ async def summit_home(request: Request) -> Response:
 def _filters(request: Request, programme: queries.Programme) -> queries.ProgrammeFilter:
     """Filters from the query string; values that match nothing are dropped, not errors."""
     params = request.query_params
-    day = None
-    try:
-        day = date.fromisoformat(params.get("day", ""))
-    except ValueError:
-        day = None
+    day = or_none(calendar_day, params.get("day"), field="day")
     kinds = {kind.value for kind in SessionKind}
     return queries.ProgrammeFilter(
         day=day,
@@ -210,10 +207,9 @@ async def programme_grid(request: Request) -> Response:
 
     async def build(programme: queries.Programme) -> dict[str, Any]:
         days = _days(programme, zone)
-        try:
-            day = date.fromisoformat(request.query_params.get("day", ""))
-        except ValueError:
-            day = days[0] if days else programme.summit.start_date
+        day = or_none(calendar_day, request.query_params.get("day"), field="day") or (
+            days[0] if days else programme.summit.start_date
+        )
         grid: DayGrid = day_grid(
             programme.cards,
             streams=programme.streams,

@@ -14,7 +14,6 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, TypeVar
 
 import structlog
@@ -35,6 +34,7 @@ from summit.errors import DomainError, NotFound
 from summit.i18n.viewer import gettext as _
 from summit.i18n.viewer import translate_error
 from summit.logs import redacted_path
+from summit.parsing import calendar_day, or_none
 from summit.web.access import ACCESS_ATTRIBUTE
 from summit.web.context import database, now
 from summit.web.ratelimit import RateLimiter
@@ -239,11 +239,8 @@ def _check_query(request: Request, operation: Operation) -> None:
             fields[param.name] = _("Too long.")
         elif "enum" in schema and value not in schema["enum"]:
             fields[param.name] = _("Choose from the list.")
-        elif schema.get("format") == "date":
-            try:
-                date.fromisoformat(value)
-            except ValueError:
-                fields[param.name] = _("Give a date: YYYY-MM-DD.")
+        elif schema.get("format") == "date" and or_none(calendar_day, value, field="") is None:
+            fields[param.name] = _("Give a date: YYYY-MM-DD.")
     if fields:
         raise ApiError(422, _("Some fields need attention."), fields=fields)
 

@@ -6,7 +6,7 @@ a private e-mail address, never an award's scores, and its results only once pub
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -29,6 +29,7 @@ from summit.api.schemas import (
     ThemeOut,
 )
 from summit.awards.queries import PublicAward, public_awards
+from summit.parsing import calendar_day
 from summit.people.models import Person
 from summit.web.context import database, now
 
@@ -100,7 +101,7 @@ async def list_sessions(call: ApiCall) -> Response:
     params = call.request.query_params
     day = params.get("day")
     wanted = queries.ProgrammeFilter(
-        day=date.fromisoformat(day) if day else None,
+        day=calendar_day(day, field="day") if day else None,
         stream=params.get("stream"),
         track=params.get("theme"),
         kind=params.get("kind"),

@@ -9,7 +9,7 @@ from pydantic import EmailStr, Field, field_validator
 from summit.auth.models import Role
 from summit.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from summit.i18n.viewer import known_zones
-from summit.validation import Input, LanguageCode
+from summit.validation import Input, LanguageCode, RowId
 
 
 class AccountInput(Input):
@@ -28,8 +28,8 @@ class AccountInput(Input):
 
 class RoleInput(Input):
     role: Role
-    delegation_id: int | None = None
-    person_id: int | None = None
+    delegation_id: RowId | None = None
+    person_id: RowId | None = None
 
 
 class PreferencesInput(Input):

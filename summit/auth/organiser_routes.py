@@ -21,11 +21,12 @@ from summit.errors import DomainError
 from summit.i18n.viewer import gettext as _
 from summit.i18n.viewer import translate_error
 from summit.live.hub import ROLES_CHANGED
+from summit.parsing import optional_row_id
 from summit.people.models import Delegation, Person
 from summit.web.access import page
 from summit.web.addresses import base_url
 from summit.web.context import current_summit, database, now
-from summit.web.forms import read_form, text_fields
+from summit.web.forms import FieldReader, read_form, text_fields
 from summit.web.rendering import render
 
 _EMAIL = TypeAdapter(EmailStr)
@@ -71,8 +72,10 @@ async def invite(request: Request) -> Response:
         errors["email"] = _("Enter a valid e-mail address.")
     if form["role"] not in {role.value for role in Role}:
         errors["role"] = _("Choose a role.")
-    delegation_id = _optional_int(form["delegation_id"], "delegation_id", errors)
-    person_id = _optional_int(form["person_id"], "person_id", errors)
+    fields = FieldReader()
+    delegation_id = fields.read(optional_row_id, form["delegation_id"], field="delegation_id")
+    person_id = fields.read(optional_row_id, form["person_id"], field="person_id")
+    errors |= fields.errors
     moment = now(request)
     address = base_url(request)
 
@@ -106,15 +109,6 @@ async def invite(request: Request) -> Response:
         block="invitation_form",
         status_code=422 if errors else 200,
     )
-
-
-def _optional_int(value: str, field: str, errors: dict[str, str]) -> int | None:
-    if not value:
-        return None
-    if not value.isdigit() or len(value) > 12:
-        errors[field] = _("Choose from the list.")
-        return None
-    return int(value)
 
 
 async def members(request: Request) -> Response:

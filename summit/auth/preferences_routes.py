@@ -71,7 +71,13 @@ async def save_preferences(request: Request) -> Response:
     try:
         data = PreferencesInput(language=form["language"], timezone=form["timezone"])
     except ValidationError as invalid:
-        errors = {name: _(ERRORS[name]) for name in field_errors(invalid) if name in ERRORS}
+        refused = field_errors(invalid)
+        # A refusal of the whole form (a NUL character) is shown beside the fields that hold it.
+        errors = {
+            name: _(message)
+            for name, message in ERRORS.items()
+            if name in refused or ("" in refused and "\x00" in form[name])
+        }
         return _page(request, values=form, errors=errors, back=back, status_code=422)
     principal: Principal = request.state.principal
     if principal.account_id is not None:

@@ -15,11 +15,11 @@ from summit.auth.api_tokens import ApiScope
 from summit.auth.models import Account
 from summit.auth.permissions import Access, Principal
 from summit.errors import DomainError
-from summit.i18n.viewer import gettext as _
 from summit.i18n.viewer import translate_error
+from summit.parsing import optional_whole_number
 from summit.web.access import page
 from summit.web.context import current_summit, database, now
-from summit.web.forms import read_form, text_fields
+from summit.web.forms import FieldReader, read_form, text_fields
 from summit.web.rendering import render
 
 
@@ -49,14 +49,12 @@ async def create(request: Request) -> Response:
     raw = await read_form(request)
     form = text_fields(raw, "name", "days")
     chosen = [value for value in raw.getlist("scope") if isinstance(value, str)]
-    errors: dict[str, str] = {}
     scopes = [ApiScope(value) for value in chosen if value in {s.value for s in ApiScope}]
-    days = api_tokens.DEFAULT_DAYS
-    if form["days"]:
-        if not form["days"].isdigit() or len(form["days"]) > 4:
-            errors["days"] = _("Give a number of days.")
-        else:
-            days = int(form["days"])
+    fields = FieldReader()
+    days = fields.read(
+        optional_whole_number, form["days"], field="days", low=1, high=api_tokens.MAX_DAYS
+    )
+    errors = fields.errors
     moment = now(request)
 
     def issue(db: Session) -> tuple[dict[str, Any], str | None]:
@@ -73,7 +71,7 @@ async def create(request: Request) -> Response:
                     name=form["name"],
                     scopes=scopes,
                     now=moment,
-                    days=days,
+                    days=days or api_tokens.DEFAULT_DAYS,
                 ).token
             except DomainError as error:
                 errors[error.field or "name"] = translate_error(error.template, error.params)

@@ -47,6 +47,8 @@ EXTENSIONS = {
     ".jpeg": "image/jpeg",
     ".webp": "image/webp",
 }
+MAX_SHOWN_NAME = 200
+"""How much of a file's name a refusal repeats."""
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]+")
 
 
@@ -62,9 +64,17 @@ def sniff(data: bytes) -> str | None:
     return found if found in ALLOWED_TYPES else None
 
 
+def visible_name(name: str) -> str:
+    """The name as it reads: without control characters nor invisible formatting ones (bidi
+    overrides and isolates, zero-width spaces and joiners), which can make ``exe.pdf`` show
+    as ``fdp.exe``."""
+    normal = unicodedata.normalize("NFC", name)
+    return "".join(char for char in normal if unicodedata.category(char) not in {"Cc", "Cf"})
+
+
 def clean_name(name: str, content_type: str) -> str:
     """A file name safe to show and to offer for download, with the extension of its type."""
-    base = unicodedata.normalize("NFC", name).rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    base = visible_name(name).rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
     base = _UNSAFE_NAME.sub("_", base).strip(" .") or "attachment"
     stem = base.rsplit(".", 1)[0] if "." in base else base
     return f"{stem[:200]}{ALLOWED_TYPES[content_type]}"
@@ -72,11 +82,13 @@ def clean_name(name: str, content_type: str) -> str:
 
 def check_upload(name: str, data: bytes) -> str:
     """The content type of an acceptable upload, or a refusal naming the file."""
+    name = visible_name(name)
+    shown = name if len(name) <= MAX_SHOWN_NAME else name[: MAX_SHOWN_NAME - 1] + "…"
     if len(data) > MAX_FILE_BYTES:
         raise DomainError(
             "%(name)s is larger than %(size)d MB.",
             field="attachments",
-            name=name,
+            name=shown,
             size=MAX_FILE_BYTES // (1024 * 1024),
         )
     content_type = sniff(data)
@@ -84,7 +96,7 @@ def check_upload(name: str, data: bytes) -> str:
     if content_type is None or named != content_type:
         # A name that says one thing and content that is another is refused outright.
         raise DomainError(
-            "%(name)s is not a PDF, PNG, JPEG or WebP file.", field="attachments", name=name
+            "%(name)s is not a PDF, PNG, JPEG or WebP file.", field="attachments", name=shown
         )
     return content_type
 

@@ -21,6 +21,7 @@ from summit.awards.models import (
 from summit.awards.services import upsert_award, upsert_criterion, upsert_round
 from summit.errors import DomainError, NotFound
 from summit.i18n.viewer import N_plural
+from summit.parsing import local_datetime
 
 
 def awards_of(db: Session, *, summit: Summit) -> list[Award]:
@@ -66,13 +67,7 @@ def _check_tie_break_criteria(db: Session, *, award: Award | None, rules: list[s
 
 def local_moment(value: str, zone: ZoneInfo, *, field: str) -> datetime:
     """A ``datetime-local`` form value read in the summit's zone, as UTC."""
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError as error:
-        raise DomainError("Give a date and a time.", field=field) from error
-    if moment.tzinfo is not None:
-        raise DomainError("Give a date and a time.", field=field)
-    return moment.replace(tzinfo=zone).astimezone(UTC)
+    return local_datetime(value, field=field).replace(tzinfo=zone).astimezone(UTC)
 
 
 def local_value(moment: datetime, zone: ZoneInfo) -> str:

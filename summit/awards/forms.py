@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, EmailStr, Field, field_validator, model_validator
+from typing import Annotated
+
+from pydantic import EmailStr, Field, field_validator, model_validator
 
 from summit.awards.models import EntityKind, SubmissionStatus
-from summit.validation import Code, CountryCode, Input, LanguageCode, RequiredTexts, Slug, Texts
+from summit.validation import (
+    WHOLE,
+    CalendarMoment,
+    Code,
+    CountryCode,
+    Input,
+    LanguageCode,
+    Position,
+    RequiredTexts,
+    RowId,
+    Slug,
+    Texts,
+)
 
 TIE_BREAKS = ("first_places", "chair")
+MAX_ROUNDS = 10
+ScalePoint = Annotated[int, WHOLE, Field(ge=-1000, le=1000)]
+"""An end of a criterion's scale."""
 
 
 class AwardInput(Input):
@@ -16,13 +33,13 @@ class AwardInput(Input):
     name: RequiredTexts
     description: Texts = Field(default_factory=dict)
     eligibility: Texts = Field(default_factory=dict)
-    opens_at: AwareDatetime
-    closes_at: AwareDatetime
-    scoring_closes_at: AwareDatetime
+    opens_at: CalendarMoment
+    closes_at: CalendarMoment
+    scoring_closes_at: CalendarMoment
     blind: bool = False
     normalise: bool = False
     tie_break: list[str] = Field(default_factory=list)
-    ceremony_session_id: int | None = None
+    ceremony_session_id: RowId | None = None
 
     @field_validator("tie_break")
     @classmethod
@@ -48,9 +65,9 @@ class CriterionInput(Input):
     name: RequiredTexts
     description: Texts = Field(default_factory=dict)
     weight: float = Field(ge=0, le=1000)
-    scale_min: int = 0
-    scale_max: int = 10
-    position: int = 0
+    scale_min: ScalePoint = 0
+    scale_max: ScalePoint = 10
+    position: Position = 0
 
     @model_validator(mode="after")
     def _scale_in_order(self) -> CriterionInput:
@@ -60,9 +77,9 @@ class CriterionInput(Input):
 
 
 class RoundInput(Input):
-    number: int = Field(ge=1, le=10)
+    number: Annotated[int, WHOLE, Field(ge=1, le=MAX_ROUNDS)]
     name: RequiredTexts
-    shortlist_size: int | None = Field(default=None, ge=1)
+    shortlist_size: Annotated[int, WHOLE, Field(ge=1, le=10_000)] | None = None
 
 
 class SubmissionInput(Input):
@@ -70,7 +87,7 @@ class SubmissionInput(Input):
     entity_name: str = Field(min_length=1, max_length=300)
     entity_kind: EntityKind
     country_code: CountryCode | None = None
-    delegation_id: int | None = None
+    delegation_id: RowId | None = None
     organisation: str = Field(default="", max_length=300)
     contact_name: str = Field(default="", max_length=200)
     contact_email: EmailStr | None = None
@@ -81,7 +98,7 @@ class SubmissionInput(Input):
 
 
 class ResultInput(Input):
-    submission_id: int
+    submission_id: RowId
     place: int | None = Field(default=None, ge=1, le=3)
     is_mention: bool = False
     reason: str = Field(default="", max_length=2000)

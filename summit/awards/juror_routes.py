@@ -24,6 +24,7 @@ from summit.errors import DomainError
 from summit.eventlog import record
 from summit.events import ScoresChanged
 from summit.i18n.viewer import translate_error
+from summit.parsing import MAX_ID, or_none, whole_number
 from summit.persistence import pk
 from summit.web.access import page
 from summit.web.context import current_summit, database, now
@@ -140,7 +141,10 @@ def _card_input(form: FormData, criteria: list[Criterion]) -> tuple[dict[str, st
 
 
 def _revision(raw: str) -> int:
-    return int(raw) if raw.isdigit() and len(raw) < 10 else -1
+    """A revision the form sent; none readable is one no card has (the save is refused as
+    stale)."""
+    revision = or_none(whole_number, raw, field="revision", low=0, high=MAX_ID)
+    return -1 if revision is None else revision
 
 
 def _text(form: FormData, name: str) -> str:

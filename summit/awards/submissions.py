@@ -22,7 +22,7 @@ from summit.columns import utcnow
 from summit.errors import DomainError
 from summit.people.models import Delegation
 from summit.persistence import assign, pk
-from summit.validation import CountryCode, Input, LanguageCode
+from summit.validation import CountryCode, Input, LanguageCode, RowId
 
 MAX_IMPORT_ROWS = 2000
 CSV_COLUMNS = (
@@ -48,7 +48,7 @@ class EntryInput(Input):
     entity_name: str = Field(min_length=1, max_length=300)
     entity_kind: EntityKind
     country_code: CountryCode | None = None
-    delegation_id: int | None = None
+    delegation_id: RowId | None = None
     organisation: str = Field(default="", max_length=300)
     contact_name: str = Field(min_length=1, max_length=200)
     contact_email: EmailStr

@@ -13,11 +13,11 @@ from sqlmodel import Session, select
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, Response
 
-from summit.agenda.models import Summit
 from summit.auth.permissions import Access, Principal
 from summit.awards import attachments, calls, submissions
+from summit.awards.award_request import AwardRequest
 from summit.awards.models import Award, EntityKind, Submission
 from summit.errors import DomainError, NotFound
 from summit.i18n.formatting import pick
@@ -27,7 +27,7 @@ from summit.people.models import Delegation
 from summit.settings import LANGUAGES
 from summit.validation import country_codes
 from summit.web.access import page
-from summit.web.context import current_summit, database, now, viewer
+from summit.web.context import database, viewer
 from summit.web.forms import field_errors, read_form, text_fields
 from summit.web.rendering import render
 
@@ -49,20 +49,6 @@ ENTRY_FIELDS = (
     "title",
     "summary",
 )
-
-
-def _award(db: Session, summit: Summit, request: Request) -> Award:
-    try:
-        return calls.award_by_slug(db, summit=summit, slug=request.path_params["award_slug"])
-    except NotFound as missing:
-        raise HTTPException(status_code=404) from missing
-
-
-def _account(request: Request) -> int:
-    principal: Principal = request.state.principal
-    if principal.account_id is None:
-        raise HTTPException(status_code=403)
-    return principal.account_id
 
 
 def _upload_dir(request: Request) -> Path:
@@ -96,22 +82,21 @@ def _entry_values(submission: Submission | None) -> dict[str, str]:
     return values
 
 
-def _context(db: Session, request: Request, award: Award) -> dict[str, Any]:
-    summit = current_summit(request)
-    account_id = _account(request)
+def _context(db: Session, call: AwardRequest, award: Award) -> dict[str, Any]:
+    account_id = call.signed_in_account
     mine = submissions.submission_of_account(db, award=award, account_id=account_id)
     delegations = sorted(
-        db.exec(select(Delegation).where(Delegation.summit_id == summit.id)).all(),
+        db.exec(select(Delegation).where(Delegation.summit_id == call.summit.id)).all(),
         key=lambda row: pick(row.name).casefold(),
     )
     return {
-        "summit": summit,
+        "summit": call.summit,
         "award": award,
         "submission": mine,
         "files": submissions.attachments_of(db, submission=mine) if mine else [],
-        "is_open": calls.is_open(award, now(request)),
+        "is_open": calls.is_open(award, call.now),
         "kinds": entity_kinds(),
-        "countries": country_options(viewer(request).language),
+        "countries": country_options(viewer(call.request).language),
         "delegations": [(str(row.id), pick(row.name)) for row in delegations],
         "languages": LANGUAGES,
         "max_files": attachments.MAX_FILES,
@@ -120,15 +105,13 @@ def _context(db: Session, request: Request, award: Award) -> dict[str, Any]:
 
 
 async def submit_form(request: Request) -> Response:
-    summit = current_summit(request)
+    call = AwardRequest.of(request)
 
-    def load(db: Session) -> dict[str, Any]:
-        award = _award(db, summit, request)
-        context = _context(db, request, award)
+    def load(db: Session, award: Award) -> dict[str, Any]:
+        context = _context(db, call, award)
         return {**context, "values": _entry_values(context["submission"]), "errors": {}}
 
-    context = await database(request).run_read(load)
-    return render(request, "awards/submit/form.html", context)
+    return render(request, "awards/submit/form.html", await call.read(load))
 
 
 def _files(form: FormData) -> list[UploadFile]:
@@ -140,8 +123,8 @@ def _files(form: FormData) -> list[UploadFile]:
 
 
 async def submit(request: Request) -> Response:
-    summit = current_summit(request)
-    account_id = _account(request)
+    call = AwardRequest.of(request)
+    account_id = call.signed_in_account
     form = await read_form(request)
     values = text_fields(form, *ENTRY_FIELDS)
     uploads: list[tuple[str, bytes]] = []
@@ -152,10 +135,9 @@ async def submit(request: Request) -> Response:
     finally:
         await form.close()
     folder = _upload_dir(request)
-    moment = now(request)
 
-    def run(db: Session) -> tuple[Award, dict[str, str]]:
-        award = _award(db, summit, request)
+    def run(db: Session) -> dict[str, str]:
+        award = call.award(db)
         written: list[Path] = []
         try:
             if len(uploads) > attachments.MAX_FILES:
@@ -168,98 +150,93 @@ async def submit(request: Request) -> Response:
                 {key: value for key, value in values.items() if value.strip()}
             )
             submission = submissions.submit_entry(
-                db, award=award, account_id=account_id, data=entry, now=moment
+                db, award=award, account_id=account_id, data=entry, now=call.now
             )
             for name, content in uploads:
                 _row, path = attachments.add_attachment(
                     db, submission=submission, folder=folder, name=name, data=content
                 )
                 written.append(path)
-            return award, {}
+            return {}
         except ValidationError as invalid:
             errors = field_errors(invalid)
         except DomainError as refused:
             errors = {refused.field or "": translate_error(refused.template, refused.params)}
         for path in written:
             path.unlink(missing_ok=True)
-        # Nothing of a refused form is kept; the award is detached first so the page can show it.
-        db.expunge(award)
+        # Nothing of a refused form is kept.
         db.rollback()
-        return award, errors
+        return errors
 
-    award, errors = await database(request).run_write(run)
+    errors = await database(request).run_write(run)
     if errors:
-
-        def load(db: Session) -> dict[str, Any]:
-            return _context(db, request, award)
-
-        context = await database(request).run_read(load)
+        context = await call.read(lambda db, award: _context(db, call, award))
         return render(
             request,
             "awards/submit/form.html",
             {**context, "values": values, "errors": errors},
             status_code=422,
         )
-    target = request.url_for("my_submission", slug=summit.slug, award_slug=award.slug)
-    return RedirectResponse(str(target), status_code=303)
+    return call.go_to("my_submission")
+
+
+async def unreadable_submission(request: Request) -> Response:
+    """A post whose form could not be read at all (a file name of thousands of characters, say):
+    the form again, empty, with why."""
+    call = AwardRequest.of(request)
+    context = await call.read(lambda db, award: _context(db, call, award))
+    message = _("The form could not be read: are the files' names very long?")
+    return render(
+        request,
+        "awards/submit/form.html",
+        {**context, "values": {}, "errors": {"attachments": message}},
+        status_code=422,
+    )
 
 
 async def my_submission(request: Request) -> Response:
-    summit = current_summit(request)
-
-    def load(db: Session) -> dict[str, Any]:
-        award = _award(db, summit, request)
-        return _context(db, request, award)
-
-    context = await database(request).run_read(load)
+    call = AwardRequest.of(request)
+    context = await call.read(lambda db, award: _context(db, call, award))
     return render(request, "awards/submit/mine.html", {**context, "errors": {}})
 
 
 async def delete_attachment(request: Request) -> Response:
-    summit = current_summit(request)
-    account_id = _account(request)
+    call = AwardRequest.of(request)
     attachment_id: int = request.path_params["attachment_id"]
-    moment = now(request)
 
-    def run(db: Session) -> tuple[Award, Path | None, str]:
-        award = _award(db, summit, request)
-        mine = submissions.submission_of_account(db, award=award, account_id=account_id)
+    def run(db: Session) -> tuple[Path | None, str]:
+        award = call.award(db)
+        mine = submissions.submission_of_account(db, award=award, account_id=call.signed_in_account)
         if mine is None:
             raise HTTPException(status_code=404)
-        if not calls.is_open(award, moment):
-            return award, None, translate_error("This call is not open for submissions.")
+        if not calls.is_open(award, call.now):
+            return None, translate_error("This call is not open for submissions.")
         try:
             removed = attachments.remove_attachment(
                 db, submission=mine, attachment_id=attachment_id
             )
         except NotFound as missing:
             raise HTTPException(status_code=404) from missing
-        return award, attachments.stored_path(_upload_dir(request), removed), ""
+        return attachments.stored_path(_upload_dir(request), removed), ""
 
-    award, path, error = await database(request).run_write(run)
+    path, error = await database(request).run_write(run)
     if error:
-
-        def load(db: Session) -> dict[str, Any]:
-            return _context(db, request, award)
-
-        context = await database(request).run_read(load)
+        context = await call.read(lambda db, award: _context(db, call, award))
         return render(
             request, "awards/submit/mine.html", {**context, "errors": {"": error}}, status_code=422
         )
     if path is not None:
         path.unlink(missing_ok=True)
-    target = request.url_for("my_submission", slug=summit.slug, award_slug=award.slug)
-    return RedirectResponse(str(target), status_code=303)
+    return call.go_to("my_submission")
 
 
 async def download(request: Request) -> Response:
     """Always a download, never shown inline: the browser gets no chance to run what it is."""
-    summit = current_summit(request)
+    call = AwardRequest.of(request)
     principal: Principal = request.state.principal
     attachment_id: int = request.path_params["attachment_id"]
 
-    def load(db: Session) -> Any:
-        award = _award(db, summit, request)
+    def load(db: Session, award: Award) -> Any:
         try:
             return attachments.readable_attachment(
                 db, principal=principal, award=award, attachment_id=attachment_id
@@ -267,7 +244,7 @@ async def download(request: Request) -> Response:
         except NotFound as missing:
             raise HTTPException(status_code=404) from missing
 
-    found = await database(request).run_read(load)
+    found = await call.read(load)
     path = attachments.stored_path(_upload_dir(request), found)
     if not path.is_file():
         raise HTTPException(status_code=404)
@@ -287,7 +264,14 @@ async def download(request: Request) -> Response:
 base = "/{slug:str}/awards/{award_slug:str}"
 routes = [
     page(f"{base}/submit", submit_form, access=Access.SIGNED_IN, name="submit_form"),
-    page(f"{base}/submit", submit, access=Access.SIGNED_IN, methods=["POST"], name="submit_entry"),
+    page(
+        f"{base}/submit",
+        submit,
+        access=Access.SIGNED_IN,
+        methods=["POST"],
+        name="submit_entry",
+        unreadable=unreadable_submission,
+    ),
     page(f"{base}/my", my_submission, access=Access.SIGNED_IN, name="my_submission"),
     page(
         f"{base}/my/attachments/{{attachment_id:int}}/delete",

@@ -19,6 +19,7 @@ from summit.agenda.announcements import Announcement
 from summit.agenda.grid import day_grid
 from summit.agenda.models import Summit
 from summit.i18n.viewer import Viewer, viewing_as
+from summit.parsing import calendar_day, or_none, row_id
 
 PAGES = (
     "home",
@@ -46,13 +47,10 @@ class PageView:
         """Read from the socket's query string; anything unexpected counts as ``other``."""
         if page not in PAGES:
             return cls("other")
-        parsed_day = None
-        if page == "grid" and day:
-            try:
-                parsed_day = date.fromisoformat(day)
-            except ValueError:
-                return cls("other")
-        session_id = int(session) if page == "session" and session and session.isdigit() else None
+        parsed_day = or_none(calendar_day, day, field="day") if page == "grid" else None
+        if page == "grid" and day and parsed_day is None:
+            return cls("other")
+        session_id = or_none(row_id, session, field="session") if page == "session" else None
         if page == "session" and session_id is None:
             return cls("other")
         return cls(page, parsed_day, session_id)

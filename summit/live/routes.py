@@ -16,6 +16,7 @@ from summit.auth.permissions import Access, Principal, live_topics
 from summit.live.dispatch import REFRESH, Dispatcher, event_marker
 from summit.live.hub import POLICY_VIOLATION, Close, MemoryHub, Subscription
 from summit.live.regions import PageView
+from summit.parsing import MAX_ID, or_none, whole_number
 from summit.web.access import socket
 from summit.web.cache import ProgrammeCache
 
@@ -125,12 +126,12 @@ def _page(websocket: WebSocket) -> tuple[frozenset[str], PageView, str, int | No
     # Keep the summit's id, not its row (names in every language: kilobytes per socket).
     summit_id: int = websocket.state.summit.id
     del websocket.state.summit
-    last = params.get("last", "")
     return (
         live_topics(websocket.state.principal, summit_id),
         view,
         view.group(websocket.state.viewer),
-        int(last) if last.isdigit() else None,
+        # An unreadable position is no position: the page gets what happens from now on.
+        or_none(whole_number, params.get("last"), field="last", low=0, high=MAX_ID),
     )
 
 

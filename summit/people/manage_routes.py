@@ -14,6 +14,7 @@ from summit.errors import DomainError
 from summit.i18n.formatting import pick
 from summit.i18n.viewer import N_
 from summit.i18n.viewer import gettext as _
+from summit.parsing import calendar_day, clock_time, or_none
 from summit.people.forms import DelegationInput, PersonInput
 from summit.people.models import (
     Delegation,
@@ -50,7 +51,7 @@ def _save_person(db: Session, summit: Summit, values: dict[str, Any]) -> SQLMode
     return person
 
 
-WINDOW = re.compile(r"^(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})$")
+WINDOW = re.compile(r"^(\S+)\s+(\S+?)\s*[-–]\s*(\S+)$")
 
 
 def parse_windows(text: str, zone: ZoneInfo) -> list[tuple[datetime, datetime]]:
@@ -60,19 +61,17 @@ def parse_windows(text: str, zone: ZoneInfo) -> list[tuple[datetime, datetime]]:
         if not line.strip():
             continue
         match = WINDOW.match(line.strip())
-        if match is None:
+        written = match.groups() if match else (None, None, None)
+        day = or_none(calendar_day, written[0], field="availability")
+        start = or_none(clock_time, written[1], field="availability")
+        end = or_none(clock_time, written[2], field="availability")
+        if day is None or start is None or end is None:
             raise DomainError(
                 "Write one window a line, like 2021-12-15 09:00-12:30.", field="availability"
             )
-        day, start, end = match.groups()
-        try:
-            starts = datetime.fromisoformat(f"{day}T{start.zfill(5)}").replace(tzinfo=zone)
-            ends = datetime.fromisoformat(f"{day}T{end.zfill(5)}").replace(tzinfo=zone)
-        except ValueError as error:
-            raise DomainError(
-                "Write one window a line, like 2021-12-15 09:00-12:30.", field="availability"
-            ) from error
-        windows.append((starts.astimezone(UTC), ends.astimezone(UTC)))
+        starts = datetime.combine(day, start, zone).astimezone(UTC)
+        ends = datetime.combine(day, end, zone).astimezone(UTC)
+        windows.append((starts, ends))
     return windows
 
 

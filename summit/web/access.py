@@ -24,10 +24,11 @@ from summit.agenda.queries import summit_by_slug
 from summit.auth.audit import AuditAction, record
 from summit.auth.permissions import ANONYMOUS, Access, Principal, allows
 from summit.logs import redacted_path
+from summit.parsing import MAX_ID
 from summit.web import csrf
 from summit.web.addresses import own_origin
 from summit.web.error_pages import render_error
-from summit.web.forms import read_form
+from summit.web.forms import UnreadableForm, read_form
 from summit.web.htmx import is_htmx
 from summit.web.ratelimit import SocketQuota
 from summit.web.redirects import sign_in_url
@@ -54,14 +55,39 @@ def page(
     access: Access,
     methods: Sequence[str] = ("GET",),
     name: str | None = None,
+    unreadable: Endpoint | None = None,
 ) -> Route:
+    """A page: ``unreadable``, if given, answers a post whose form could not be parsed (so
+    neither its token nor its fields are known) instead of a bare 400."""
+
     async def guarded(request: Request) -> Response:
+        try:
+            return await checked(request)
+        finally:
+            # The files of a multipart form are closed with the request, even when nothing read
+            # them (a form posted where none was expected).
+            await request.close()
+
+    async def checked(request: Request) -> Response:
+        if any(isinstance(value, int) and value > MAX_ID for value in request.path_params.values()):
+            # No row has such an id, and the database could not even be asked about it.
+            raise HTTPException(status_code=404)
         principal, summit = await _identify(request)
         if "slug" in request.path_params and summit is None:
             raise HTTPException(status_code=404)
-        if request.method not in csrf.SAFE_METHODS and not await _genuine(request):
+        allowed = allows(principal, access, summit.id if summit else None)
+        try:
+            genuine = request.method in csrf.SAFE_METHODS or await _genuine(request)
+        except UnreadableForm:
+            if unreadable is None or not allowed:
+                raise
+            # Nothing changes without the form's token, but the form can say what went wrong.
+            response = await unreadable(request)
+            _finish(request, response, principal)
+            return response
+        if not genuine:
             return await _refuse(request, principal, summit, reason="csrf")
-        if not allows(principal, access, summit.id if summit else None):
+        if not allowed:
             if not principal.is_authenticated and request.method in csrf.SAFE_METHODS:
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                 return _redirect(request, sign_in_url(target))
@@ -197,7 +223,7 @@ async def _refuse(
     return response
 
 
-async def error_page(request: Request, status_code: int) -> Response:
+async def error_page(request: Request, status_code: int, *, message: str | None = None) -> Response:
     """The error page for a request that failed before or after its route's guard: the asker
     and the summit of the address are known on it (its header, navigation and account menu),
     even where no route matched (``/<summit>/no-such-page``)."""
@@ -209,7 +235,7 @@ async def error_page(request: Request, status_code: int) -> Response:
             # The database may be why the request failed: the page is shown without it.
             request.state.principal = ANONYMOUS
             request.state.summit = None
-    response = render_error(request, status_code)
+    response = render_error(request, status_code, message=message)
     _finish(request, response, request.state.principal)
     return response
 

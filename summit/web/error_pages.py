@@ -13,9 +13,12 @@ REFUSAL_REASONS = frozenset({"role", "csrf"})
 """Why a request was refused: the account lacks the role, or the form was not genuine."""
 
 
-def render_error(request: Request, status_code: int, *, reason: str = "role") -> Response:
+def render_error(
+    request: Request, status_code: int, *, reason: str = "role", message: str | None = None
+) -> Response:
     """The page for ``status_code``, with the summit of the address when the request was under
-    one (a server error shows the plain page: the summit's layout may be what failed)."""
+    one (a server error shows the plain page: the summit's layout may be what failed).
+    ``message`` says why a refused form without a page of its own was refused (translated)."""
     summit = getattr(request.state, "summit", None) if status_code < 500 else None
     if request.method == "GET":
         back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -30,6 +33,7 @@ def render_error(request: Request, status_code: int, *, reason: str = "role") ->
             "summit": summit,
             "reason": reason if reason in REFUSAL_REASONS else "role",
             "sign_in_url": sign_in_url(back),
+            "message": message,
         },
         status_code=status_code,
     )
