@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -33,10 +34,28 @@ DURING_THE_SUMMIT = datetime(2021, 12, 15, 2, 0, tzinfo=UTC)
 # CI never turns red by chance; SUMMIT_TEST_EXPLORE=1 draws new ones (and seeds schemathesis
 # afresh) to look for more.
 EXPLORE = os.environ.get("SUMMIT_TEST_EXPLORE") == "1"
-hypothesis_settings.register_profile("repeatable", derandomize=True, database=None)
-hypothesis_settings.load_profile("default" if EXPLORE else "repeatable")
+# No deadline: a loaded CI machine makes any example slow now and then, and a deadline would turn
+# that into a failure that says nothing about the code.
+hypothesis_settings.register_profile("repeatable", derandomize=True, database=None, deadline=None)
+hypothesis_settings.register_profile("explore", deadline=None)
+hypothesis_settings.load_profile("explore" if EXPLORE else "repeatable")
 
-REDIS_URL = os.environ.get("SUMMIT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+def _redis_url_of_this_worker(url: str) -> str:
+    """Each pytest-xdist worker empties its own Redis database (the one named, then the ones
+    below it), so that two workers never flush each other's keys."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    index = int(worker.removeprefix("gw") or 0)
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    if index > base:
+        raise RuntimeError(f"{worker}: no Redis database left below {base} in {url}")
+    return urlunsplit(parts._replace(path=f"/{base - index}"))
+
+
+REDIS_URL = _redis_url_of_this_worker(
+    os.environ.get("SUMMIT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+)
 POSTGRES_URL = os.environ.get(
     "SUMMIT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )

@@ -28,13 +28,13 @@ from summit.awards.models import (
     ScoreLog,
     Submission,
 )
+from summit.awards.scorelog import replay
 from summit.awards.scoring import (
     Assigned,
     CardInput,
     criteria_of,
     declare_conflict,
     reopen_card,
-    replay,
     save_card,
 )
 from summit.db import Database

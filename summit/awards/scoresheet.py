@@ -16,7 +16,8 @@ from sqlmodel import Session, col, select
 
 from summit.awards import results
 from summit.awards.models import Criterion, ScoreCard, ScoreLog
-from summit.awards.scoring import CardState, criterion_field, parse_score, replay
+from summit.awards.scorelog import CardState, replay
+from summit.awards.scoring import criterion_field, parse_score
 from summit.errors import DomainError
 from summit.persistence import pk
 

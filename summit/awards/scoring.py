@@ -3,19 +3,17 @@
 Keyword-only; the caller owns the transaction. A card is saved against the revision it was
 read at: a save based on an older revision is refused (two tabs), and a save whose key has
 already been applied (a double click, a retry) changes nothing. Every change is written to the
-append-only score log, from which ``replay`` rebuilds the cards exactly.
+append-only score log, from which ``scorelog.replay`` rebuilds the cards exactly.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
-from summit.auth.models import Account
 from summit.awards.models import (
     Award,
     AwardRound,
@@ -363,110 +361,6 @@ def declare_conflict(db: Session, *, item: Assigned, reason: str, now: datetime)
     return conflict
 
 
-@dataclass
-class CardState:
-    """A card as rebuilt from its log."""
-
-    scores: dict[int, float] = field(default_factory=dict)
-    comment: str = ""
-    status: str = CardStatus.DRAFT.value
-    revision: int = 0
-
-
-def replay(rows: Iterable[ScoreLog]) -> dict[int, CardState]:
-    """Every card's scores, comment and status, rebuilt from its log rows in id order."""
-    cards: dict[int, CardState] = {}
-    for row in sorted(rows, key=lambda row: row.id or 0):
-        state = cards.setdefault(row.card_id, CardState())
-        state.revision = row.revision
-        if row.field == COMMENT:
-            state.comment = row.new_value or ""
-        elif row.field == STATUS:
-            state.status = row.new_value or CardStatus.DRAFT.value
-        else:
-            cid = int(row.field.removeprefix("criterion:"))
-            if row.new_value is None:
-                state.scores.pop(cid, None)
-            else:
-                state.scores[cid] = float(row.new_value)
-    return cards
-
-
 def _text(value: float | None) -> str | None:
     # repr of a float reads back as the very same float.
     return None if value is None else repr(float(value))
-
-
-@dataclass(frozen=True)
-class CardRow:
-    """One assignment of the current round, for the organisers' board."""
-
-    juror_id: int
-    juror_name: str
-    submission_id: int
-    card: ScoreCard | None
-    scores: dict[int, float]
-
-    @property
-    def progress(self) -> str:
-        return CardStatus(self.card.status).value if self.card else "not_started"
-
-
-@dataclass(frozen=True)
-class Board:
-    """Everything the results are computed from, read in one go."""
-
-    award: Award
-    criteria: list[Criterion]
-    submissions: list[Submission]
-    rows: list[CardRow]
-
-
-def load_board(db: Session, *, award: Award) -> Board:
-    round_ = current_round(db, award=award)
-    submissions = list(
-        db.exec(
-            select(Submission)
-            .where(Submission.award_id == award.id, Submission.status == SubmissionStatus.SUBMITTED)
-            .order_by(col(Submission.code))
-        )
-    )
-    conflicts = {
-        (row.jury_member_id, row.submission_id)
-        for row in db.exec(
-            select(Conflict)
-            .join(JuryMember, col(JuryMember.id) == Conflict.jury_member_id)
-            .where(JuryMember.award_id == award.id)
-        )
-    }
-    rows: list[CardRow] = []
-    if round_ is not None:
-        found = db.exec(
-            select(JuryAssignment, JuryMember, Account, ScoreCard)
-            .join(JuryMember, col(JuryMember.id) == JuryAssignment.jury_member_id)
-            .join(Account, col(Account.id) == JuryMember.account_id)
-            .outerjoin(ScoreCard, col(ScoreCard.assignment_id) == JuryAssignment.id)
-            .where(JuryAssignment.round_id == round_.id)
-            .order_by(col(Account.display_name), col(JuryAssignment.submission_id))
-        ).all()
-        card_ids = [card.id for _, _, _, card in found if card is not None]
-        scores: dict[int, dict[int, float]] = {}
-        for score in db.exec(select(Score).where(col(Score.card_id).in_(card_ids))):
-            scores.setdefault(score.card_id, {})[score.criterion_id] = score.value
-        rows = [
-            CardRow(
-                juror_id=pk(member),
-                juror_name=account.display_name,
-                submission_id=assignment.submission_id,
-                card=card,
-                scores=scores.get(card.id or 0, {}) if card else {},
-            )
-            for assignment, member, account, card in found
-            if (member.id, assignment.submission_id) not in conflicts
-        ]
-    return Board(
-        award=award,
-        criteria=criteria_of(db, award_id=pk(award)),
-        submissions=submissions,
-        rows=rows,
-    )

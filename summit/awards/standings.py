@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from summit.awards import results, scoring
+from summit.awards import results
+from summit.awards.board import Board, load_board
 from summit.awards.models import Award, AwardResult, CastingVote, Submission
 from summit.persistence import pk
 
@@ -19,7 +20,7 @@ REVEAL_ORDER = (None, 3, 2, 1)
 
 @dataclass(frozen=True)
 class Computed:
-    board: scoring.Board
+    board: Board
     ranked: list[results.Ranked]
     places: list[AwardResult]
     votes: dict[str, int]
@@ -30,7 +31,7 @@ class Computed:
 
 def compute(db: Session, award: Award) -> Computed:
     """The board and the ranking, computed now from the final cards and the current weights."""
-    board = scoring.load_board(db, award=award)
+    board = load_board(db, award=award)
     specs = [
         results.CriterionSpec(pk(c), c.slug, c.weight, c.scale_min, c.scale_max)
         for c in board.criteria
@@ -65,7 +66,7 @@ def ties(ranked: list[results.Ranked]) -> list[list[results.Ranked]]:
     return [group for group in groups.values() if len(group) > 1]
 
 
-def jurors_progress(board: scoring.Board) -> list[dict[str, Any]]:
+def jurors_progress(board: Board) -> list[dict[str, Any]]:
     """Each juror's cards: how many are final, draft, not started."""
     jurors: dict[int, dict[str, Any]] = {}
     for row in board.rows:
