@@ -358,7 +358,8 @@ def test_the_api_refuses_to_move_a_session_to_the_ends_of_the_calendar(
         )
 
     assert moved.status_code == 422
-    assert moved.json()["fields"] == {"starts_at": "Give a date between 1900 and 2999."}
+    assert list(moved.json()["fields"]) == ["starts_at"]
+    assert "between the years 1970 and 2999" in moved.json()["fields"]["starts_at"]
 
 
 def test_the_api_refuses_a_session_at_the_ends_of_the_calendar(

@@ -16,6 +16,7 @@ COUNTED = re.compile(r"%\((\w+)\)d\s+[^\W\d_]")
 NOT_COUNTS = {
     "%(name)s is larger than %(size)d MB.": "a unit, the same in every number",
     "%(shown)d of %(total)d": "two numbers, no noun",
+    "Give a whole number from %(low)d to %(high)d.": "a range, no noun",
 }
 
 

@@ -160,7 +160,8 @@ Moment = Annotated[
     AwareDatetime,
     Matching(
         MOMENT,
-        "give the time in RFC 3339, e.g. 2021-12-15T09:00:00+09:00",
+        "give the time in RFC 3339, between the years 1970 and 2999, "
+        "e.g. 2021-12-15T09:00:00+09:00",
         convert=datetime.fromisoformat,
     ),
 ]
@@ -169,7 +170,8 @@ GridMoment = Annotated[
     AwareDatetime,
     Matching(
         GRID_MOMENT,
-        "give a time in steps of five minutes, e.g. 2021-12-15T09:05:00+09:00",
+        "give a time between the years 1970 and 2999 in steps of five minutes, "
+        "e.g. 2021-12-15T09:05:00+09:00",
         convert=datetime.fromisoformat,
     ),
 ]

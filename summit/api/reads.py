@@ -249,8 +249,13 @@ OPERATIONS = [
         query=(
             QueryParam(
                 "day",
-                {"type": "string", "format": "date"},
-                "Sessions starting on this day, in the summit's time zone.",
+                {
+                    "type": "string",
+                    "format": "date",
+                    "pattern": "^(?:19[0-9]{2}|2[0-9]{3})-[0-9]{2}-[0-9]{2}$",
+                },
+                "Sessions starting on this day (between the years 1900 and 2999), in the"
+                " summit's time zone.",
             ),
             QueryParam("stream", _TEXT, "A stream's slug."),
             QueryParam("theme", _TEXT, "A theme's slug."),
