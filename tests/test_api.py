@@ -195,6 +195,11 @@ def test_a_move_is_a_draft_until_published_then_reaches_open_pages(
         headers=_bearer(token),
     )
     still = api.get(f"{API}/sessions/{closing}").json()
+    for conflict in api.get(f"{API}/draft/conflicts", headers=_bearer(token)).json():
+        # Where the session lands it meets others: they stand, as the organiser says.
+        api.post(
+            f"{API}/draft/conflicts/accept", json={"key": conflict["key"]}, headers=_bearer(token)
+        )
     with api.websocket_connect(
         f"{WS}/ogp2021/live?page=programme", headers={"origin": BASE_URL}
     ) as socket:
@@ -213,6 +218,33 @@ def test_a_move_is_a_draft_until_published_then_reaches_open_pages(
     assert 'data-refresh="1"' in pushed
     assert (after["stream_id"], after["starts_at"]) == (target.id, "2021-12-17T07:00:00Z")
     assert after["ends_at"] == "2021-12-17T07:00:00Z".replace("07:00", after["ends_at"][11:16])
+
+
+def test_a_draft_with_an_open_conflict_is_published_only_once_it_is_accepted(
+    api: TestClient, token: str, demo_database: Database
+) -> None:
+    headers = _bearer(token)
+    opening = api.get(f"{API}/sessions/{_session_id(demo_database, 'OPENING')}").json()
+    closing = _session_id(demo_database, "CLOSING")
+    api.post(
+        f"{API}/sessions/{closing}/move",
+        json={"stream_id": opening["stream_id"], "starts_at": opening["starts_at"]},
+        headers=headers,
+    )
+
+    refused = api.post(f"{API}/publish", json={}, headers=headers)
+    conflicts = api.get(f"{API}/draft/conflicts", headers=headers).json()
+    accepted = [
+        api.post(f"{API}/draft/conflicts/accept", json={"key": c["key"]}, headers=headers)
+        for c in conflicts
+    ]
+    published = api.post(f"{API}/publish", json={}, headers=headers)
+
+    assert refused.status_code == 409
+    assert refused.json()["error"].startswith("The draft has 4 open conflicts.")
+    assert "stream_overlap" in {c["kind"] for c in conflicts}
+    assert {answer.status_code for answer in accepted} == {204}
+    assert published.status_code == 201
 
 
 def test_create_update_retime_and_unschedule_go_through_the_editor(

@@ -28,6 +28,8 @@ from summit.agenda.models import (
 from summit.agenda.publishing import pending_changes, publish
 from summit.columns import utcnow
 from summit.errors import DomainError
+from summit.eventlog import record
+from summit.events import ProgrammePublished
 from summit.i18n.viewer import N_plural
 from summit.parsing import calendar_moment
 from summit.people.models import Person, PersonAvailability
@@ -176,8 +178,9 @@ class UnconfirmedConflicts(DomainError):
 def publish_draft(
     db: Session, *, summit: Summit, comment: str, now: datetime, confirmed: Collection[str]
 ) -> tuple[ScheduleRelease, list[dict[str, Any]]]:
-    """Make the draft public; while conflicts are open, only if the organiser confirmed every one
-    of them (``confirmed`` holds the keys they were shown), so none is published unseen."""
+    """Make the draft public and record the publication for open pages and followers; while
+    conflicts are open, only if the organiser confirmed every one of them (``confirmed`` holds
+    the keys they were shown; an API client accepts them first), so none is published unseen."""
     unconfirmed = [
         conflict
         for conflict in editor_state(db, summit=summit).conflicts
@@ -185,7 +188,14 @@ def publish_draft(
     ]
     if unconfirmed:
         raise UnconfirmedConflicts(unconfirmed)
-    return publish(db, summit=summit, comment=comment, now=now)
+    release, changes = publish(db, summit=summit, comment=comment, now=now)
+    published = ProgrammePublished(
+        summit_id=pk(summit),
+        version=release.version,
+        session_ids=tuple(change["session_id"] for change in changes),
+    )
+    record(db, [published], at=now)
+    return release, changes
 
 
 def _draft(db: Session, summit: Summit, session_id: int) -> ProgrammeSession:

@@ -14,10 +14,7 @@ from summit.agenda import editor, publishing
 from summit.agenda.models import Summit
 from summit.auth.permissions import Access
 from summit.errors import DomainError
-from summit.eventlog import record
-from summit.events import ProgrammePublished
 from summit.i18n.viewer import translate_error
-from summit.persistence import pk
 from summit.web.access import page
 from summit.web.context import current_summit, database, now
 from summit.web.forms import read_form, text_fields
@@ -48,19 +45,8 @@ async def publish(request: Request) -> Response:
     def run(db: Session) -> int:
         fresh = db.get(type(summit), summit.id)
         assert fresh is not None  # noqa: S101 - the guard found it
-        release, changes = editor.publish_draft(
+        release, _changes = editor.publish_draft(
             db, summit=fresh, comment=form["comment"], now=moment, confirmed=confirmed
-        )
-        record(
-            db,
-            [
-                ProgrammePublished(
-                    summit_id=pk(fresh),
-                    version=release.version,
-                    session_ids=tuple(change["session_id"] for change in changes),
-                )
-            ],
-            at=moment,
         )
         return release.version
 

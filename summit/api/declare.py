@@ -193,7 +193,13 @@ def json_out(
     return JSONResponse(content, status_code=status_code, headers=headers)
 
 
-_FIELDS = {"track_id": "theme_id", "duration": "duration_minutes", "person": "", "delegation": ""}
+_FIELDS = {
+    "track_id": "theme_id",
+    "duration": "duration_minutes",
+    "person": "",
+    "delegation": "",
+    "conflicts_seen": "",  # the web form's; an API client accepts conflicts instead
+}
 """The services' names for fields, as the API's bodies call them."""
 
 

@@ -21,8 +21,6 @@ from summit.api.reads import SUMMIT
 from summit.api.schemas import ChangeOut, ConflictOut, DraftSessionOut, ReleaseOut, SessionPersonOut
 from summit.api.writing import fresh_summit, own_row, write_call
 from summit.auth.api_tokens import ApiScope
-from summit.eventlog import record
-from summit.events import ProgrammePublished
 from summit.persistence import pk
 from summit.web.context import database, now
 
@@ -129,25 +127,15 @@ async def pending_changes(call: ApiCall) -> Response:
 async def publish(call: ApiCall) -> Response:
     """Publish the draft as the next programme version
 
-    409 when nothing has changed since the last publication."""
+    409 when nothing has changed since the last publication, or while the draft has open
+    conflicts (accept each one that should stand first)."""
     body = await call.body(PublishInput)
     moment: datetime = now(call.request)
 
     def run(db: Session) -> ReleaseOut:
         fresh = fresh_summit(db, call)
-        release, changes = publishing.publish(
-            db, summit=fresh, comment=body.comment.strip(), now=moment
-        )
-        record(
-            db,
-            [
-                ProgrammePublished(
-                    summit_id=pk(fresh),
-                    version=release.version,
-                    session_ids=tuple(change["session_id"] for change in changes),
-                )
-            ],
-            at=moment,
+        release, changes = editor.publish_draft(
+            db, summit=fresh, comment=body.comment.strip(), now=moment, confirmed=()
         )
         return ReleaseOut(
             version=release.version,

@@ -28,7 +28,7 @@ from summit.awards.models import (
     JuryMember,
     Submission,
 )
-from summit.awards.recusals import affiliations, record_conflict, rule_conflict
+from summit.awards.recusals import record_conflict, record_rule_conflicts
 from summit.errors import DomainError, NotFound
 from summit.i18n.viewer import N_plural
 from summit.persistence import pk
@@ -136,33 +136,7 @@ def refresh_conflicts(
     submissions = list(submissions)
     if not members or not submissions:
         return []
-    existing = {
-        (row.jury_member_id, row.submission_id)
-        for row in db.exec(
-            select(Conflict).where(col(Conflict.jury_member_id).in_([m.id for m in members]))
-        )
-    }
-    added: list[Conflict] = []
-    for member in members:
-        ties = affiliations(db, award=award, member=member)
-        for submission in submissions:
-            if (member.id, submission.id) in existing:
-                continue
-            found = rule_conflict(ties, submission)
-            if found is not None:
-                added.append(
-                    record_conflict(
-                        db,
-                        award=award,
-                        member=member,
-                        submission=submission,
-                        source=found[0],
-                        reason=found[1],
-                        by=by,
-                    )
-                )
-    db.flush()
-    return added
+    return record_rule_conflicts(db, award=award, members=members, submissions=submissions, by=by)
 
 
 def _members(db: Session, award: Award) -> list[JuryMember]:

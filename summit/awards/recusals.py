@@ -127,3 +127,43 @@ def record_recusal(
         reason=conflict.reason,
         assignments_removed=assignments_removed,
     )
+
+
+def record_rule_conflicts(
+    db: Session,
+    *,
+    award: Award,
+    members: list[JuryMember],
+    submissions: list[Submission],
+    by: int | None = None,
+) -> list[Conflict]:
+    """Record the conflicts the rules find between these jurors and submissions that are not
+    recorded yet. Conflicts are only added: a logged recusal is withdrawn by an organiser, never
+    silently."""
+    existing = {
+        (row.jury_member_id, row.submission_id)
+        for row in db.exec(
+            select(Conflict).where(col(Conflict.jury_member_id).in_([m.id for m in members]))
+        )
+    }
+    added: list[Conflict] = []
+    for member in members:
+        ties = affiliations(db, award=award, member=member)
+        for submission in submissions:
+            if (member.id, submission.id) in existing:
+                continue
+            found = rule_conflict(ties, submission)
+            if found is not None:
+                added.append(
+                    record_conflict(
+                        db,
+                        award=award,
+                        member=member,
+                        submission=submission,
+                        source=found[0],
+                        reason=found[1],
+                        by=by,
+                    )
+                )
+    db.flush()
+    return added

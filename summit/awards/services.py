@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from summit.agenda.models import ProgrammeSession, Summit
-from summit.auth.models import Account, RoleGrant
+from summit.auth.models import Account
 from summit.awards.forms import (
     AwardInput,
     CriterionInput,
@@ -23,15 +23,14 @@ from summit.awards.models import (
     Award,
     AwardResult,
     AwardRound,
-    Conflict,
-    ConflictSource,
     Criterion,
     JuryMember,
     Submission,
 )
+from summit.awards.recusals import record_rule_conflicts
 from summit.columns import utcnow
 from summit.errors import DomainError
-from summit.people.models import Delegation, Person
+from summit.people.models import Delegation
 from summit.persistence import assign, pk
 
 
@@ -117,70 +116,10 @@ def add_juror(db: Session, *, award: Award, account: Account, is_chair: bool) ->
     else:
         assign(member, {"is_chair": is_chair})
     db.flush()
-    detect_conflicts(db, award=award, member=member)
+    # The same rules, and the same audit entry, as every other way a conflict is found.
+    submissions = list(db.exec(select(Submission).where(Submission.award_id == award.id)))
+    record_rule_conflicts(db, award=award, members=[member], submissions=submissions)
     return member
-
-
-def detect_conflicts(db: Session, *, award: Award, member: JuryMember) -> list[Conflict]:
-    """Record the conflicts that follow from the rules: the juror's own country or organisation.
-
-    Declared conflicts are kept as they are; rule-based ones are only ever added, because a
-    recusal that has been logged is not silently withdrawn.
-    """
-    countries, organisations = _juror_affiliations(db, award=award, member=member)
-    existing = {
-        row.submission_id
-        for row in db.exec(select(Conflict).where(Conflict.jury_member_id == member.id)).all()
-    }
-    added: list[Conflict] = []
-    submissions = db.exec(select(Submission).where(Submission.award_id == award.id)).all()
-    for submission in submissions:
-        if submission.id in existing:
-            continue
-        source: ConflictSource | None = None
-        if submission.country_code and submission.country_code in countries:
-            source = ConflictSource.COUNTRY
-            reason = f"juror's delegation is from {submission.country_code}"
-        elif submission.organisation and submission.organisation.casefold() in organisations:
-            source = ConflictSource.ORGANISATION
-            reason = "juror belongs to the submitting organisation"
-        if source is not None:
-            conflict = Conflict(
-                jury_member_id=pk(member),
-                submission_id=pk(submission),
-                source=source,
-                reason=reason,
-            )
-            db.add(conflict)
-            added.append(conflict)
-    db.flush()
-    return added
-
-
-def _juror_affiliations(
-    db: Session, *, award: Award, member: JuryMember
-) -> tuple[set[str], set[str]]:
-    grants = db.exec(
-        select(RoleGrant).where(
-            RoleGrant.account_id == member.account_id, RoleGrant.summit_id == award.summit_id
-        )
-    ).all()
-    delegation_ids = {grant.delegation_id for grant in grants if grant.delegation_id}
-    person_ids = {grant.person_id for grant in grants if grant.person_id}
-    countries: set[str] = set()
-    if delegation_ids:
-        countries = {
-            code
-            for code in db.exec(
-                select(Delegation.country_code).where(col(Delegation.id).in_(delegation_ids))
-            ).all()
-            if code
-        }
-    organisations: set[str] = set()
-    if person_ids:
-        for person in db.exec(select(Person).where(col(Person.id).in_(person_ids))).all():
-            organisations.update(name.casefold() for name in person.organisation.values() if name)
-    return countries, organisations
 
 
 def set_results(
