@@ -29,18 +29,24 @@ class DomainEvent:
 
 
 @dataclass(frozen=True)
-class SessionStatusChanged(DomainEvent):
-    """Fires when an organiser marks a published session live, running late, ended or
-    cancelled: the public sees it at once, without a publication."""
+class SessionEvent(DomainEvent):
+    """An event about one session: the pages of that session are its subject."""
 
     session_id: int
-    status: str
-    delay_minutes: int
-    kind: ClassVar[str] = "session.status"
 
     @property
     def subject(self) -> str:
         return f"session:{self.session_id}"
+
+
+@dataclass(frozen=True)
+class SessionStatusChanged(SessionEvent):
+    """Fires when an organiser marks a published session live, running late, ended or
+    cancelled: the public sees it at once, without a publication."""
+
+    status: str
+    delay_minutes: int
+    kind: ClassVar[str] = "session.status"
 
 
 @dataclass(frozen=True)
@@ -72,65 +78,47 @@ class ProgrammePublished(DomainEvent):
 
 
 @dataclass(frozen=True)
-class QuestionsChanged(DomainEvent):
+class QuestionsChanged(SessionEvent):
     """Fires when a session's questions change as everyone sees them: one asked without
     pre-moderation or approved, a vote given or taken back, one pinned or unpinned, marked
     answered or unanswered, hidden or unhidden. Pages of the session show the list again, in
     its new order (and the answered questions, when ``change`` moved one in or out of them)."""
 
-    session_id: int
     question_id: int
     change: str
     kind: ClassVar[str] = "qa.questions"
 
-    @property
-    def subject(self) -> str:
-        return f"session:{self.session_id}"
-
 
 @dataclass(frozen=True)
-class PendingQuestionsChanged(DomainEvent):
-    """Fires when the questions waiting for approval change (one asked under pre-moderation,
-    approved, hidden or unhidden). Only moderators hear of it: the summit's organisers, or with
-    ``account_id`` one account that moderates the session without being an organiser."""
+class ModeratorsQuestionsChanged(SessionEvent):
+    """A change only moderators hear of: the summit's organisers, or with ``account_id`` one
+    account that moderates the session without being an organiser."""
 
-    session_id: int
     question_id: int
     change: str
     account_id: int | None = None
+
+    @property
+    def topic(self) -> str:
+        if self.account_id is not None:
+            return f"account:{self.account_id}"
+        return f"summit:{self.summit_id}:organisers"
+
+
+@dataclass(frozen=True)
+class PendingQuestionsChanged(ModeratorsQuestionsChanged):
+    """Fires when the questions waiting for approval change (one asked under pre-moderation,
+    approved, hidden or unhidden)."""
+
     kind: ClassVar[str] = "qa.pending"
 
-    @property
-    def topic(self) -> str:
-        if self.account_id is not None:
-            return f"account:{self.account_id}"
-        return f"summit:{self.summit_id}:organisers"
-
-    @property
-    def subject(self) -> str:
-        return f"session:{self.session_id}"
-
 
 @dataclass(frozen=True)
-class HiddenQuestionsChanged(DomainEvent):
-    """Fires when a moderator hides a question or unhides one. Only moderators hear of it (the
-    same topics as ``PendingQuestionsChanged``): their pages show the hidden questions again."""
+class HiddenQuestionsChanged(ModeratorsQuestionsChanged):
+    """Fires when a moderator hides a question or unhides one: moderators' pages show the
+    hidden questions again."""
 
-    session_id: int
-    question_id: int
-    change: str
-    account_id: int | None = None
     kind: ClassVar[str] = "qa.hidden"
-
-    @property
-    def topic(self) -> str:
-        if self.account_id is not None:
-            return f"account:{self.account_id}"
-        return f"summit:{self.summit_id}:organisers"
-
-    @property
-    def subject(self) -> str:
-        return f"session:{self.session_id}"
 
 
 @dataclass(frozen=True)
