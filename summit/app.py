@@ -105,7 +105,7 @@ def create_app(
         await dispatcher.start()
         app.state.dispatcher = dispatcher
         broker = create_broker(settings.broker_url)
-        await broker.start(dispatcher.notify)
+        await broker.start(dispatcher.wake)
         app.state.broker = broker
         presence = Presence(
             database=database,
@@ -125,6 +125,7 @@ def create_app(
             with contextlib.suppress(SQLAlchemyError):
                 await presence.stop()
             await broker.stop()
+            await dispatcher.stop()
             await app.state.rate_limiter.close()
             await hub.stop()
             database.dispose()

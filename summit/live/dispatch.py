@@ -1,14 +1,17 @@
 """Turns new rows of the event table into messages on open sockets, in this process.
 
-After a commit, the writer calls ``notify()``. The dispatcher reads every event it has not seen
-(one query), and for each: finds the groups of sockets listening to its topic, renders the
-affected regions once per group, and hands the same string to every socket of the group.
+After a commit, the writer announces the news and answers at once: the broker calls ``wake()``,
+which only asks the dispatcher's own task to run (``notify()``). That task reads every event it
+has not seen (one query), and for each: finds the groups of sockets listening to its topic,
+renders the affected regions once per group, and hands the same string to every socket of the
+group.
 Events are handled one at a time, in id order, so every socket sees them in that order.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -69,6 +72,8 @@ class Dispatcher:
         self._started = False
         self._context = self._base_context()
         self._last_release: tuple[int, ScheduleRelease | None] | None = None
+        self._woken = False
+        self._runner: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Begin after the newest event: history is for replays, not for broadcasting again.
@@ -85,6 +90,30 @@ class Dispatcher:
             self._started = True
         except SQLAlchemyError:
             await log.awarning("live events unavailable at start")
+
+    async def wake(self) -> None:
+        """There is news: deliver it soon, in the dispatcher's own task. Returns at once, so a
+        writer never waits for the audience (rendering, thousands of sockets, a slow one)."""
+        self._woken = True
+        if self._runner is None or self._runner.done():
+            self._runner = asyncio.create_task(self._run(), name="live-dispatch")
+
+    async def _run(self) -> None:
+        # News that arrives during a delivery is read by one more pass, not one task each.
+        while self._woken:
+            self._woken = False
+            try:
+                await self.notify()
+            except Exception:  # noqa: BLE001 - the next news tries again
+                await log.aexception("delivering news failed")
+
+    async def stop(self) -> None:
+        """Stop delivering (the app is shutting down; pages replay on reconnect)."""
+        if self._runner is not None:
+            self._runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._runner
+            self._runner = None
 
     async def notify(self) -> None:
         """Deliver every event committed since the last call, in id order."""
