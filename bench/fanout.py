@@ -50,9 +50,9 @@ from websockets.asyncio.client import ClientConnection, connect
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.reference_server import UVICORN_WEBSOCKETS as REFERENCE_SETTINGS  # noqa: E402
+from bench.reference_server import UVICORN_OPTIONS as REFERENCE_SETTINGS  # noqa: E402
 from bench.server import Server, free_port, serving  # noqa: E402
-from summit.cli import UVICORN_WEBSOCKETS  # noqa: E402
+from summit.cli import UVICORN_OPTIONS  # noqa: E402
 
 TARGET_LAST = 1.5
 TARGET_MEMORY = 1.25
@@ -438,8 +438,8 @@ def main() -> None:
     parser.add_argument("--no-pin", action="store_true", help="leave every process on any core")
     args = parser.parse_args()
     pin_cores = not args.no_pin
-    if REFERENCE_SETTINGS != UVICORN_WEBSOCKETS:
-        raise SystemExit("bench/reference_server.py must use summit.cli.UVICORN_WEBSOCKETS")
+    if REFERENCE_SETTINGS != UVICORN_OPTIONS:
+        raise SystemExit("bench/reference_server.py must use summit.cli.UVICORN_OPTIONS")
     # Stopped from outside: leave through the context managers, which stop the servers.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     limit = raise_open_files_limit()

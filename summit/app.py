@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette_compress import CompressMiddleware
 
 from summit import ops
 from summit.agenda import editor_routes, export_routes, publish_routes
@@ -66,6 +67,9 @@ from summit.web.templates import create_templates
 from summit.web.viewer import ViewerMiddleware
 
 log = structlog.get_logger("summit")
+
+COMPRESS_FROM_BYTES = 1024
+"""Smaller answers go as they are: a compressed frame would not save a packet."""
 
 
 def create_app(
@@ -159,6 +163,9 @@ def create_app(
             # First: it must see the peer's own address (see summit/web/addresses.py).
             Middleware(ProxyHeadersMiddleware, trusted_proxies=settings.trusted_proxies),
             Middleware(RequestLogMiddleware),
+            # gzip, brotli or zstd, as the client accepts, for HTML, JSON, XML and calendars;
+            # never for a socket, a response already encoded, or images and fonts (woff2).
+            Middleware(CompressMiddleware, minimum_size=COMPRESS_FROM_BYTES),
             Middleware(SecurityHeadersMiddleware, https=settings.is_https),
             Middleware(TrustedHostMiddleware, allowed_hosts=settings.host_names),
             Middleware(
