@@ -187,6 +187,7 @@ async def stream_ics(request: Request) -> Response:
         raise HTTPException(status_code=404)
     summit = programme.summit
     title = frab.localized(stream.name, export_language(request), summit.default_language)
+
     def pick(programme: queries.Programme) -> list[queries.SessionCard]:
         return [card for card in programme.cards if card.session.stream_id == stream.id]
 
@@ -266,6 +267,7 @@ async def agenda_ics(request: Request) -> Response:
         title = gettext("My agenda")
     # Following a session does not change the programme stamp: the follows are in the name.
     fingerprint = hashlib.sha256(",".join(map(str, sorted(followed))).encode()).hexdigest()
+
     def pick(programme: queries.Programme) -> list[queries.SessionCard]:
         return [card for card in programme.cards if card.session.id in followed]
 
