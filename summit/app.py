@@ -44,6 +44,7 @@ from summit.db import Database, create_db_engine
 from summit.live import routes as live_routes
 from summit.live.broker import create_broker
 from summit.live.dispatch import Dispatcher
+from summit.live.frames import SocketProtocolMiddleware
 from summit.live.hub import MemoryHub
 from summit.live.presence import Presence
 from summit.live.sessions import SessionWatch
@@ -160,7 +161,10 @@ def create_app(
             *api_routes.routes,
         ],
         middleware=[
-            # First: it must see the peer's own address (see summit/web/addresses.py).
+            # Outermost: it notes each socket's own server protocol, before anything wraps its
+            # send, so that pushed frames can be written to it directly (summit/live/frames.py).
+            Middleware(SocketProtocolMiddleware),
+            # Next: it must see the peer's own address (see summit/web/addresses.py).
             Middleware(ProxyHeadersMiddleware, trusted_proxies=settings.trusted_proxies),
             Middleware(RequestLogMiddleware),
             # gzip, brotli or zstd, as the client accepts, for HTML, JSON, XML and calendars;
