@@ -7,12 +7,12 @@ which at thousands of sockets cost more than the sending itself, in time, garbag
 
 The message is encoded once as a WebSocket frame, and for a socket served by uvicorn's
 ``websockets-sansio`` those very bytes are written to its transport (``summit.live.frames``).
-Otherwise, or when that socket's transport is paused, the send is started at once. Usually the socket's buffer takes the frame and the send is over
-before the loop moves on. A send that has to wait (the client is not reading) goes on in a task
-of its own, and what comes for that socket meanwhile waits in its mailbox of
-``SUBSCRIBER_BUFFER`` messages. A socket whose mailbox is full, or whose send has waited
-``SEND_SECONDS``, is closed with 1013 (it replays what it missed when it reconnects): no socket
-can slow the others.
+Otherwise, or when that socket's transport is paused, the send is started at once: usually the
+socket's buffer takes the frame and the send is over before the loop moves on. A send that has
+to wait (the client is not reading) goes on in a task of its own, and what comes for that
+socket meanwhile waits in its mailbox of ``SUBSCRIBER_BUFFER`` messages. A socket whose mailbox
+is full, or whose send has waited ``SEND_SECONDS``, is closed with 1013 (it replays what it
+missed when it reconnects): no socket can slow the others.
 """
 
 from __future__ import annotations
