@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from summit.agenda import queries
 from summit.agenda.models import PublishedSession, SessionStatus, Summit
@@ -213,14 +213,16 @@ def _refresh(db: Session, summit: Summit, state: ProgrammeState | None) -> Progr
     if state is not None:
         fresh = db.get(Summit, summit.id)
         stamp = fresh.programme_stamp if fresh is not None else summit.programme_stamp
-        events = list(
+        since = (col(LiveEvent.id) > state.seen, LiveEvent.summit_id == summit.id)
+        # Only the statuses are read whole: a busy Q&A writes many more events between two.
+        statuses = list(
             db.exec(
                 select(LiveEvent)
-                .where(col(LiveEvent.id) > state.seen, LiveEvent.summit_id == summit.id)
+                .where(*since, LiveEvent.kind == STATUS_KIND)
                 .order_by(col(LiveEvent.id))
             )
         )
-        statuses = [event for event in events if event.kind == STATUS_KIND]
+        newest = db.exec(select(func.max(LiveEvent.id)).where(*since)).one()
         # Each status raises the stamp by one, in the transaction that records it: when they
         # account for the whole rise, nothing else changed (a publication, a re-index).
         if stamp - state.stamp == len(statuses) and all(
@@ -228,8 +230,8 @@ def _refresh(db: Session, summit: Summit, state: ProgrammeState | None) -> Progr
         ):
             _apply(state, statuses, stamp)
             state.stamp = stamp
-            if events:
-                state.seen = events[-1].id or state.seen
+            if newest is not None:
+                state.seen = newest
                 state.programme = dataclasses.replace(
                     state.programme, last_event_id=max(state.programme.last_event_id, state.seen)
                 )
