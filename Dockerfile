@@ -40,6 +40,9 @@ WORKDIR /app
 
 # The project (see .dockerignore). It is installed as a regular (non-editable)
 # wheel: templates, static files and seed data are packaged inside `summit`.
+# Its dependencies bring uvicorn[standard] (uvloop and httptools, which
+# `summit serve` runs on) and starlette-compress (brotli, zstandard): all
+# ship manylinux wheels, so the slim image needs no compiler.
 COPY . .
 RUN pip install --no-cache-dir '.[postgres,redis]'
 

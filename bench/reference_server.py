@@ -6,7 +6,7 @@
 request body, as one text message, to every open socket in a plain sequential loop, then answers
 204. No framework of ours, no database, no rendering, no per-socket queue: what is left is the
 cost of Starlette's and uvicorn's send per socket. It is served with the very uvicorn settings
-``summit serve`` uses (``bench/fanout.py`` checks that they are ``summit.cli.UVICORN_WEBSOCKETS``;
+``summit serve`` uses (``bench/fanout.py`` checks that they are ``summit.cli.UVICORN_OPTIONS``;
 they are copied rather than imported, so that this process loads nothing of Summit's). It has no
 protection against a client that stops reading (such a client blocks the loop): it is a
 yardstick, not a design.
@@ -24,7 +24,9 @@ from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-UVICORN_WEBSOCKETS: dict[str, Any] = {
+UVICORN_OPTIONS: dict[str, Any] = {
+    "loop": "uvloop",
+    "http": "httptools",
     "ws": "websockets-sansio",
     "ws_per_message_deflate": False,
     "ws_max_size": 4096,
@@ -73,7 +75,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", **UVICORN_WEBSOCKETS)
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", **UVICORN_OPTIONS)
 
 
 if __name__ == "__main__":

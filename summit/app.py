@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette_compress import CompressMiddleware
 
 from summit import ops
 from summit.agenda import editor_routes, export_routes, publish_routes
@@ -43,6 +44,7 @@ from summit.db import Database, create_db_engine
 from summit.live import routes as live_routes
 from summit.live.broker import create_broker
 from summit.live.dispatch import Dispatcher
+from summit.live.frames import SocketProtocolMiddleware
 from summit.live.hub import MemoryHub
 from summit.live.presence import Presence
 from summit.live.sessions import SessionWatch
@@ -66,6 +68,9 @@ from summit.web.templates import create_templates
 from summit.web.viewer import ViewerMiddleware
 
 log = structlog.get_logger("summit")
+
+COMPRESS_FROM_BYTES = 1024
+"""Smaller answers go as they are: a compressed frame would not save a packet."""
 
 
 def create_app(
@@ -105,7 +110,7 @@ def create_app(
         await dispatcher.start()
         app.state.dispatcher = dispatcher
         broker = create_broker(settings.broker_url)
-        await broker.start(dispatcher.notify)
+        await broker.start(dispatcher.wake)
         app.state.broker = broker
         presence = Presence(
             database=database,
@@ -125,6 +130,7 @@ def create_app(
             with contextlib.suppress(SQLAlchemyError):
                 await presence.stop()
             await broker.stop()
+            await dispatcher.stop()
             await app.state.rate_limiter.close()
             await hub.stop()
             database.dispose()
@@ -155,9 +161,15 @@ def create_app(
             *api_routes.routes,
         ],
         middleware=[
-            # First: it must see the peer's own address (see summit/web/addresses.py).
+            # Outermost: it notes each socket's own server protocol, before anything wraps its
+            # send, so that pushed frames can be written to it directly (summit/live/frames.py).
+            Middleware(SocketProtocolMiddleware),
+            # Next: it must see the peer's own address (see summit/web/addresses.py).
             Middleware(ProxyHeadersMiddleware, trusted_proxies=settings.trusted_proxies),
             Middleware(RequestLogMiddleware),
+            # gzip, brotli or zstd, as the client accepts, for HTML, JSON, XML and calendars;
+            # never for a socket, a response already encoded, or images and fonts (woff2).
+            Middleware(CompressMiddleware, minimum_size=COMPRESS_FROM_BYTES),
             Middleware(SecurityHeadersMiddleware, https=settings.is_https),
             Middleware(TrustedHostMiddleware, allowed_hosts=settings.host_names),
             Middleware(

@@ -40,9 +40,13 @@ from summit.seeding import DEMO_PASSWORD, SeedReport, demo_moment, load_summit
 from summit.settings import Settings
 from summit.web.session import load_principal
 
-# How uvicorn serves the live sockets; bench/reference_server.py uses the same, so that the
+# How uvicorn serves pages and live sockets; bench/reference_server.py uses the same, so that the
 # fan-out benchmark compares like with like.
-UVICORN_WEBSOCKETS: dict[str, Any] = {
+UVICORN_OPTIONS: dict[str, Any] = {
+    # The C event loop and HTTP parser (uvicorn[standard]), named so that a missing one fails
+    # at start instead of quietly serving on the slower pure-Python ones.
+    "loop": "uvloop",
+    "http": "httptools",
     "ws": "websockets-sansio",
     # Measured: permessage-deflate nearly doubles the work per socket for each pushed message
     # and the memory per idle socket (its compression state); pushed HTML is small.
@@ -190,7 +194,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         # The app reads X-Forwarded-* itself, from SUMMIT_TRUSTED_PROXIES only (with the host,
         # which uvicorn leaves alone); uvicorn doing it first would hide the proxy's address.
         proxy_headers=False,
-        **UVICORN_WEBSOCKETS,
+        # uvicorn's own lines (two per socket: accepted, closed) follow SUMMIT_LOG_LEVEL too.
+        log_level=settings.log_level.lower(),
+        **UVICORN_OPTIONS,
     )
     return 0
 

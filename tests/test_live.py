@@ -22,7 +22,7 @@ from websockets.sync.client import connect
 from websockets.typing import Origin
 
 from summit.agenda.models import ProgrammeSession, Summit
-from summit.cli import UVICORN_WEBSOCKETS
+from summit.cli import UVICORN_OPTIONS
 from summit.db import Database
 from summit.eventlog import LiveEvent, record
 from summit.events import SessionStatusChanged
@@ -359,7 +359,7 @@ def serving(app: Starlette) -> Iterator[tuple[str, asyncio.AbstractEventLoop]]:
     its event loop."""
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **UVICORN_WEBSOCKETS)
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **UVICORN_OPTIONS)
     )
     loops: list[asyncio.AbstractEventLoop] = []
 

@@ -6,7 +6,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx2 as httpx
+import pytest
 from sqlmodel import select
+from websockets.sync.client import connect
+from websockets.typing import Origin
 
 from summit.agenda import calendar_tokens
 from summit.agenda.queries import summit_by_slug
@@ -61,3 +64,26 @@ def test_the_request_log_holds_no_token_of_feeds_resets_or_invitations(
     assert statuses == [200, 200, 200, 404]
     assert [secret for secret in secrets if secret in log] == []
     assert len(requests) == len(paths)
+
+
+@pytest.mark.parametrize(("level", "logged"), [("WARNING", False), ("INFO", True)])
+def test_sockets_and_requests_are_logged_only_at_info(
+    tmp_path: Path, demo_database_file: Path, level: str, logged: bool
+) -> None:
+    settings = _demo_copy(tmp_path, demo_database_file)
+    log_path = tmp_path / "server.log"
+    environment = {"SUMMIT_LOG_LEVEL": level, "PYTHONUNBUFFERED": "1"}
+    with serving(settings.database_url, log_path, environment=environment) as address:
+        page = httpx.get(f"{address}/ogp2021/programme")
+        # The server writes its line for a socket before the client sees the socket accepted.
+        with connect(
+            f"{address.replace('http', 'ws')}/ogp2021/live?page=programme",
+            origin=Origin(address),
+        ):
+            pass
+    lines = log_path.read_text().splitlines()
+    sockets = [line for line in lines if "/ogp2021/live" in line or "connection open" in line]
+    requests = [line for line in lines if "request" in line and "/ogp2021/programme" in line]
+
+    assert page.status_code == 200
+    assert (bool(sockets), bool(requests)) == (logged, logged)

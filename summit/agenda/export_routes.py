@@ -33,7 +33,7 @@ from summit.i18n.viewer import Viewer, gettext, viewing_as
 from summit.settings import LANGUAGES
 from summit.web.access import ACCESS_ATTRIBUTE, Endpoint, page
 from summit.web.addresses import base_url
-from summit.web.cache import Entry, ProgrammeCache
+from summit.web.cache import Entry, ProgrammeCache, card_ids
 from summit.web.conditional import answer, etag_of
 from summit.web.context import current_summit, database
 
@@ -55,6 +55,7 @@ PREFLIGHT_HEADERS = {
 # The personal feed's address is the secret: no sharing with other sites, no shared caches.
 PRIVATE_HEADERS = {"cache-control": "private, no-cache", "referrer-policy": "no-referrer"}
 Builder = Callable[[queries.Programme, datetime], bytes]
+Pick = Callable[[queries.Programme], list[queries.SessionCard]]
 
 
 def export_language(request: Request, *, owner_language: str | None = None) -> str:
@@ -76,16 +77,20 @@ async def _export(
     build: Builder,
     headers: dict[str, str],
     language: str | None = None,
+    sessions: Pick | None = None,
 ) -> Response:
-    """The export called ``name``, rendered at most once per programme stamp and language."""
+    """The export called ``name``, rendered at most once per programme stamp and language.
+    ``sessions`` picks the sessions it shows (default: all): only a status change of one of
+    those makes it render again."""
     summit = current_summit(request)
     assert summit.id is not None  # noqa: S101 - loaded from the database
     cache: ProgrammeCache = request.app.state.programme_cache
     language = language or export_language(request)
     # Exports hold absolute links: one address's copy is never served to another's.
+    state = await cache.state(database(request), summit)
     key = (
         summit.id,
-        summit.programme_stamp,
+        state.base,
         f"export:{name}@{base_url(request)}",
         language,
         "",
@@ -100,7 +105,8 @@ async def _export(
         body = await run_in_threadpool(build, programme, modified)
         return (200, body, {"etag": etag_of(body), "last-modified": modified.isoformat()})
 
-    _, body, stored = await cache.render_once(key, render)
+    shown = None if sessions is None else card_ids(sessions(state.programme))
+    _, body, stored = await cache.render_once(key, render, shown=shown)
     return answer(
         request,
         body,
@@ -181,17 +187,17 @@ async def stream_ics(request: Request) -> Response:
         raise HTTPException(status_code=404)
     summit = programme.summit
     title = frab.localized(stream.name, export_language(request), summit.default_language)
-    build = _calendar(
-        request,
-        lambda programme: [card for card in programme.cards if card.session.stream_id == stream.id],
-        title,
-    )
+
+    def pick(programme: queries.Programme) -> list[queries.SessionCard]:
+        return [card for card in programme.cards if card.session.stream_id == stream.id]
+
     return await _export(
         request,
         name=f"stream:{slug}",
         media_type=CALENDAR,
-        build=build,
+        build=_calendar(request, pick, title),
         headers=PUBLIC_HEADERS,
+        sessions=pick,
     )
 
 
@@ -211,6 +217,7 @@ async def session_ics(request: Request) -> Response:
         media_type=CALENDAR,
         build=_calendar(request, pick, ""),
         headers=PUBLIC_HEADERS,
+        sessions=pick,
     )
 
 
@@ -221,16 +228,17 @@ async def speaker_ics(request: Request) -> Response:
     if person is None or person.id is None:
         raise HTTPException(status_code=404)
     person_id = person.id
+
+    def pick(programme: queries.Programme) -> list[queries.SessionCard]:
+        return queries.sessions_of_person(programme, person_id)
+
     return await _export(
         request,
         name=f"speaker:{slug}",
         media_type=CALENDAR,
-        build=_calendar(
-            request,
-            lambda programme: queries.sessions_of_person(programme, person_id),
-            person.full_name,
-        ),
+        build=_calendar(request, pick, person.full_name),
         headers=PUBLIC_HEADERS,
+        sessions=pick,
     )
 
 
@@ -259,19 +267,18 @@ async def agenda_ics(request: Request) -> Response:
         title = gettext("My agenda")
     # Following a session does not change the programme stamp: the follows are in the name.
     fingerprint = hashlib.sha256(",".join(map(str, sorted(followed))).encode()).hexdigest()
-    build = _calendar(
-        request,
-        lambda programme: [card for card in programme.cards if card.session.id in followed],
-        title,
-        language=language,
-    )
+
+    def pick(programme: queries.Programme) -> list[queries.SessionCard]:
+        return [card for card in programme.cards if card.session.id in followed]
+
     return await _export(
         request,
         name=f"agenda:{account_id}:{fingerprint}",
         media_type=CALENDAR,
-        build=build,
+        build=_calendar(request, pick, title, language=language),
         headers=PRIVATE_HEADERS,
         language=language,
+        sessions=pick,
     )
 
 

@@ -23,7 +23,7 @@ from summit.i18n.viewer import current_viewer
 from summit.parsing import calendar_day, or_none
 from summit.web.access import page
 from summit.web.addresses import base_url
-from summit.web.cache import CSRF_PLACEHOLDER, ProgrammeCache
+from summit.web.cache import CSRF_PLACEHOLDER, ProgrammeCache, shown_sessions
 from summit.web.context import current_summit, database, now, viewer
 from summit.web.forms import read_form, text_fields
 from summit.web.htmx import is_fragment_request, is_htmx
@@ -48,31 +48,37 @@ async def programme_page(
     cache: ProgrammeCache = request.app.state.programme_cache
     principal: Principal = request.state.principal
 
+    state = await cache.state(database(request), summit)
+    shown: set[int] = set()
+
     async def fresh(followed: set[int]) -> Response:
-        programme = await cache.programme(database(request), summit)
+        programme = state.programme
+        built = await build(programme)
+        shown.update(shown_sessions(built))
         context = {
             "summit": summit,
             "followed": followed,
             "live_last": programme.last_event_id,
-            **(await build(programme)),
+            **built,
         }
         return render(request, template, context, block=block)
 
     if principal.is_authenticated:
         return await fresh(await followed_by(request))
-    shown = current_viewer()
+    shown_to = current_viewer()
     moment = f"|{int(now(request).timestamp() // 60)}" if minute_bound else ""
     assert summit.id is not None  # noqa: S101
     key = (
         summit.id,
-        summit.programme_stamp,
+        state.base,
         f"{request.url.path}?{request.url.query}{moment}",
-        shown.language,
-        shown.timezone,
+        shown_to.language,
+        shown_to.timezone,
         is_fragment_request(request),
     )
     found = cache.page(key)
     if found is None:
+        made_at = state.stamp
         token = request.state.csrf_token
         request.state.csrf_token = CSRF_PLACEHOLDER
         try:
@@ -87,8 +93,16 @@ async def programme_page(
         found = (response.status_code, bytes(response.body), headers)
         if response.status_code == 200:
             # Searches are kept apart, so that many different ones cannot push the programme's
-            # own pages out of the cache.
-            cache.store_page(key, *found, search=bool(request.query_params.get("q", "").strip()))
+            # own pages out of the cache. A status change drops only the pages that show the
+            # session (summit/web/cache.py).
+            cache.store_page(
+                key,
+                *found,
+                search=bool(request.query_params.get("q", "").strip()),
+                made_at=made_at,
+                # What is live now depends on every session's status.
+                shown=None if minute_bound else frozenset(shown),
+            )
     status, body, headers = found
     return Response(
         body.replace(CSRF_PLACEHOLDER.encode(), request.state.csrf_token.encode()),

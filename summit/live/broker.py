@@ -46,7 +46,8 @@ class Broker(Protocol):
 
 
 class MemoryBroker:
-    """One process: the news is delivered at once, in this process."""
+    """One process: the news goes at once to this process's dispatcher (which delivers it in
+    its own task: the writer does not wait)."""
 
     degraded = False
 

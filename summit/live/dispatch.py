@@ -1,14 +1,17 @@
 """Turns new rows of the event table into messages on open sockets, in this process.
 
-After a commit, the writer calls ``notify()``. The dispatcher reads every event it has not seen
-(one query), and for each: finds the groups of sockets listening to its topic, renders the
-affected regions once per group, and hands the same string to every socket of the group.
+After a commit, the writer announces the news and answers at once: the broker calls ``wake()``,
+which only asks the dispatcher's own task to run (``notify()``). That task reads every event it
+has not seen (one query), and for each: finds the groups of sockets listening to its topic,
+renders the affected regions once per group, and hands the same string to every socket of the
+group.
 Events are handled one at a time, in id order, so every socket sees them in that order.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -27,8 +30,8 @@ from summit.db import Database
 from summit.eventlog import LiveEvent
 from summit.i18n.viewer import Viewer, viewing_as
 from summit.live import agenda as live_agenda
-from summit.live import notices
-from summit.live.hub import ACCOUNT_TOPIC, MemoryHub, Push
+from summit.live import notices, replay
+from summit.live.hub import MemoryHub, Push
 from summit.live.regions import PageView, render_announcement, render_region
 from summit.qa import regions as qa_regions
 from summit.settings import LANGUAGES
@@ -58,10 +61,10 @@ class Dispatcher:
         clock: Callable[[], datetime],
     ) -> None:
         self._app = app
-        self._database = database
+        self.database = database
         self._hub = hub
         self._cache = cache
-        self._clock = clock
+        self.clock = clock
         self._lock = asyncio.Lock()
         self.last_id = 0
         self._gaps: dict[int, float] = {}
@@ -69,6 +72,8 @@ class Dispatcher:
         self._started = False
         self._context = self._base_context()
         self._last_release: tuple[int, ScheduleRelease | None] | None = None
+        self._woken = False
+        self._runner: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Begin after the newest event: history is for replays, not for broadcasting again.
@@ -81,10 +86,34 @@ class Dispatcher:
             return db.exec(select(func.max(LiveEvent.id))).one() or 0
 
         try:
-            self.last_id = await self._database.run_read(newest)
+            self.last_id = await self.database.run_read(newest)
             self._started = True
         except SQLAlchemyError:
             await log.awarning("live events unavailable at start")
+
+    async def wake(self) -> None:
+        """There is news: deliver it soon, in the dispatcher's own task. Returns at once, so a
+        writer never waits for the audience (rendering, thousands of sockets, a slow one)."""
+        self._woken = True
+        if self._runner is None or self._runner.done():
+            self._runner = asyncio.create_task(self._run(), name="live-dispatch")
+
+    async def _run(self) -> None:
+        # News that arrives during a delivery is read by one more pass, not one task each.
+        while self._woken:
+            self._woken = False
+            try:
+                await self.notify()
+            except Exception:  # noqa: BLE001 - the next news tries again
+                await log.aexception("delivering news failed")
+
+    async def stop(self) -> None:
+        """Stop delivering (the app is shutting down; pages replay on reconnect)."""
+        if self._runner is not None:
+            self._runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._runner
+            self._runner = None
 
     async def notify(self) -> None:
         """Deliver every event committed since the last call, in id order."""
@@ -111,12 +140,19 @@ class Dispatcher:
                     del self._gaps[missing]
             gaps = tuple(self._gaps)
 
-            def load(db: Session) -> list[LiveEvent]:
+            def load(db: Session) -> tuple[list[LiveEvent], dict[int, Summit]]:
                 newer = col(LiveEvent.id) > since
                 wanted = or_(newer, col(LiveEvent.id).in_(gaps)) if gaps else newer
-                return list(db.exec(select(LiveEvent).where(wanted).order_by(col(LiveEvent.id))))
+                events = list(db.exec(select(LiveEvent).where(wanted).order_by(col(LiveEvent.id))))
+                # Their summits in the same read: one query for the lot, not one per event.
+                ids = {event.summit_id for event in events if event.summit_id is not None}
+                if not ids:
+                    return events, {}
+                summits = db.exec(select(Summit).where(col(Summit.id).in_(ids)))
+                return events, {summit.id or 0: summit for summit in summits}
 
-            for event in await self._database.run_read(load):
+            events, summits = await self.database.run_read(load)
+            for event in events:
                 event_id = event.id or 0
                 if event_id > self.last_id:
                     first_missing = max(self.last_id + 1, event_id - MAX_GAPS)
@@ -126,17 +162,16 @@ class Dispatcher:
                 else:
                     self._gaps.pop(event_id, None)
                 try:
-                    await self._dispatch(event)
+                    await self._dispatch(event, summits.get(event.summit_id or 0))
                 except Exception:  # noqa: BLE001 - one bad event must not stop the others
                     await log.aexception("dispatch failed", event_id=event.id)
 
-    async def _dispatch(self, event: LiveEvent) -> None:
+    async def _dispatch(self, event: LiveEvent, summit: Summit | None) -> None:
         groups = self._hub.groups(event.topic)
         if not groups or event.summit_id is None or event.id is None:
             return
-        summit = await self._summit(event)
-        for subscriptions in groups.values():
-            html = await self.render_for(event, subscriptions[0].group, summit)
+        for group, subscriptions in groups.items():
+            html = await self.render_for(event, group, summit)
             self._hub.deliver(subscriptions, (event.id, html))
         if summit is not None:
             await self._tell_followers(event, summit)
@@ -153,10 +188,10 @@ class Dispatcher:
             sessions = {notice.session_id for notice in found}
             return found, notices.followers(db, sessions, set(listening))
 
-        found, following = await self._database.run_read(load)
+        found, following = await self.database.run_read(load)
         if not following:
             return
-        programme = await self._cache.programme(self._database, summit)
+        programme = await self.programme(summit)
         rendered: dict[tuple[notices.Notice, str, str], str] = {}
         for account_id, sessions in following.items():
             for subscription in listening.get(account_id, ()):
@@ -167,12 +202,12 @@ class Dispatcher:
                         continue
                     key = (notice, language, zone)
                     if key not in rendered:
-                        rendered[key] = self._notice(notice, language, zone, programme)
+                        rendered[key] = self.notice(notice, language, zone, programme)
                     html += rendered[key]
                 if html:
                     self._hub.deliver([subscription], (0, html))
 
-    def _notice(
+    def notice(
         self, notice: notices.Notice, language: str, zone: str, programme: queries.Programme
     ) -> str:
         return notices.render_notice(
@@ -183,14 +218,14 @@ class Dispatcher:
             programme=programme,
         )
 
-    async def _summit(self, event: LiveEvent) -> Summit | None:
+    async def summit_of(self, event: LiveEvent) -> Summit | None:
         """Loaded once per event, for every group (its stamp keys the programme cache)."""
         summit_id = event.summit_id
 
         def load(db: Session) -> Summit | None:
             return db.get(Summit, summit_id) if summit_id is not None else None
 
-        return await self._database.run_read(load)
+        return await self.database.run_read(load)
 
     async def render_for(self, event: LiveEvent, group: str, summit: Summit | None) -> str:
         """The message a socket of ``group`` gets for ``event``: its event marker, and the
@@ -209,7 +244,7 @@ class Dispatcher:
             return event_marker(event.id) + await qa_regions.render_live(
                 self._app.state.templates,
                 self._context,
-                database=self._database,
+                database=self.database,
                 summit=summit,
                 viewer=viewer,
                 kind=event.kind,
@@ -224,7 +259,7 @@ class Dispatcher:
             return event_marker(event.id) + self._render_reveal(event, language, summit)
         if event.kind != "session.status":
             return event_marker(event.id)
-        programme = await self._cache.programme(self._database, summit)
+        programme = await self.programme(summit)
         if view.page == "changes":
             item = announcements.of_event(event, programme)
             if item is None:
@@ -239,7 +274,7 @@ class Dispatcher:
             viewer=viewer,
             programme=programme,
             session_id=int(event.payload.get("session_id", 0)),
-            now=self._clock(),
+            now=self.clock(),
         )
         return event_marker(event.id) + region
 
@@ -252,7 +287,7 @@ class Dispatcher:
                 return REFRESH
         else:
             session_ids = [int(event.payload.get("session_id", 0))]
-        programme = await self._cache.programme(self._database, summit)
+        programme = await self.programme(summit)
         return live_agenda.render(
             self._app.state.templates,
             self._context,
@@ -265,7 +300,7 @@ class Dispatcher:
     async def _release(self, event: LiveEvent) -> ScheduleRelease | None:
         """The version a publication made, read once for all the groups of its event."""
         if self._last_release is None or self._last_release[0] != event.id:
-            release = await self._database.run_read(lambda db: notices.load_release(db, event))
+            release = await self.database.run_read(lambda db: notices.load_release(db, event))
             self._last_release = (event.id or 0, release)
         return self._last_release[1]
 
@@ -310,76 +345,13 @@ class Dispatcher:
     async def replay(self, *, topics: frozenset[str], group: str, after: int) -> list[Push] | None:
         """What a socket that saw event ``after`` missed, in order; None when it missed too much
         to replay (it is then told to fetch its regions again)."""
+        return await replay.missed(self, topics=topics, group=group, after=after)
 
-        def load(db: Session) -> list[LiveEvent]:
-            return list(
-                db.exec(
-                    select(LiveEvent)
-                    .where(col(LiveEvent.id) > after, col(LiveEvent.topic).in_(topics))
-                    .order_by(col(LiveEvent.id))
-                    .limit(MAX_REPLAY + 1)
-                )
-            )
-
-        missed = await self._database.run_read(load)
-        if len(missed) > MAX_REPLAY or (
-            missed and (self._clock() - missed[0].created_at).total_seconds() > REPLAY_SECONDS
-        ):
-            return None
-        if not missed:
-            return []
-        summit = await self._summit(missed[-1])
-        pushes = [(event.id or 0, await self.render_for(event, group, summit)) for event in missed]
-        account = next(
-            (
-                int(topic.removeprefix(ACCOUNT_TOPIC))
-                for topic in topics
-                if topic.startswith(ACCOUNT_TOPIC)
-            ),
-            None,
-        )
-        if account is None or summit is None:
-            return pushes
-        return await self._with_notices(pushes, missed, account, group, summit)
-
-    async def _with_notices(
-        self,
-        pushes: list[Push],
-        missed: list[LiveEvent],
-        account: int,
-        group: str,
-        summit: Summit,
-    ) -> list[Push]:
-        """The missed notices of a following account, each after its event."""
-
-        def load(db: Session) -> tuple[list[list[notices.Notice]], set[int]]:
-            found = [notices.notices_of(event, notices.load_release(db, event)) for event in missed]
-            sessions = {notice.session_id for event_notices in found for notice in event_notices}
-            return found, notices.followers(db, sessions, {account}).get(account, set())
-
-        found, following = await self._database.run_read(load)
-        if not following:
-            return pushes
-        programme = await self._cache.programme(self._database, summit)
-        language, zone = group.split("|")[3:5]
-        return [
-            (
-                event_id,
-                html
-                + "".join(
-                    self._notice(notice, language, zone, programme)
-                    for notice in event_notices
-                    if notice.session_id in following
-                ),
-            )
-            for (event_id, html), event_notices in zip(pushes, found, strict=True)
-        ]
+    async def programme(self, summit: Summit) -> queries.Programme:
+        return await self._cache.programme(self.database, summit)
 
 
 GAP_SECONDS = 30.0
 """An id not committed within this long belongs to a transaction that rolled back."""
 MAX_GAPS = 1000
 """At most this many ids are waited for below a new one (a sequence can jump after a crash)."""
-
-MAX_REPLAY = 100
-REPLAY_SECONDS = 15 * 60

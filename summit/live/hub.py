@@ -5,21 +5,25 @@ loop, as the plainest broadcast server does: no task and no queue item per socke
 which at thousands of sockets cost more than the sending itself, in time, garbage and memory
 (``bench/fanout.py`` measures this against such a server).
 
-Each send is started at once. Usually the socket's buffer takes the frame and the send is over
-before the loop moves on. A send that has to wait (the client is not reading) goes on in a task
-of its own, and what comes for that socket meanwhile waits in its mailbox of
-``SUBSCRIBER_BUFFER`` messages. A socket whose mailbox is full, or whose send has waited
-``SEND_SECONDS``, is closed with 1013 (it replays what it missed when it reconnects): no socket
-can slow the others.
+The message is encoded once as a WebSocket frame, and for a socket served by uvicorn's
+``websockets-sansio`` those very bytes are written to its transport (``summit.live.frames``).
+Otherwise, or when that socket's transport is paused, the send is started at once: usually the
+socket's buffer takes the frame and the send is over before the loop moves on. A send that has
+to wait (the client is not reading) goes on in a task of its own, and what comes for that
+socket meanwhile waits in its mailbox of ``SUBSCRIBER_BUFFER`` messages. A socket whose mailbox
+is full, or whose send has waited ``SEND_SECONDS``, is closed with 1013 (it replays what it
+missed when it reconnects): no socket can slow the others.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict, deque
-from collections.abc import Awaitable, Callable, Coroutine, Generator
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from summit.live.frames import text_frame, write_frame
 
 SUBSCRIBER_BUFFER = 64
 ACCOUNT_TOPIC = "account:"
@@ -73,6 +77,9 @@ class Subscription:
     """Waiting messages while a send is in progress (None otherwise: send at once)."""
     closed: Close | None = None
     sending: asyncio.Task[None] | None = None
+    protocol: Any = None
+    """The server's protocol object, when frames may be written to it directly
+    (``summit.live.frames``); None: every message goes through ``send``."""
 
     def hold(self) -> None:
         """Keep what is delivered in the mailbox until ``flush`` (e.g. while replaying)."""
@@ -104,15 +111,16 @@ class MemoryHub:
     """Delivers within one process; several processes need a shared broker."""
 
     def __init__(self) -> None:
-        self._by_topic: dict[str, set[Subscription]] = defaultdict(set)
+        self._by_topic: dict[str, dict[str, set[Subscription]]] = {}
+        """Subscriptions by topic, then by rendering group: a delivery finds its groups without
+        looking at each socket."""
 
     async def start(self) -> None:
         return None
 
     async def stop(self) -> None:
-        for subscribers in list(self._by_topic.values()):
-            for subscription in list(subscribers):
-                self.close(subscription, RESTARTING)
+        for subscription in self.subscriptions():
+            self.close(subscription, RESTARTING)
         self._by_topic.clear()
 
     def subscribe(
@@ -122,20 +130,25 @@ class MemoryHub:
         *,
         send: Send | None = None,
         on_close: Callable[[], object] = _ignore_close,
+        protocol: Any = None,
     ) -> Subscription:
-        subscription = Subscription(topics, group, send, on_close)
+        subscription = Subscription(topics, group, send, on_close, protocol=protocol)
         for topic in topics:
-            self._by_topic[topic].add(subscription)
+            self._by_topic.setdefault(topic, {}).setdefault(group, set()).add(subscription)
         return subscription
 
     def unsubscribe(self, subscription: Subscription) -> None:
         if subscription.sending is not None:
             subscription.sending.cancel()
         for topic in subscription.topics:
-            subscribers = self._by_topic.get(topic)
-            if subscribers is not None:
-                subscribers.discard(subscription)
-                if not subscribers:
+            groups = self._by_topic.get(topic)
+            subscribers = groups.get(subscription.group) if groups is not None else None
+            if groups is None or subscribers is None:
+                continue
+            subscribers.discard(subscription)
+            if not subscribers:
+                del groups[subscription.group]
+                if not groups:
                     del self._by_topic[topic]
 
     def close(self, subscription: Subscription, message: Close) -> None:
@@ -148,37 +161,37 @@ class MemoryHub:
         subscription.on_close()
 
     def listener_count(self, topic: str) -> int:
-        return len(self._by_topic.get(topic, ()))
+        return sum(len(group) for group in self._by_topic.get(topic, {}).values())
 
     def subscriptions(self) -> set[Subscription]:
         """Every open subscription in this process, once each."""
-        return {s for subscribers in self._by_topic.values() for s in subscribers}
+        return {s for groups in self._by_topic.values() for group in groups.values() for s in group}
 
     def accounts_listening(self) -> dict[int, list[Subscription]]:
         """The accounts with a socket open in this process, and those sockets."""
         return {
-            int(topic.removeprefix(ACCOUNT_TOPIC)): list(subscribers)
-            for topic, subscribers in self._by_topic.items()
+            int(topic.removeprefix(ACCOUNT_TOPIC)): [s for g in groups.values() for s in g]
+            for topic, groups in self._by_topic.items()
             if topic.startswith(ACCOUNT_TOPIC)
         }
 
-    def groups(self, topic: str) -> dict[str, list[Subscription]]:
-        """The subscribers of ``topic`` by rendering group."""
-        found: dict[str, list[Subscription]] = defaultdict(list)
-        for subscription in self._by_topic.get(topic, ()):
-            found[subscription.group].append(subscription)
-        return found
+    def groups(self, topic: str) -> dict[str, tuple[Subscription, ...]]:
+        """The subscribers of ``topic`` by rendering group (a snapshot: delivering may close
+        some)."""
+        return {group: tuple(found) for group, found in self._by_topic.get(topic, {}).items()}
 
     async def publish(self, topic: str, message: str, event_id: int = 0) -> int:
         """Hand ``message`` to every subscriber of ``topic``; returns how many took it."""
-        return self.deliver(tuple(self._by_topic.get(topic, ())), (event_id, message))
+        return sum(
+            self.deliver(subscribers, (event_id, message))
+            for subscribers in self.groups(topic).values()
+        )
 
-    def deliver(
-        self, subscriptions: tuple[Subscription, ...] | list[Subscription], push: Push
-    ) -> int:
+    def deliver(self, subscriptions: Iterable[Subscription], push: Push) -> int:
         """Send ``push`` to each subscriber without waiting for any; returns how many took it
-        (sent, or waiting in a mailbox)."""
+        (sent, or waiting in a mailbox). The frame is encoded once, for all of them."""
         event_id, html = push
+        frame: bytes | None = None
         delivered = 0
         for subscription in subscriptions:
             if subscription.closed is not None:
@@ -189,11 +202,13 @@ class MemoryHub:
                     self.close(subscription, OVERFLOW)
                     continue
                 mailbox.append(push)
-            elif (
-                subscription.send is None
-                or subscription.already_sent(event_id)
-                or not self._start_send(subscription, html)
+            elif subscription.send is None or subscription.already_sent(event_id):
+                continue
+            elif subscription.protocol is not None and write_frame(
+                subscription.protocol, frame := frame or text_frame(html)
             ):
+                pass  # written: the common case, with no Python work but the checks
+            elif not self._start_send(subscription, html):
                 continue
             delivered += 1
         return delivered
@@ -232,7 +247,7 @@ class MemoryHub:
 
     async def close_topic(self, topic: str, message: Close) -> int:
         """Close every subscriber of ``topic`` (e.g. an account's sockets when it signs out)."""
-        subscribers = tuple(self._by_topic.get(topic, ()))
+        subscribers = [s for group in self.groups(topic).values() for s in group]
         for subscription in subscribers:
             self.close(subscription, message)
         return len(subscribers)

@@ -14,6 +14,7 @@ from summit.agenda.models import Summit
 from summit.agenda.queries import session_card
 from summit.auth.permissions import Access, Principal, live_topics
 from summit.live.dispatch import REFRESH, Dispatcher, event_marker
+from summit.live.frames import socket_protocol
 from summit.live.hub import POLICY_VIOLATION, Close, MemoryHub, Subscription
 from summit.live.regions import PageView
 from summit.parsing import MAX_ID, or_none, whole_number
@@ -74,7 +75,13 @@ async def summit_live(websocket: WebSocket) -> None:
     reading = anyio.CancelScope()
     # Subscribe before replaying, so that nothing falls between the two; what is delivered
     # meanwhile waits in the mailbox, and what the replay sent is skipped by event id.
-    subscription = hub.subscribe(topics, group, send=websocket.send_text, on_close=reading.cancel)
+    subscription = hub.subscribe(
+        topics,
+        group,
+        send=websocket.send_text,
+        on_close=reading.cancel,
+        protocol=socket_protocol(websocket.scope),
+    )
     subscription.hold()
     if principal.account_id is not None:
         websocket.app.state.session_watch.register(principal.account_id, principal.session_version)

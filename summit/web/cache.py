@@ -5,56 +5,127 @@ the summit on every request anyway, so a cached entry is found (or known stale) 
 the database. Pages are cached whole only for visitors who are not signed in (what they see
 depends only on the address, their language and their zone); their CSRF token is put in per
 answer.
+
+A live status ("live", "running late", "ended", "cancelled") also raises the stamp, but it is
+not a programme change: the cached programme takes the new status in place (one query reads
+the events since), and only the cached pages and exports that show that session are dropped.
+Each entry remembers the sessions it shows and the stamp it was made at; the days, pages and
+calendars of the other sessions stay warm through a whole day of status clicks.
 """
 
 from __future__ import annotations
 
 import asyncio
+import bisect
+import dataclasses
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, func, select
 
 from summit.agenda import queries
-from summit.agenda.models import Summit
+from summit.agenda.models import PublishedSession, SessionStatus, Summit
 from summit.db import Database
+from summit.eventlog import LiveEvent
 
 CSRF_PLACEHOLDER = "csrf-token-placeholder-0b1c2d"
 PageKey = tuple[int, int, str, str, str, bool]
+"""(summit, programme base, address, language, zone, fragment or page)."""
 Entry = tuple[int, bytes, dict[str, str]]
+Shown = frozenset[int] | None
+"""The sessions an entry shows; None for every one (the whole programme's exports)."""
+
+STATUS_KIND = "session.status"
+
+
+@dataclass
+class ProgrammeState:
+    """One summit's programme as this process holds it, and the live statuses applied since."""
+
+    programme: queries.Programme
+    base: int
+    """The stamp it was loaded at: cache keys carry it, so a publication changes every key."""
+    stamp: int
+    """The summit's stamp that the statuses are up to date with."""
+    seen: int
+    """The newest event of the summit read (statuses after it are not applied yet)."""
+    cards: dict[int, queries.SessionCard]
+    changes: list[tuple[int, int]] = field(default_factory=list)
+    """(stamp, session) for every status applied since the load, in stamp order."""
+
+    def changed_since(self, stamp: int) -> set[int]:
+        """The sessions whose status changed after ``stamp``."""
+        start = bisect.bisect_right(self.changes, (stamp, 2**63))
+        return {session_id for _, session_id in self.changes[start:]}
 
 
 class ProgrammeCache:
     def __init__(self, *, max_pages: int = 4096, max_searches: int = 1024) -> None:
-        self._programmes: dict[int, tuple[int, queries.Programme]] = {}
+        self._states: dict[int, ProgrammeState] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
         self._pages: OrderedDict[PageKey, Entry] = OrderedDict()
         self._searches: OrderedDict[PageKey, Entry] = OrderedDict()
         """Pages of a search (``?q=``): visitors can ask for any number of different ones, so
         they have a bounded space of their own and never push the programme's pages out."""
+        self._made: dict[PageKey, tuple[int, Shown]] = {}
+        """For each entry: the stamp it was made at and the sessions it shows."""
         self._max_pages = max_pages
         self._max_searches = max_searches
         self._rendering: dict[PageKey, asyncio.Future[Entry]] = {}
 
     async def programme(self, database: Database, summit: Summit) -> queries.Programme:
+        return (await self.state(database, summit)).programme
+
+    async def state(self, database: Database, summit: Summit) -> ProgrammeState:
+        """The programme with every status up to ``summit``'s stamp: no query when nothing
+        changed; one when only statuses did; a full load after a publication."""
         assert summit.id is not None  # noqa: S101 - loaded from the database
-        cached = self._programmes.get(summit.id)
-        if cached is not None and cached[0] == summit.programme_stamp:
-            return cached[1]
-
-        def load(db: Session) -> queries.Programme:
-            return queries.programme(db, summit=summit)
-
-        loaded = await database.run_read(load)
-        self._programmes[summit.id] = (summit.programme_stamp, loaded)
-        return loaded
+        state = self._states.get(summit.id)
+        if state is not None and state.stamp >= summit.programme_stamp:
+            return state
+        async with self._locks.setdefault(summit.id, asyncio.Lock()):
+            state = self._states.get(summit.id)
+            if state is not None and state.stamp >= summit.programme_stamp:
+                return state
+            state = await database.run_read(lambda db: _refresh(db, summit, state))
+            self._states[summit.id] = state
+            return state
 
     def page(self, key: PageKey) -> Entry | None:
         for pages in (self._pages, self._searches):
             found = pages.get(key)
-            if found is not None:
-                pages.move_to_end(key)
-                return found
+            if found is None:
+                continue
+            if not self._still_true(key):
+                del pages[key]
+                self._made.pop(key, None)
+                return None
+            pages.move_to_end(key)
+            return found
         return None
+
+    def _still_true(self, key: PageKey) -> bool:
+        """Whether no session the entry shows changed status since it was made."""
+        made = self._made.get(key)
+        state = self._states.get(key[0])
+        if made is None or state is None:
+            return state is None  # no status seen here: the key alone says
+        if state.base != key[1]:
+            return False
+        stamp, shown = made
+        if stamp >= state.stamp:
+            return True
+        if shown is None or not shown.isdisjoint(state.changed_since(stamp)):
+            return False
+        self._made[key] = (state.stamp, shown)  # checked up to now: next time costs nothing
+        return True
+
+    def stamp_of(self, summit_id: int) -> int:
+        """The stamp a rendering starting now is up to date with."""
+        state = self._states.get(summit_id)
+        return state.stamp if state is not None else 0
 
     def store_page(
         self,
@@ -64,17 +135,28 @@ class ProgrammeCache:
         headers: dict[str, str],
         *,
         search: bool = False,
+        made_at: int = 0,
+        shown: Shown = None,
     ) -> None:
-        """Keep a rendered page; ``search`` pages go in the searches' own space."""
+        """Keep a rendered page, made at stamp ``made_at`` and showing ``shown``; ``search``
+        pages go in the searches' own space."""
         pages, most = (
             (self._searches, self._max_searches) if search else (self._pages, self._max_pages)
         )
         pages[key] = (status, body, headers)
+        self._made[key] = (made_at, shown)
         pages.move_to_end(key)
         while len(pages) > most:
-            pages.popitem(last=False)
+            dropped, _ = pages.popitem(last=False)
+            self._made.pop(dropped, None)
 
-    async def render_once(self, key: PageKey, render: Callable[[], Awaitable[Entry]]) -> Entry:
+    async def render_once(
+        self,
+        key: PageKey,
+        render: Callable[[], Awaitable[Entry]],
+        *,
+        shown: Shown = None,
+    ) -> Entry:
         """The cached entry, or else one rendering shared by every request that asks for it
         meanwhile: after a change, a crowd of polling calendar apps costs one rendering."""
         found = self.page(key)
@@ -82,11 +164,12 @@ class ProgrammeCache:
             return found
         pending = self._rendering.get(key)
         if pending is None:
+            made_at = self.stamp_of(key[0])
 
             async def fill() -> Entry:
                 try:
                     entry = await render()
-                    self.store_page(key, *entry)
+                    self.store_page(key, *entry, made_at=made_at, shown=shown)
                     return entry
                 finally:
                     self._rendering.pop(key, None)
@@ -95,3 +178,85 @@ class ProgrammeCache:
             self._rendering[key] = pending
         # Shielded: a client that hangs up does not cancel the others' rendering.
         return await asyncio.shield(pending)
+
+
+def shown_sessions(value: Any) -> frozenset[int]:
+    """The published sessions a page's context shows (its cards, the grid's, a session's)."""
+    found: set[int] = set()
+    seen: set[int] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (str, bytes, int, float)) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, queries.SessionCard):
+            found.add(item.session.id or 0)
+        elif isinstance(item, PublishedSession):
+            found.add(item.id or 0)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            stack.extend(item)
+        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+            stack.extend(getattr(item, each.name) for each in dataclasses.fields(item))
+    return frozenset(found)
+
+
+def card_ids(cards: Iterable[queries.SessionCard]) -> frozenset[int]:
+    return frozenset(card.session.id or 0 for card in cards)
+
+
+def _refresh(db: Session, summit: Summit, state: ProgrammeState | None) -> ProgrammeState:
+    """Apply the statuses set since ``state`` if they are all that changed; else load anew."""
+    assert summit.id is not None  # noqa: S101 - loaded from the database
+    if state is not None:
+        fresh = db.get(Summit, summit.id)
+        stamp = fresh.programme_stamp if fresh is not None else summit.programme_stamp
+        since = (col(LiveEvent.id) > state.seen, LiveEvent.summit_id == summit.id)
+        # Only the statuses are read whole: a busy Q&A writes many more events between two.
+        statuses = list(
+            db.exec(
+                select(LiveEvent)
+                .where(*since, LiveEvent.kind == STATUS_KIND)
+                .order_by(col(LiveEvent.id))
+            )
+        )
+        newest = db.exec(select(func.max(LiveEvent.id)).where(*since)).one()
+        # Each status raises the stamp by one, in the transaction that records it: when they
+        # account for the whole rise, nothing else changed (a publication, a re-index).
+        if stamp - state.stamp == len(statuses) and all(
+            int(event.payload.get("session_id", 0)) in state.cards for event in statuses
+        ):
+            _apply(state, statuses, stamp)
+            state.stamp = stamp
+            if newest is not None:
+                state.seen = newest
+                state.programme = dataclasses.replace(
+                    state.programme, last_event_id=max(state.programme.last_event_id, state.seen)
+                )
+            return state
+    programme = queries.programme(db, summit=summit)
+    # The stamp of the request's summit, read before the sessions: if a status was set in
+    # between, the sessions show it, and the next rise finds no event to account for it and
+    # loads anew; it is never missed.
+    return ProgrammeState(
+        programme=programme,
+        base=summit.programme_stamp,
+        stamp=summit.programme_stamp,
+        seen=programme.last_event_id,
+        cards={card.session.id or 0: card for card in programme.cards},
+    )
+
+
+def _apply(state: ProgrammeState, statuses: list[LiveEvent], stamp: int) -> None:
+    for event in statuses:
+        session_id = int(event.payload.get("session_id", 0))
+        session = state.cards[session_id].session
+        status = SessionStatus(str(event.payload.get("status")))
+        delay = int(event.payload.get("delay_minutes", 0))
+        if (session.status, session.delay_minutes) != (status, delay):
+            # As ``lifecycle.set_status`` did (unless the load already saw it done).
+            session.status, session.delay_minutes = status, delay
+            session.revision += 1
+        state.changes.append((stamp, session_id))
