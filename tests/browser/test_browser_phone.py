@@ -66,7 +66,7 @@ ROLES = {
 # run past the screen's edge without the page scrolling sideways.
 INSIDE = ".table-scroll, .day-grid--editor, .tabs, .view-tabs, .day-tabs, .jump-links"
 WIDER_THAN_THE_SCREEN = """() => {
-  const SCROLL_INSIDE = "[hidden], .visually-hidden, INSIDE";
+  const skipped = "[hidden], .visually-hidden, INSIDE";
   const width = document.documentElement.clientWidth;
   const page = document.documentElement.scrollWidth;
   const wide = [...document.querySelectorAll("body *")]
@@ -74,7 +74,7 @@ WIDER_THAN_THE_SCREEN = """() => {
       const box = element.getBoundingClientRect();
       return box.width > 0 && (box.right > width + 1 || box.left < -1)
         && element.checkVisibility() && !element.matches(".skip-link")
-        && !element.closest(SCROLL_INSIDE);
+        && !element.closest(skipped);
     })
     .slice(0, 4)
     .map((element) => element.tagName + "." + element.className);
