@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 from starlette_compress import CompressMiddleware
 
 from summit import ops
-from summit.agenda import editor_routes, export_routes, publish_routes
+from summit.agenda import editor_routes, export_routes, publish_routes, session_form_routes
 from summit.agenda import manage_routes as agenda_manage_routes
 from summit.agenda import routes as agenda_routes
 from summit.agenda.grid import grid_stylesheet
@@ -144,6 +144,7 @@ def create_app(
             *organiser_routes.routes,
             *token_routes.routes,
             *editor_routes.routes,
+            *session_form_routes.routes,
             *publish_routes.routes,
             *agenda_manage_routes.routes,
             *people_manage_routes.routes,

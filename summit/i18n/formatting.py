@@ -106,6 +106,11 @@ def decimal(value: float, digits: int = 1) -> str:
     )
 
 
+def short_date(day: date) -> str:
+    """A calendar day with its weekday, short ("Wed, Dec 15"): jump links and tabs."""
+    return format_skeleton("MMMEd", day, locale=current_viewer().language)
+
+
 def long_date(day: date, fmt: str = "long") -> str:
     return format_date(day, fmt, locale=current_viewer().language)
 

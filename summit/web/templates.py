@@ -81,6 +81,7 @@ def create_templates() -> Jinja2Blocks:
         local_day=formatting.local_day,
         weekday_date=formatting.weekday_date,
         long_date=formatting.long_date,
+        short_date=formatting.short_date,
         zone_name=formatting.zone_name,
         language_name=formatting.language_name,
         from_iso=formatting.from_iso,

@@ -29,6 +29,7 @@ def test_a_delegate_signs_in_to_arabic_and_chooses_french_and_new_york(
 
     sign_in(laptop, live_server, "delegate@example.org", "/ogp2021/programme")
     arabic = (laptop.get_attribute("html", "lang"), laptop.get_attribute("html", "dir"))
+    laptop.click(".account-menu summary")  # the account's menu opens first
     laptop.click(".account-menu a[href^='/preferences']")
     laptop.wait_for_url(f"{live_server}/preferences?next=/ogp2021/programme")
     laptop.select_option("#language", "fr")
