@@ -48,7 +48,9 @@ from summit.live.hub import MemoryHub
 from summit.live.presence import Presence
 from summit.live.sessions import SessionWatch
 from summit.logs import RequestLogMiddleware, configure_logging, redacted_path
+from summit.mail import preference_routes as mail_preference_routes
 from summit.mail import routes as mail_routes
+from summit.mail.schedule import DEFAULT_MAIL_BASE_URL, MailSchedule
 from summit.mail.sender import MailSender, SenderSettings
 from summit.mail.transports import Mailer, create_mailer
 from summit.paths import data_dir
@@ -119,7 +121,6 @@ def create_app(
         )
         app.state.presence = presence
         counting = asyncio.create_task(presence.run(), name="presence")
-        mail_schedule = None  # reminders: see summit.mail.reminders
         mail_sender = MailSender(
             database=database,
             mailer=app.state.mailer,
@@ -129,7 +130,9 @@ def create_app(
                 max_attempts=settings.mail_max_attempts,
                 retry_after=timedelta(seconds=settings.mail_retry_seconds),
             ),
-            schedule=mail_schedule,
+            schedule=MailSchedule(
+                base_url=settings.base_url or DEFAULT_MAIL_BASE_URL, secret_key=settings.secret_key
+            ),
             message_host=urlsplit(settings.base_url or "http://localhost").hostname or "localhost",
         )
         app.state.mail_sender = mail_sender
@@ -158,6 +161,7 @@ def create_app(
             *preferences_routes.routes,
             *organiser_routes.routes,
             *mail_routes.routes,
+            *mail_preference_routes.routes,
             *token_routes.routes,
             *editor_routes.routes,
             *publish_routes.routes,

@@ -420,6 +420,14 @@ MATRIX: dict[tuple[str, str], Expectation] = {
     ("GET", "/{slug}/manage/members"): ("/ogp2021/manage/members", {}, ORGANISER_ONLY),
     ("GET", "/{slug}/manage/audit"): ("/ogp2021/manage/audit", {}, ORGANISER_ONLY),
     ("GET", "/{slug}/manage/mail"): ("/ogp2021/manage/mail", {}, ORGANISER_ONLY),
+    ("GET", "/account/mail"): ("/account/mail", {}, {"anonymous": 303, **SIGNED_IN}),
+    ("POST", "/account/mail"): (
+        "/account/mail",
+        {"reminder_minutes": "7"},
+        {"anonymous": 403, **dict.fromkeys(SIGNED_IN, 422)},
+    ),
+    ("GET", "/mail/unsubscribe/{token}"): ("/mail/unsubscribe/not-a-token", {}, everyone(404)),
+    ("POST", "/mail/unsubscribe/{token}"): ("/mail/unsubscribe/not-a-token", {}, everyone(404)),
     ("POST", "/{slug}/manage/mail/{message_id}/resend"): (
         "/ogp2021/manage/mail/999999/resend",
         {},

@@ -13,8 +13,10 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from summit.app import create_app
+from summit.auth.models import Account
 from summit.db import Database
-from summit.mail.models import MailStatus, OutboxMessage
+from summit.mail.models import MailKind, MailStatus, OutboxMessage
+from summit.mail.preferences import OPTIONAL_KINDS, Choices, choices_of, unsubscribe_url
 from summit.settings import Settings
 from tests.conftest import BASE_URL, DURING_THE_SUMMIT, make_client, post_form, sign_in
 from tests.mailbox import SmtpServer, smtp_server, wait_until
@@ -141,3 +143,56 @@ def test_readyz_reports_the_mail_backlog(app: Starlette, server: SmtpServer) -> 
     assert report["status"] == "ok"
     assert (report["mail"]["pending"], report["mail"]["failed"]) == (1, 0)
     assert isinstance(report["mail"]["oldest_pending_seconds"], int)
+
+
+def _choices(database: Database, email: str) -> Choices:
+    with database.read() as db:
+        account = db.exec(select(Account).where(Account.email == email)).one()
+        assert account.id is not None
+        return choices_of(db, account_ids=[account.id])[account.id]
+
+
+def test_the_link_in_a_message_turns_its_kind_off_without_signing_in(
+    app: Starlette, demo_database: Database
+) -> None:
+    with demo_database.read() as db:
+        account_id = db.exec(
+            select(Account.id).where(Account.email == "delegate@example.org")
+        ).one()
+    link = unsubscribe_url(
+        base_url=BASE_URL,
+        secret_key=app.state.settings.secret_key,
+        account_id=account_id or 0,
+        kind=MailKind.SESSION_REMINDER,
+    ).removeprefix(BASE_URL)
+    with make_client(app) as visitor:
+        page = visitor.get(link)
+        done = post_form(visitor, link, {}, token_from=link)
+        forged = visitor.get(link[:-3] + "abc")
+
+    assert page.status_code == 200 and "Stop sending me" in page.text
+    assert done.status_code == 200
+    assert forged.status_code == 404
+    assert _choices(demo_database, "delegate@example.org").off == {MailKind.SESSION_REMINDER}
+
+
+def test_an_account_chooses_its_mail_on_its_page(app: Starlette, demo_database: Database) -> None:
+    with make_client(app) as delegate:
+        sign_in(delegate, "delegate2@example.org")
+        shown = delegate.get("/account/mail")
+        saved = post_form(
+            delegate,
+            "/account/mail",
+            {"session_reminder": "on", "reminder_minutes": "30"},
+            token_from="/account/mail",
+        )
+        refused = post_form(
+            delegate, "/account/mail", {"reminder_minutes": "7"}, token_from="/account/mail"
+        )
+
+    assert shown.status_code == 200 and 'name="programme_digest" checked' in shown.text
+    assert saved.status_code == 303
+    assert refused.status_code == 422 and "Choose one of the times offered." in refused.text
+    choices = _choices(demo_database, "delegate2@example.org")
+    assert (choices.reminder_minutes, choices.wants(MailKind.SESSION_REMINDER)) == (30, True)
+    assert choices.off == {kind for kind in OPTIONAL_KINDS if kind != MailKind.SESSION_REMINDER}

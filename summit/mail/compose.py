@@ -45,6 +45,7 @@ def _environment() -> Environment:
     )
     env.filters.update(
         pick=formatting.pick,
+        from_iso=formatting.from_iso,
         local_datetime=formatting.local_datetime,
         local_time=formatting.local_time,
         weekday_date=formatting.weekday_date,
@@ -65,7 +66,9 @@ def compose(
     dedupe_key: str | None = None,
 ) -> Draft:
     """The message of ``kind`` for ``recipient``. ``unsubscribe_url`` (for kinds one may turn
-    off) becomes a ``List-Unsubscribe`` header, one click (RFC 8058), and a link in the body."""
+    off) becomes a ``List-Unsubscribe`` header and a link at the foot of the message. It opens
+    a page with a button: a one-click (RFC 8058) post would come without the form token every
+    post to this app must carry."""
     language = recipient.language if recipient.language in LANGUAGES else "en"
     viewer = Viewer(language, recipient.timezone)
     env = _environment()
@@ -78,7 +81,6 @@ def compose(
     headers = {}
     if unsubscribe_url is not None:
         headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return Draft(
         kind=kind,
         recipient=recipient.email,
