@@ -4,8 +4,9 @@ and a key that makes a scheduled message go at most once."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import html
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -15,8 +16,16 @@ from summit.agenda.models import Summit
 from summit.auth.models import Account
 from summit.mail.compose import Recipient, compose
 from summit.mail.models import REQUIRED_KINDS, MailKind, OutboxMessage
-from summit.mail.outbox import queue
+from summit.mail.outbox import Draft, queue_many
 from summit.mail.preferences import Choices, choices_of, unsubscribe_url
+
+_PLACEHOLDER = "https://unsubscribe.invalid/placeholder"
+"""Stands for each recipient's own unsubscribe link in a message composed for many."""
+_BATCH = 1000
+
+
+Parts = Callable[[Recipient], dict[str, tuple[str, str]]]
+"""A recipient's own pieces of a message composed for many: placeholder -> (text, HTML)."""
 
 
 def short_hash(values: Iterable[object]) -> str:
@@ -37,6 +46,10 @@ class Mailing:
     accounts: dict[int, Account] = field(default_factory=dict)
     choices: dict[int, Choices] = field(default_factory=dict)
     queued: int = 0
+    pending: list[Draft] = field(default_factory=list)
+    rendered: dict[tuple[object, ...], Draft] = field(default_factory=dict)
+    """Messages composed once for every recipient who gets the same words (see
+    ``render_key``), with a placeholder where each one's unsubscribe link goes."""
 
     def remember_recent(self, *, since: datetime) -> None:
         """Load the keys of messages queued since ``since``, so that a schedule that runs every
@@ -49,7 +62,7 @@ class Mailing:
         self.existing |= {key for key in rows if key}
 
     def load(self, account_ids: Iterable[int]) -> None:
-        wanted = sorted(set(account_ids) - set(self.accounts))
+        wanted = sorted({id_ for id_ in account_ids if id_ not in self.accounts})
         if not wanted:
             return
         for account in self.db.exec(select(Account).where(col(Account.id).in_(wanted))):
@@ -69,9 +82,16 @@ class Mailing:
         kind: MailKind,
         subject_key: str,
         context: dict[str, Any],
+        render_key: str | None = None,
+        parts: Parts | None = None,
     ) -> bool:
         """Queue ``kind`` for the account unless it turned the kind off or is disabled; at most
-        once per (account, kind, ``subject_key``). True when queued (or already there)."""
+        once per (account, kind, ``subject_key``). True when queued (or already there).
+
+        Messages of one kind with the same ``render_key`` say the same thing to everyone of one
+        language and zone: they are composed once (a publication's digest to thousands), and
+        ``parts`` fills each one's own pieces in: it maps a placeholder that the template
+        printed to the recipient's (text, HTML) piece."""
         key = f"{kind.value}:a{account_id}:{subject_key}"[:200]
         if key in self.existing:
             return True
@@ -95,7 +115,10 @@ class Mailing:
             timezone=account.timezone or summit.timezone,
             account_id=account_id,
         )
-        self._queue(recipient, summit, kind, key, context, unsubscribe)
+        filled = {} if parts is None else parts(recipient)
+        if unsubscribe is not None:
+            filled[_PLACEHOLDER] = (unsubscribe, html.escape(unsubscribe))
+        self._queue(recipient, summit, kind, key, context, filled, render_key)
         return True
 
     def to_address(
@@ -113,7 +136,7 @@ class Mailing:
         if key in self.existing:
             return
         recipient = Recipient(email=email, language=language, timezone=summit.timezone)
-        self._queue(recipient, summit, kind, key, context, None)
+        self._queue(recipient, summit, kind, key, context, {}, None)
 
     def _queue(
         self,
@@ -122,17 +145,44 @@ class Mailing:
         kind: MailKind,
         key: str,
         context: dict[str, Any],
-        unsubscribe: str | None,
+        filled: dict[str, tuple[str, str]],
+        render_key: str | None,
     ) -> None:
-        values = {"summit_name": summit.name, "base_url": self.base_url, "slug": summit.slug}
-        draft = compose(
-            kind=kind,
-            recipient=recipient,
-            context=values | context,
-            summit_id=summit.id,
-            unsubscribe_url=unsubscribe,
-            dedupe_key=key,
+        shared = (kind, recipient.language, recipient.timezone, summit.id, render_key)
+        draft = self.rendered.get(shared) if render_key is not None else None
+        if draft is None:
+            values = {"summit_name": summit.name, "base_url": self.base_url, "slug": summit.slug}
+            draft = compose(
+                kind=kind,
+                recipient=recipient,
+                context=values | context,
+                summit_id=summit.id,
+                unsubscribe_url=_PLACEHOLDER if _PLACEHOLDER in filled else None,
+            )
+            if render_key is not None:
+                self.rendered[shared] = draft
+        text, page, headers = draft.text_body, draft.html_body, dict(draft.headers)
+        for placeholder, (as_text, as_html) in filled.items():
+            text = text.replace(placeholder, as_text)
+            page = page.replace(placeholder, as_html)
+            headers = {name: value.replace(placeholder, as_text) for name, value in headers.items()}
+        self.pending.append(
+            replace(
+                draft,
+                recipient=recipient.email,
+                account_id=recipient.account_id,
+                dedupe_key=key,
+                text_body=text,
+                html_body=page,
+                headers=headers,
+            )
         )
-        queue(self.db, draft)
         self.existing.add(key)
         self.queued += 1
+        if len(self.pending) >= _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the messages queued so far."""
+        queue_many(self.db, self.pending)
+        self.pending = []

@@ -3,9 +3,11 @@ signing in."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from dataclasses import dataclass
 
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlmodel import Session, col, select
 
 from summit.columns import utcnow
@@ -72,22 +74,32 @@ def set_choice(
     db.add(row)
 
 
+def _signature(secret_key: str, account_id: int, kind: str) -> str:
+    message = f"{_SALT}:{account_id}:{kind}".encode()
+    digest = hmac.new(secret_key.encode(), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:18]).decode()
+
+
 def unsubscribe_token(*, secret_key: str, account_id: int, kind: MailKind) -> str:
-    return URLSafeSerializer(secret_key, salt=_SALT).dumps([account_id, kind.value])
+    """``<account>.<kind>.<signature>``: an HMAC (it is written into thousands of digests at
+    once, so it is kept cheap) that only this server's secret key can make."""
+    return f"{account_id}.{kind.value}.{_signature(secret_key, account_id, kind.value)}"
 
 
 def read_unsubscribe_token(*, secret_key: str, token: str) -> tuple[int, MailKind] | None:
     """The (account, kind) a link was signed for; None for a link we did not sign."""
-    if len(token) > 200:
+    account, _, rest = token.partition(".")
+    kind, _, signature = rest.partition(".")
+    if len(token) > 120 or not account.isdigit() or len(account) > 12:
+        return None
+    expected = _signature(secret_key, int(account), kind)
+    if not hmac.compare_digest(expected.encode(), signature.encode()):
         return None
     try:
-        account_id, kind = URLSafeSerializer(secret_key, salt=_SALT).loads(token)
         found = MailKind(kind)
-    except (BadSignature, ValueError, TypeError):
+    except ValueError:
         return None
-    if not isinstance(account_id, int) or found in REQUIRED_KINDS:
-        return None
-    return account_id, found
+    return None if found in REQUIRED_KINDS else (int(account), found)
 
 
 def unsubscribe_url(*, base_url: str, secret_key: str, account_id: int, kind: MailKind) -> str:

@@ -21,10 +21,13 @@ from summit.agenda.models import (
 )
 from summit.auth.models import Role, RoleGrant
 from summit.mail.award_mail import RECENT
-from summit.mail.mailing import Mailing
+from summit.mail.compose import Recipient, render_part
+from summit.mail.mailing import Mailing, Parts
 from summit.mail.models import MailKind
 from summit.mail.preferences import REMINDER_CHOICES
 
+CHANGES = "@@changes@@"
+"""Where each recipient's own list of changes goes in a message composed for many."""
 SPEAKER_KINDS = frozenset({"moved", "retimed", "cancelled", "reinstated"})
 """The changes a speaker is told of: where, when, and whether their session happens."""
 
@@ -54,11 +57,31 @@ def _publication(mailing: Mailing, summit: Summit, release: ScheduleRelease) -> 
     changes: dict[int, dict[str, Any]] = {
         int(str(change["session_id"])): change for change in release.changes
     }
+    streams = _streams(mailing, summit)
     context = {
         "version": release.version,
-        "streams": _streams(mailing, summit),
         "link": f"{mailing.base_url}/{summit.slug}/agenda",
+        "changes": CHANGES,
     }
+    pieces: dict[tuple[int, str, str], tuple[str, str]] = {}
+
+    def parts_for(followed: list[dict[str, Any]]) -> Parts:
+        def parts(recipient: Recipient) -> dict[str, tuple[str, str]]:
+            texts, pages = [], []
+            for change in _in_order(followed):
+                piece = (int(str(change["session_id"])), recipient.language, recipient.timezone)
+                if piece not in pieces:
+                    values = {"change": change, "streams": streams}
+                    pieces[piece] = (
+                        render_part("mail/_change.txt", recipient=recipient, context=values),
+                        render_part("mail/_change.html", recipient=recipient, context=values),
+                    )
+                texts.append(pieces[piece][0])
+                pages.append(pieces[piece][1])
+            return {CHANGES: ("".join(texts), "<ul>" + "".join(pages) + "</ul>")}
+
+        return parts
+
     followers: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for account_id, session_id in db.exec(
         select(Follow.account_id, Follow.session_id).where(col(Follow.session_id).in_(changes))
@@ -71,7 +94,9 @@ def _publication(mailing: Mailing, summit: Summit, release: ScheduleRelease) -> 
             summit=summit,
             kind=MailKind.PROGRAMME_DIGEST,
             subject_key=f"release:{release.id}",
-            context=context | {"changes": _in_order(followed)},
+            context=context,
+            render_key=f"release:{release.id}",
+            parts=parts_for(followed),
         )
     speaking = [
         session_id
@@ -97,7 +122,9 @@ def _publication(mailing: Mailing, summit: Summit, release: ScheduleRelease) -> 
             summit=summit,
             kind=MailKind.SPEAKER_CHANGE,
             subject_key=f"release:{release.id}",
-            context=context | {"changes": _in_order(theirs)},
+            context=context,
+            render_key=f"release:{release.id}",
+            parts=parts_for(theirs),
         )
 
 
@@ -149,6 +176,7 @@ def _reminders(mailing: Mailing, now: datetime) -> None:
             summit=summit,
             kind=MailKind.SESSION_REMINDER,
             subject_key=f"session:{session_id}:{session.starts_at.isoformat()}",
+            render_key=f"session:{session_id}",
             context={
                 "session": session,
                 "streams": streams[session.summit_id],

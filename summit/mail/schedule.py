@@ -34,3 +34,4 @@ class MailSchedule:
         mailing.remember_recent(since=utcnow() - KEYS_KEPT)
         queue_award_mail(mailing, now=now)
         queue_programme_mail(mailing, now=now)
+        mailing.flush()
