@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from pydantic import SecretStr
-from sqlmodel import select
+from sqlmodel import col, select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from summit.agenda.models import Follow, PublishedSession
 from summit.app import create_app
 from summit.auth.models import Account
 from summit.db import Database
@@ -196,3 +198,32 @@ def test_an_account_chooses_its_mail_on_its_page(app: Starlette, demo_database: 
     choices = _choices(demo_database, "delegate2@example.org")
     assert (choices.reminder_minutes, choices.wants(MailKind.SESSION_REMINDER)) == (30, True)
     assert choices.off == {kind for kind in OPTIONAL_KINDS if kind != MailKind.SESSION_REMINDER}
+
+
+def test_a_reminder_arrives_in_arabic_with_links_that_work(
+    demo_settings: Settings, demo_database: Database, server: SmtpServer
+) -> None:
+    with demo_database.write() as db:
+        session = db.exec(select(PublishedSession).order_by(col(PublishedSession.id))).first()
+        delegate = db.exec(select(Account).where(Account.email == "delegate@example.org")).one()
+        assert session is not None and delegate.id is not None
+        db.add(Follow(account_id=delegate.id, session_id=session.id))
+        starts = session.starts_at
+    settings = demo_settings.model_copy(
+        update={"mail_url": SecretStr(server.url), "base_url": BASE_URL}
+    )
+    app = create_app(settings, clock=lambda: starts - timedelta(minutes=10))
+    with make_client(app) as visitor:
+        wait_until(lambda: len(server.inbox.messages) == 1, "the reminder")
+        message = server.inbox.messages[0]
+        text, page = message.get_body(("plain",)), message.get_body(("html",))
+        assert text is not None and page is not None
+        links = re.findall(rf"{BASE_URL}(/\S+)", text.get_content())
+        answers = [visitor.get(link).status_code for link in links]
+
+    assert message["To"] == "delegate@example.org"
+    assert str(message["Subject"]).startswith("تبدأ قريبًا: ")
+    assert '<html lang="ar" dir="rtl">' in page.get_content()
+    assert message["List-Unsubscribe"] == f"<{BASE_URL}{links[-1]}>"
+    assert [link.split("/")[2] for link in links] == ["sessions", "unsubscribe"]
+    assert answers == [200, 200]
