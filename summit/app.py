@@ -6,7 +6,8 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import structlog
 from anyio import to_thread
@@ -49,7 +50,11 @@ from summit.live.hub import MemoryHub
 from summit.live.presence import Presence
 from summit.live.sessions import SessionWatch
 from summit.logs import RequestLogMiddleware, configure_logging, redacted_path
-from summit.mail import LogMailer, Mailer
+from summit.mail import preference_routes as mail_preference_routes
+from summit.mail import routes as mail_routes
+from summit.mail.schedule import DEFAULT_MAIL_BASE_URL, MailSchedule
+from summit.mail.sender import MailSender, SenderSettings
+from summit.mail.transports import Mailer, create_mailer
 from summit.paths import data_dir
 from summit.people import manage_routes as people_manage_routes
 from summit.people import routes as people_routes
@@ -121,12 +126,31 @@ def create_app(
         )
         app.state.presence = presence
         counting = asyncio.create_task(presence.run(), name="presence")
+        mail_sender = MailSender(
+            database=database,
+            mailer=app.state.mailer,
+            clock=clock,
+            settings=SenderSettings(
+                poll_seconds=settings.mail_poll_seconds,
+                max_attempts=settings.mail_max_attempts,
+                retry_after=timedelta(seconds=settings.mail_retry_seconds),
+            ),
+            schedule=MailSchedule(
+                base_url=settings.base_url or DEFAULT_MAIL_BASE_URL, secret_key=settings.secret_key
+            ),
+            message_host=urlsplit(settings.base_url or "http://localhost").hostname or "localhost",
+        )
+        app.state.mail_sender = mail_sender
+        sending = asyncio.create_task(mail_sender.run(), name="mail-sender")
         await log.ainfo("started", database=database.engine.url.get_backend_name())
         try:
             yield
         finally:
             watcher.cancel()
             counting.cancel()
+            sending.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sending
             with contextlib.suppress(SQLAlchemyError):
                 await presence.stop()
             await broker.stop()
@@ -142,6 +166,8 @@ def create_app(
             *auth_routes.routes,
             *preferences_routes.routes,
             *organiser_routes.routes,
+            *mail_routes.routes,
+            *mail_preference_routes.routes,
             *token_routes.routes,
             *editor_routes.routes,
             *session_form_routes.routes,
@@ -199,7 +225,11 @@ def create_app(
         max_age_seconds=settings.session_days * 24 * 3600,
         secure=settings.is_https,
     )
-    app.state.mailer = mailer or LogMailer(include_body=settings.environment != "production")
+    app.state.mailer = mailer or create_mailer(
+        settings.mail_url.get_secret_value(),
+        sender=settings.mail_from,
+        include_body=settings.environment != "production",
+    )
     return app
 
 

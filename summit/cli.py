@@ -26,6 +26,7 @@ from summit.auth.services import disable_account, grant_role, upsert_account
 from summit.columns import utcnow
 from summit.errors import DomainError
 from summit.live.routes import MAX_INCOMING_BYTES
+from summit.mail.transports import parse_mail_url
 from summit.migrate import upgrade
 from summit.preflight import (
     DEMO_FOLDER,
@@ -390,11 +391,18 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
             f"summit: its clock starts at {starts_at.isoformat(timespec='minutes')} and runs in "
             "real time (choose another start with --at, or --real-clock)"
         )
+    print(f"summit: mail goes to {_mail_destination(settings)} (SUMMIT_MAIL_URL)")
     print(f"summit: demo accounts (password for each: {DEMO_PASSWORD}):")
     for email, roles in report.accounts:
         print(f"  {email:<28} {roles}")
     print()
     return _serve(settings, args)
+
+
+def _mail_destination(settings: Settings) -> str:
+    """Where mail goes, without the password the mail URL may hold."""
+    address = parse_mail_url(settings.mail_url.get_secret_value())
+    return "the log" if address is None else address.safe
 
 
 def _hand_to_workers(settings: Settings, *, starts_at: datetime | None, started: datetime) -> None:

@@ -8,6 +8,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from summit.auth.permissions import Access
+from summit.columns import utcnow
+from summit.mail.outbox import backlog
 from summit.migrate import current_revision, head_revision
 from summit.web.access import page
 from summit.web.context import database
@@ -29,12 +31,20 @@ async def readyz(request: Request) -> Response:
         # Reading the revision is the round trip that shows the database answers.
         current = current_revision(session.connection())
         head = head_revision()
-        return {
+        report: dict[str, object] = {
             "database": "ok",
             "migrations": "head" if current == head else "behind",
             "revision": current,
             "expected": head,
         }
+        if current == head:
+            waiting = backlog(session, now=utcnow())
+            report["mail"] = {
+                "pending": waiting.pending,
+                "failed": waiting.failed,
+                "oldest_pending_seconds": waiting.oldest_pending_seconds,
+            }
+        return report
 
     try:
         report = await db.run_read(check)

@@ -8,8 +8,10 @@ from typing import Literal
 from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
-from pydantic import AwareDatetime, Field, field_validator, model_validator
+from pydantic import AwareDatetime, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from summit.mail.transports import parse_mail_url
 
 LANGUAGES = ("en", "fr", "ar")
 
@@ -24,7 +26,10 @@ def _generated_secret() -> str:
 class Settings(BaseSettings):
     """Everything a deployment can change, frozen once read."""
 
-    model_config = SettingsConfigDict(env_prefix="SUMMIT_", frozen=True, extra="forbid")
+    # Inputs stay out of error messages: the mail URL and the secret key hold secrets.
+    model_config = SettingsConfigDict(
+        env_prefix="SUMMIT_", frozen=True, extra="forbid", hide_input_in_errors=True
+    )
 
     environment: Literal["development", "production", "test"] = "development"
     """``production`` refuses a generated secret key and demo accounts."""
@@ -80,6 +85,24 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=60 * 1024 * 1024, ge=1024)
     """Largest request body accepted by the award submission form (its files included)."""
 
+    mail_url: SecretStr = SecretStr("log:")
+    """Where mail goes: ``log:`` (the log; bodies are left out in production),
+    ``smtp://user:password@host:587`` (STARTTLS), ``smtps://user:password@host:465`` (TLS
+    from the start) or ``smtp://host:25``. Never logged: it may hold a password."""
+
+    mail_from: str = "Summit <summit@localhost>"
+    """The sender address of every message, e.g. ``OGP Summit <no-reply@summit.example.org>``."""
+
+    mail_max_attempts: int = Field(default=8, ge=1, le=50)
+    """Tries before a message that the server keeps refusing for now (or cannot be reached
+    for) is marked failed; an organiser can send it again from the mail page."""
+
+    mail_retry_seconds: float = Field(default=30.0, gt=0, le=3600)
+    """The wait after a message's first failed try; each further failure doubles it."""
+
+    mail_poll_seconds: float = Field(default=2.0, gt=0, le=60)
+    """How often each process looks for mail queued by others, or due again."""
+
     log_format: Literal["console", "json"] = "console"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -100,6 +123,12 @@ class Settings(BaseSettings):
     def _known_zone(cls, value: str) -> str:
         if value not in available_timezones():
             raise ValueError(f"unknown time zone {value!r}")
+        return value
+
+    @field_validator("mail_url")
+    @classmethod
+    def _a_mail_address(cls, value: SecretStr) -> SecretStr:
+        parse_mail_url(value.get_secret_value())  # its message never repeats the URL
         return value
 
     @field_validator("base_url")

@@ -6,8 +6,9 @@ from summit import eventlog
 from summit.agenda import models as agenda
 from summit.auth import models as auth
 from summit.awards import models as awards
+from summit.mail import models as mail
 from summit.people import models as people
 from summit.qa import models as qa
 
 metadata = SQLModel.metadata
-__all__ = ["agenda", "auth", "awards", "eventlog", "metadata", "people", "qa"]
+__all__ = ["agenda", "auth", "awards", "eventlog", "mail", "metadata", "people", "qa"]

@@ -419,6 +419,20 @@ MATRIX: dict[tuple[str, str], Expectation] = {
     ),
     ("GET", "/{slug}/manage/members"): ("/ogp2021/manage/members", {}, ORGANISER_ONLY),
     ("GET", "/{slug}/manage/audit"): ("/ogp2021/manage/audit", {}, ORGANISER_ONLY),
+    ("GET", "/{slug}/manage/mail"): ("/ogp2021/manage/mail", {}, ORGANISER_ONLY),
+    ("GET", "/account/mail"): ("/account/mail", {}, {"anonymous": 303, **SIGNED_IN}),
+    ("POST", "/account/mail"): (
+        "/account/mail",
+        {"reminder_minutes": "7"},
+        {"anonymous": 403, **dict.fromkeys(SIGNED_IN, 422)},
+    ),
+    ("GET", "/mail/unsubscribe/{token}"): ("/mail/unsubscribe/not-a-token", {}, everyone(404)),
+    ("POST", "/mail/unsubscribe/{token}"): ("/mail/unsubscribe/not-a-token", {}, everyone(404)),
+    ("POST", "/{slug}/manage/mail/{message_id}/resend"): (
+        "/ogp2021/manage/mail/999999/resend",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 404},
+    ),
     ("GET", "/{slug}/manage/schedule"): ("/ogp2021/manage/schedule", {}, ORGANISER_ONLY),
     ("GET", "/{slug}/manage/sessions/new"): ("/ogp2021/manage/sessions/new", {}, ORGANISER_ONLY),
     ("POST", "/{slug}/manage/sessions/new"): (

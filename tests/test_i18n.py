@@ -27,8 +27,12 @@ KEYWORDS = {
 def _source_messages() -> set[str]:
     """Every UI string in the templates and the code, as ``pybabel extract`` sees it."""
     found: set[str] = set()
-    for folder, method in ((ROOT / "templates", "jinja2"), (ROOT / "summit", "python")):
-        pattern = "**.html" if method == "jinja2" else "**.py"
+    sources = (
+        (ROOT / "templates", "**.html", "jinja2"),
+        (ROOT / "templates", "**.txt", "jinja2"),  # the plain-text parts of mail
+        (ROOT / "summit", "**.py", "python"),
+    )
+    for folder, pattern, method in sources:
         options = {pattern: {"extensions": "jinja2.ext.i18n"}} if method == "jinja2" else {}
         for _file, _line, message, _comments, _context in extract_from_dir(
             str(folder), method_map=[(pattern, method)], options_map=options, keywords=KEYWORDS

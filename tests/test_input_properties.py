@@ -219,7 +219,14 @@ class Snapshot:
             if table == "audit_entry":
                 # The audit log records refusals on purpose.
                 where = f" WHERE action NOT IN {REFUSAL_ACTIONS!r}"
-            rows = self._connection.execute(f'SELECT * FROM "{table}"{where} ORDER BY rowid')  # noqa: S608
+            columns = "*"
+            if table == "mail_outbox":
+                # The sender task delivers queued mail while the test runs: what a request could
+                # change is which messages exist and what they say, not how far delivery got.
+                columns = "id, kind, recipient, language, subject, text_body, dedupe_key"
+            rows = self._connection.execute(
+                f'SELECT {columns} FROM "{table}"{where} ORDER BY rowid'  # noqa: S608
+            )
             hashed = hashlib.sha256()
             count = 0
             for row in rows:
@@ -304,6 +311,7 @@ def _path_values(database: Database) -> dict[str, str]:
         "attachment_id": "1",
         "grant_id": str(grant.id if grant else 1),
         "token_id": "1",
+        "message_id": "1",
         "person_slug": "aziz-akhannouch",
         "delegation_slug": "morocco",
         "stream_slug": "plenary",

@@ -13,7 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from summit.agenda.models import Summit
 from summit.auth import queries, tokens
 from summit.auth.audit import action_of
-from summit.auth.mails import invitation_link
+from summit.auth.mails import invitation_link, queue_invitation_mail
 from summit.auth.models import Account, Role, RoleGrant
 from summit.auth.permissions import Access, Principal
 from summit.auth.services import revoke_role
@@ -25,7 +25,7 @@ from summit.parsing import optional_row_id
 from summit.people.models import Delegation, Person
 from summit.web.access import page
 from summit.web.addresses import base_url
-from summit.web.context import current_summit, database, now
+from summit.web.context import current_summit, database, now, wake_mail
 from summit.web.forms import FieldReader, read_form, text_fields
 from summit.web.rendering import render
 
@@ -97,11 +97,20 @@ async def invite(request: Request) -> Response:
                     person_id=person_id,
                 )
                 issued_link = invitation_link(base_url=address, token=issued.token)
+                queue_invitation_mail(
+                    db,
+                    summit=summit,
+                    email=email,
+                    role=Role(form["role"]),
+                    base_url=address,
+                    token=issued.token,
+                )
             except DomainError as error:
                 errors[error.field or "email"] = translate_error(error.template, error.params)
         return _invitation_context(db, summit, request), issued_link
 
     context, link = await database(request).run_write(issue)
+    wake_mail(request)
     return render(
         request,
         "manage/invitations.html",

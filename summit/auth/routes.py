@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from summit.agenda.models import Summit
 from summit.auth import tokens
 from summit.auth.audit import AuditAction, record
-from summit.auth.mails import reset_mail
+from summit.auth.mails import queue_reset_mail
 from summit.auth.models import Account, TokenPurpose
 from summit.auth.permissions import Access, Principal
 from summit.auth.services import authenticate, change_password, end_sessions
@@ -23,7 +23,7 @@ from summit.live.hub import SESSION_ENDED
 from summit.web import csrf, ratelimit
 from summit.web.access import page
 from summit.web.addresses import base_url
-from summit.web.context import database, now
+from summit.web.context import database, now, viewer, wake_mail
 from summit.web.error_pages import render_error
 from summit.web.forms import read_form, text_fields
 from summit.web.htmx import is_htmx
@@ -203,13 +203,20 @@ async def reset_request(request: Request) -> Response:
             status_code=429,
         )
     moment = now(request)
-    issued = await database(request).run_write(
-        lambda db: tokens.issue_reset(db, email=form["email"], now=moment)
-    )
-    if issued is not None:
-        await request.app.state.mailer.send(
-            reset_mail(to=issued.row.email, base_url=base_url(request), token=issued.token)
+    address, language = base_url(request), viewer(request).language
+
+    def issue(db: Session) -> None:
+        issued = tokens.issue_reset(db, email=form["email"], now=moment)
+        account = (
+            db.get(Account, issued.row.account_id) if issued and issued.row.account_id else None
         )
+        if issued is not None and account is not None:
+            queue_reset_mail(
+                db, account=account, language=language, base_url=address, token=issued.token
+            )
+
+    await database(request).run_write(issue)
+    wake_mail(request)
     # The same answer whether or not the address has an account.
     return render(request, "auth/reset_request.html", {"sent": True, "error": None})
 

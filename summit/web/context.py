@@ -35,3 +35,11 @@ def current_summit(request: Request) -> Summit:
     if summit is None:
         raise HTTPException(status_code=404)
     return summit
+
+
+def wake_mail(request: Request) -> None:
+    """Tell this process's mail sender that the request's transaction queued mail, so that it
+    goes now rather than at the next poll. The request does not wait for it."""
+    sender = getattr(request.app.state, "mail_sender", None)
+    if sender is not None:
+        sender.wake()

@@ -17,6 +17,7 @@ from summit.auth.audit import AuditAction
 from summit.auth.models import Role
 from summit.i18n.formatting import pick
 from summit.i18n.viewer import N_, current_viewer, gettext
+from summit.mail.models import MailKind, MailStatus
 from summit.people.models import DelegationKind
 
 ROLE_NAMES: dict[str, str] = {
@@ -95,6 +96,28 @@ DELEGATION_KINDS: dict[str, str] = {
 }
 
 
+MAIL_KINDS: dict[str, str] = {
+    MailKind.INVITATION: N_("invitation"),
+    MailKind.RESET: N_("password reset"),
+    MailKind.JUROR_ASSIGNMENT: N_("jury assignments"),
+    MailKind.JUROR_DEADLINE: N_("scoring deadline reminder"),
+    MailKind.ENTRANT_RECEIVED: N_("submission received"),
+    MailKind.ENTRANT_RESULT: N_("award result"),
+    MailKind.SPEAKER_CHANGE: N_("change to a speaker's session"),
+    MailKind.SESSION_REMINDER: N_("reminder before a followed session"),
+    MailKind.PROGRAMME_DIGEST: N_("changes to followed sessions"),
+}
+"""A kind of outgoing mail."""
+
+MAIL_STATUSES: dict[str, str] = {
+    MailStatus.PENDING: N_("waiting"),
+    MailStatus.SENDING: N_("sending"),
+    MailStatus.SENT: N_("sent"),
+    MailStatus.FAILED: N_("failed"),
+}
+"""Where an outgoing message stands."""
+
+
 def _word(mapping: Mapping[str, str], code: str) -> str:
     found = mapping.get(code)
     return gettext(found) if found else code
@@ -135,3 +158,11 @@ def country_name(code: str | None) -> str:
         return ""
     territories = Locale.parse(current_viewer().language).territories
     return str(territories.get(code.upper(), code))
+
+
+def mail_kind(kind: str) -> str:
+    return _word(MAIL_KINDS, kind)
+
+
+def mail_status(status: str) -> str:
+    return _word(MAIL_STATUSES, status)

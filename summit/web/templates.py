@@ -88,6 +88,8 @@ def create_templates() -> Jinja2Blocks:
         role_name=labels.role_name,
         session_role_name=labels.session_role_name,
         audit_action=labels.audit_action,
+        mail_kind=labels.mail_kind,
+        mail_status=labels.mail_status,
         tie_break_name=labels.tie_break_name,
         change_kind=labels.change_kind,
         delegation_kind=labels.delegation_kind,
