@@ -21,7 +21,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from summit import ops
-from summit.agenda import editor_routes, export_routes, publish_routes
+from summit.agenda import editor_routes, export_routes, publish_routes, session_form_routes
 from summit.agenda import manage_routes as agenda_manage_routes
 from summit.agenda import routes as agenda_routes
 from summit.agenda.grid import grid_stylesheet
@@ -138,6 +138,7 @@ def create_app(
             *organiser_routes.routes,
             *token_routes.routes,
             *editor_routes.routes,
+            *session_form_routes.routes,
             *publish_routes.routes,
             *agenda_manage_routes.routes,
             *people_manage_routes.routes,
@@ -158,7 +159,11 @@ def create_app(
             # First: it must see the peer's own address (see summit/web/addresses.py).
             Middleware(ProxyHeadersMiddleware, trusted_proxies=settings.trusted_proxies),
             Middleware(RequestLogMiddleware),
-            Middleware(SecurityHeadersMiddleware, https=settings.is_https),
+            Middleware(
+                SecurityHeadersMiddleware,
+                https=settings.is_https,
+                players=settings.player_policy,
+            ),
             Middleware(TrustedHostMiddleware, allowed_hosts=settings.host_names),
             Middleware(
                 BodyLimitMiddleware,
@@ -176,7 +181,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.templates = create_templates()
+    app.state.templates = create_templates(players=settings.player_policy)
     app.state.clock = clock
     app.state.programme_cache = ProgrammeCache()
     app.state.socket_quota = SocketQuota(settings.max_sockets_per_client)

@@ -25,6 +25,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from summit.agenda.models import Summit
+from summit.agenda.players import CHANNELS
 from summit.agenda.queries import summit_by_slug
 from summit.auth.api_tokens import ApiScope, find_api_token, note_use
 from summit.auth.audit import AuditAction, record
@@ -193,7 +194,13 @@ def json_out(
     return JSONResponse(content, status_code=status_code, headers=headers)
 
 
-_FIELDS = {"track_id": "theme_id", "duration": "duration_minutes", "person": "", "delegation": ""}
+_FIELDS = {
+    "track_id": "theme_id",
+    "duration": "duration_minutes",
+    "person": "",
+    "delegation": "",
+    **{f"channel_{name}": f"channels.{name}" for name in CHANNELS},
+}
 """The services' names for fields, as the API's bodies call them."""
 
 

@@ -15,7 +15,7 @@ from babel import Locale
 from summit.agenda.models import SessionRoleKind
 from summit.auth.audit import AuditAction
 from summit.auth.models import Role
-from summit.i18n.formatting import pick
+from summit.i18n.formatting import language_name, pick
 from summit.i18n.viewer import N_, current_viewer, gettext
 from summit.people.models import DelegationKind
 
@@ -106,6 +106,14 @@ def role_name(role: str) -> str:
 
 def session_role_name(role: str) -> str:
     return _word(SESSION_ROLE_NAMES, role)
+
+
+def channel_name(channel: str) -> str:
+    """A room's channel: the floor (the room's own sound), or the language of an
+    interpretation, in the viewer's language."""
+    if channel == "floor":
+        return gettext("Floor (original sound)")
+    return language_name(channel)
 
 
 def audit_action(action: str) -> str:
