@@ -66,6 +66,9 @@ AUDIT_ACTIONS: dict[str, str] = {
     AuditAction.QUESTION_UNANSWERED: N_("Marked a question unanswered"),
     AuditAction.QUESTIONS_PREMODERATED: N_("Made a session's new questions wait for approval"),
     AuditAction.QUESTIONS_UNMODERATED: N_("Let a session's new questions show at once"),
+    AuditAction.POLL_CREATED: N_("Made a poll"),
+    AuditAction.POLL_OPENED: N_("Opened a poll"),
+    AuditAction.POLL_CLOSED: N_("Closed a poll"),
 }
 """What an audit log entry records."""
 
