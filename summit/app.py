@@ -53,6 +53,7 @@ from summit.people import manage_routes as people_manage_routes
 from summit.people import routes as people_routes
 from summit.polls import routes as poll_routes
 from summit.preflight import ConfigurationError, refuse_demo_accounts
+from summit.qa import present_routes
 from summit.qa import routes as qa_routes
 from summit.settings import Settings
 from summit.web.access import error_page
@@ -150,6 +151,7 @@ def create_app(
             *agenda_routes.routes,
             *people_routes.routes,
             *qa_routes.routes,
+            *present_routes.routes,
             *poll_routes.routes,
             *juror_routes.routes,
             *results_routes.routes,

@@ -324,6 +324,11 @@ MATRIX: dict[tuple[str, str], Expectation] = {
         {"on": "0"},
         {**MEMBER_POST, "organiser": 303},
     ),
+    ("GET", "/{slug}/sessions/{session_id}/present"): (
+        "/ogp2021/sessions/{opening}/present",
+        {},
+        everyone(200),
+    ),
     ("GET", "/{slug}/sessions/{session_id}/polls"): (
         "/ogp2021/sessions/{opening}/polls",
         {},

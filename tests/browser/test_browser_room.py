@@ -117,7 +117,7 @@ def test_an_arabic_delegate_switches_to_the_floor_and_keeps_it_through_a_push(
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
-def test_the_room_its_form_and_its_polls_pass_axe_and_fit_a_phone(
+def test_the_room_its_form_polls_and_presenter_view_pass_axe_and_fit_a_phone(
     chromium: Any, live_server: str, tmp_path: Path, language: str
 ) -> None:
     mena = _session_id(tmp_path / "live.db", "MENA-DIALOGUE")
@@ -130,6 +130,7 @@ def test_the_room_its_form_and_its_polls_pass_axe_and_fit_a_phone(
         ("room", f"/ogp2021/sessions/{mena}"),
         ("form", f"/ogp2021/manage/sessions/{mena}"),
         ("polls", f"/ogp2021/sessions/{mena}/polls"),
+        ("present", f"/ogp2021/sessions/{mena}/present"),
     ):
         page.goto(f"{live_server}{path}?lang={language}")
         page.locator("main").wait_for()
@@ -138,4 +139,4 @@ def test_the_room_its_form_and_its_polls_pass_axe_and_fit_a_phone(
         )
         found[name] = (_violations(page), sideways)
 
-    assert found == {"room": ([], False), "form": ([], False), "polls": ([], False)}
+    assert found == dict.fromkeys(("room", "form", "polls", "present"), ([], False))
