@@ -45,11 +45,11 @@ def _plant(database: Database) -> tuple[int, dict[str, int]]:
             ("Hidden one?", QuestionStatus.HIDDEN, False),
             ("Waiting one?", QuestionStatus.PENDING, False),
         ):
-            question = db.get(Question, ids[body])
-            assert question is not None
-            question.status = status
-            question.is_pinned = pinned
-            db.add(question)
+            row = db.get(Question, ids[body])
+            assert row is not None
+            row.status = status
+            row.is_pinned = pinned
+            db.add(row)
     return opening.id, ids
 
 
