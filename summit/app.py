@@ -58,7 +58,9 @@ from summit.mail.transports import Mailer, create_mailer
 from summit.paths import data_dir
 from summit.people import manage_routes as people_manage_routes
 from summit.people import routes as people_routes
+from summit.polls import routes as poll_routes
 from summit.preflight import ConfigurationError, refuse_demo_accounts
+from summit.qa import present_routes
 from summit.qa import routes as qa_routes
 from summit.settings import Settings
 from summit.web.access import error_page
@@ -181,6 +183,8 @@ def create_app(
             *agenda_routes.routes,
             *people_routes.routes,
             *qa_routes.routes,
+            *present_routes.routes,
+            *poll_routes.routes,
             *juror_routes.routes,
             *results_routes.routes,
             *decision_routes.routes,
@@ -197,7 +201,11 @@ def create_app(
             # gzip, brotli or zstd, as the client accepts, for HTML, JSON, XML and calendars;
             # never for a socket, a response already encoded, or images and fonts (woff2).
             Middleware(CompressMiddleware, minimum_size=COMPRESS_FROM_BYTES),
-            Middleware(SecurityHeadersMiddleware, https=settings.is_https),
+            Middleware(
+                SecurityHeadersMiddleware,
+                https=settings.is_https,
+                players=settings.player_policy,
+            ),
             Middleware(TrustedHostMiddleware, allowed_hosts=settings.host_names),
             Middleware(
                 BodyLimitMiddleware,
@@ -215,7 +223,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.templates = create_templates()
+    app.state.templates = create_templates(players=settings.player_policy)
     app.state.clock = clock
     app.state.programme_cache = ProgrammeCache()
     app.state.socket_quota = SocketQuota(settings.max_sockets_per_client)

@@ -264,7 +264,13 @@ def _load(
     database = open_database(settings)
     try:
         with database.write() as db:
-            return load_summit(db, folder, with_demo_accounts=demo_accounts, now=now)
+            return load_summit(
+                db,
+                folder,
+                with_demo_accounts=demo_accounts,
+                now=now,
+                players=settings.player_policy,
+            )
     except SeedError as error:
         print(f"summit: the seed was not loaded (nothing changed): {error}", file=sys.stderr)
         return None

@@ -154,3 +154,20 @@ class ScoresChanged(DomainEvent):
     @property
     def subject(self) -> str:
         return f"award:{self.award_id}"
+
+
+@dataclass(frozen=True)
+class PollsChanged(DomainEvent):
+    """Fires when a session's polls change as everyone sees them: one opened or closed, or a
+    vote given or changed in a poll whose results show live (a vote in a poll whose results
+    wait for the close changes nothing anyone sees, and fires nothing). Pages of the session
+    show the polls again. Moderators' drafts are not in it: they see those on their own page."""
+
+    session_id: int
+    poll_id: int
+    change: str
+    kind: ClassVar[str] = "polls.changed"
+
+    @property
+    def subject(self) -> str:
+        return f"session:{self.session_id}"

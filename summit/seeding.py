@@ -26,6 +26,7 @@ from summit.agenda.forms import (
 )
 from summit.agenda.lifecycle import set_status
 from summit.agenda.models import ProgrammeSession, SessionStatus, Summit
+from summit.agenda.players import DEFAULT_PLAYERS, PlayerPolicy
 from summit.agenda.publishing import pending_changes, publish
 from summit.agenda.services import upsert_session, upsert_stream, upsert_summit, upsert_track
 from summit.auth.forms import AccountInput, RoleInput
@@ -69,6 +70,7 @@ def load_summit(
     *,
     with_demo_accounts: bool = True,
     now: datetime | None = None,
+    players: PlayerPolicy = DEFAULT_PLAYERS,
 ) -> SeedReport:
     """Create or update the summit described in ``folder``, brought to the moment ``now``
     when one is given; without it, live statuses and the award's publication stay as they are
@@ -123,7 +125,7 @@ def load_summit(
             values.update(_live_status(db, summit=summit, code=values.get("code")))
         session_data = validate(where, SessionInput, values)
         sessions[session_data.code] = call(
-            where, upsert_session, db=db, summit=summit, data=session_data
+            where, upsert_session, db=db, summit=summit, data=session_data, players=players
         )
 
     if pending_changes(db, summit=summit):

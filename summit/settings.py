@@ -11,6 +11,7 @@ from zoneinfo import available_timezones
 from pydantic import AwareDatetime, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from summit.agenda.players import PROVIDERS, PlayerPolicy
 from summit.mail.transports import parse_mail_url
 
 LANGUAGES = ("en", "fr", "ar")
@@ -118,6 +119,38 @@ class Settings(BaseSettings):
     server must be given the same (``summit demo`` passes it to its workers); unset, each
     process takes the moment it starts."""
 
+    stream_providers: str = "youtube-nocookie,vimeo"
+    """Comma-separated video providers session pages may embed: ``youtube-nocookie`` (any
+    YouTube address is played through youtube-nocookie.com), ``vimeo``, ``hls`` (the HLS
+    servers of ``hls_origins``). Stream addresses from anywhere else are refused, and the
+    Content-Security-Policy frames nothing else."""
+
+    hls_origins: str = ""
+    """Comma-separated ``https://host[:port]`` of the servers whose HLS playlists (``.m3u8``)
+    session pages may play, with the ``hls`` provider."""
+
+    @field_validator("stream_providers")
+    @classmethod
+    def _known_providers(cls, value: str) -> str:
+        unknown = [name.strip() for name in value.split(",") if name.strip() not in PROVIDERS]
+        if [name for name in unknown if name]:
+            raise ValueError(f"unknown stream provider(s) {unknown!r}: choose among {PROVIDERS}")
+        return value
+
+    @field_validator("hls_origins")
+    @classmethod
+    def _https_origins(cls, value: str) -> str:
+        for origin in (item.strip() for item in value.split(",")):
+            parts = urlsplit(origin)
+            if origin and (
+                parts.scheme != "https"
+                or not parts.hostname
+                or parts.path.strip("/")
+                or parts.query
+            ):
+                raise ValueError(f"an HLS origin is https://host[:port], not {origin!r}")
+        return value
+
     @field_validator("default_timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -160,6 +193,11 @@ class Settings(BaseSettings):
         if self.environment == "production" and self.demo_now_at is not None:
             raise ValueError("SUMMIT_DEMO_NOW_AT is for demos: production runs on the real clock")
         return self
+
+    @property
+    def player_policy(self) -> PlayerPolicy:
+        """The providers session pages may embed."""
+        return PlayerPolicy.parse(self.stream_providers, self.hls_origins)
 
     @property
     def host_names(self) -> list[str]:

@@ -8,7 +8,8 @@ from summit.auth import models as auth
 from summit.awards import models as awards
 from summit.mail import models as mail
 from summit.people import models as people
+from summit.polls import models as polls
 from summit.qa import models as qa
 
 metadata = SQLModel.metadata
-__all__ = ["agenda", "auth", "awards", "eventlog", "mail", "metadata", "people", "qa"]
+__all__ = ["agenda", "auth", "awards", "eventlog", "mail", "metadata", "people", "polls", "qa"]

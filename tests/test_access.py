@@ -231,6 +231,7 @@ def _api_routes() -> dict[tuple[str, str], Expectation]:
         f"{summit}/delegations": f"{concrete}/delegations",
         f"{summit}/delegations/{{delegation_id}}": f"{concrete}/delegations/{{delegation}}",
         f"{summit}/awards": f"{concrete}/awards",
+        f"{summit}/sessions/{{session_id}}/polls": f"{concrete}/sessions/{{closing}}/polls",
     }
     bearer = {
         ("GET", "/draft/sessions"): "/draft/sessions",
@@ -255,6 +256,11 @@ def _api_routes() -> dict[tuple[str, str], Expectation]:
         ("POST", "/delegations"): "/delegations",
         ("PATCH", "/delegations/{delegation_id}"): "/delegations/{delegation}",
         ("DELETE", "/delegations/{delegation_id}"): "/delegations/{delegation}",
+        ("POST", "/sessions/{session_id}/polls"): "/sessions/{opening}/polls",
+        (
+            "POST",
+            "/sessions/{session_id}/polls/{poll_id}/state",
+        ): "/sessions/{opening}/polls/1/state",
     }
     found: dict[tuple[str, str], Expectation] = {
         ("GET", declared): (path, {}, everyone(200)) for declared, path in reads.items()
@@ -317,6 +323,38 @@ MATRIX: dict[tuple[str, str], Expectation] = {
         "/ogp2021/sessions/{opening}/questions/premoderation",
         {"on": "0"},
         {**MEMBER_POST, "organiser": 303},
+    ),
+    ("GET", "/{slug}/sessions/{session_id}/present"): (
+        "/ogp2021/sessions/{opening}/present",
+        {},
+        everyone(200),
+    ),
+    ("GET", "/{slug}/sessions/{session_id}/polls"): (
+        "/ogp2021/sessions/{opening}/polls",
+        {},
+        everyone(200),
+    ),
+    # Only organisers (and the session's moderator) make, open and close polls; a poll with
+    # no question comes back with its error.
+    ("POST", "/{slug}/sessions/{session_id}/polls"): (
+        "/ogp2021/sessions/{opening}/polls",
+        {},
+        {**MEMBER_POST, "organiser": 422},
+    ),
+    ("POST", "/{slug}/sessions/{session_id}/polls/{poll_id}/state"): (
+        "/ogp2021/sessions/{opening}/polls/999999/state",
+        {"status": "open"},
+        {**MEMBER_POST, "organiser": 404},
+    ),
+    ("POST", "/{slug}/sessions/{session_id}/polls/{poll_id}/vote"): (
+        "/ogp2021/sessions/{opening}/polls/999999/vote",
+        {"option": "1"},
+        {**MEMBER_POST, "delegate": 404, "juror": 404, "organiser": 404},
+    ),
+    ("GET", "/{slug}/sessions/{session_id}/polls/{poll_id}/results.csv"): (
+        "/ogp2021/sessions/{opening}/polls/999999/results.csv",
+        {},
+        {**ORGANISER_ONLY, "organiser": 404},
     ),
     ("GET", "/{slug}/changes.atom"): ("/ogp2021/changes.atom", {}, everyone(200)),
     ("POST", "/{slug}/agenda/calendar"): (

@@ -312,6 +312,7 @@ def _path_values(database: Database) -> dict[str, str]:
         "grant_id": str(grant.id if grant else 1),
         "token_id": "1",
         "message_id": "1",
+        "poll_id": "1",
         "person_slug": "aziz-akhannouch",
         "delegation_slug": "morocco",
         "stream_slug": "plenary",

@@ -8,6 +8,7 @@ from zoneinfo import available_timezones
 from pydantic import Field, field_validator, model_validator
 
 from summit.agenda.models import SessionKind, SessionRoleKind, SessionStatus
+from summit.agenda.players import CHANNELS
 from summit.settings import LANGUAGES
 from summit.validation import (
     CalendarMoment,
@@ -101,6 +102,19 @@ class SessionInput(Input):
     delay_minutes: int = Field(default=0, ge=0, le=24 * 60)
     is_published: bool = False
     people: list[SessionPersonInput] = Field(default_factory=list)
+    channels: dict[str, WebURL] = Field(default_factory=dict)
+    """The room's players by channel; which providers may play them is checked by the service
+    (a deployment's setting)."""
+    recording_url: WebURL | None = None
+    captions_url: WebURL | None = None
+
+    @field_validator("channels")
+    @classmethod
+    def _known_channels(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(CHANNELS))
+        if unknown:
+            raise ValueError(f"the channels are {', '.join(CHANNELS)}, not {', '.join(unknown)}")
+        return value
 
     @model_validator(mode="after")
     def _times_make_sense(self) -> SessionInput:

@@ -112,6 +112,13 @@ class ProgrammeSession(SQLModel, table=True):
     """Whether the next publication includes this session (the public never sees the draft)."""
     revision: int = 1
     """Rises with every change a delegate can see (calendar SEQUENCE)."""
+    channels: dict[str, str] = localized_field()
+    """The room's players by channel (``summit.agenda.players.CHANNELS``): ``{"floor": url,
+    "fr": url, ...}``, each an address an allowed provider plays."""
+    recording_url: str | None = Field(default=None, max_length=500)
+    """The recording, once the session has ended; played in place of the live channels."""
+    captions_url: str | None = Field(default=None, max_length=500)
+    """A page with the live captions (any web address), linked beside the player."""
     qa_premoderated: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
     """Whether questions wait for a moderator's approval before the public sees them; a live
     setting, like the status, that no publication is needed for."""
@@ -152,6 +159,9 @@ class PublishedSession(SQLModel, table=True):
     languages: list[str] = list_field()
     people: list[dict[str, Any]] = list_field()
     """``[{"person_id": 1, "role": "speaker"}, ...]`` in programme order."""
+    channels: dict[str, str] = localized_field()
+    recording_url: str | None = Field(default=None, max_length=500)
+    captions_url: str | None = Field(default=None, max_length=500)
     status: SessionStatus = Field(default=SessionStatus.SCHEDULED, sa_type=String(16))
     delay_minutes: int = 0
     revision: int = 1

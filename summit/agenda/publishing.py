@@ -24,7 +24,10 @@ from summit.agenda.models import (
 from summit.errors import DomainError
 from summit.persistence import pk
 
-DETAIL_FIELDS = ("kind", "title", "abstract", "track_id", "languages")
+DETAIL_FIELDS = (
+    *("kind", "title", "abstract", "track_id", "languages"),
+    *("channels", "recording_url", "captions_url"),
+)
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,9 @@ def publish(
             "stream_id": session.stream_id,
             "track_id": session.track_id,
             "languages": session.languages,
+            "channels": session.channels,
+            "recording_url": session.recording_url,
+            "captions_url": session.captions_url,
             "people": draft.people,
             "status": session.status,
             "delay_minutes": session.delay_minutes,

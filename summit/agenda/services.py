@@ -7,10 +7,17 @@ from sqlmodel import Session, col, select
 from summit.agenda import search_index
 from summit.agenda.forms import SessionInput, StreamInput, SummitInput, TrackInput
 from summit.agenda.models import ProgrammeSession, SessionPerson, Stream, Summit, Track
+from summit.agenda.players import DEFAULT_PLAYERS, PlayerPolicy, playable, unplayable
 from summit.columns import utcnow
 from summit.errors import DomainError
+from summit.i18n.viewer import N_
 from summit.people.models import Person
 from summit.persistence import assign, pk
+
+UNPLAYABLE = N_(
+    "No video provider allowed here plays this address: give a YouTube or Vimeo video, or a "
+    "stream from this summit's own servers."
+)
 
 
 def upsert_summit(db: Session, *, data: SummitInput) -> Summit:
@@ -55,12 +62,27 @@ def upsert_stream(db: Session, *, summit: Summit, data: StreamInput) -> Stream:
     return stream
 
 
-def upsert_session(db: Session, *, summit: Summit, data: SessionInput) -> ProgrammeSession:
+def upsert_session(
+    db: Session,
+    *,
+    summit: Summit,
+    data: SessionInput,
+    players: PlayerPolicy = DEFAULT_PLAYERS,
+) -> ProgrammeSession:
     """Create or update the session with this code, and set exactly the people it lists.
 
-    A draft change: the public programme, and its search, change at the next publication."""
+    The room's addresses are kept as ``players`` (the deployment's setting; routes pass it)
+    loads them, and refused when no provider it
+    allows plays them. A draft change: the public programme, and its search, change at the
+    next publication."""
     _check_belongs(db, summit=summit, data=data)
-    values = data.model_dump(exclude={"people"})
+    refused = unplayable(players, channels=data.channels, recording_url=data.recording_url)
+    if refused:
+        raise DomainError(UNPLAYABLE, field=refused[0])
+    values = {
+        **data.model_dump(exclude={"people"}),
+        **playable(players, channels=data.channels, recording_url=data.recording_url),
+    }
     session = db.exec(
         select(ProgrammeSession).where(
             ProgrammeSession.summit_id == summit.id, ProgrammeSession.code == data.code

@@ -1,5 +1,5 @@
 """The session form: create or edit a programme session in the draft (its own address, and
-the keyboard path for every drag in the schedule editor)."""
+the keyboard path for every drag in the schedule editor), with its room's players."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from summit.agenda import editor, queries
 from summit.agenda.editor_routes import MINUTES_A_DAY
 from summit.agenda.forms import SessionInput
 from summit.agenda.models import ProgrammeSession, SessionKind, SessionRoleKind, SessionStatus
-from summit.agenda.services import upsert_session
+from summit.agenda.players import CHANNELS, unplayable
+from summit.agenda.services import UNPLAYABLE, upsert_session
 from summit.auth.permissions import Access
 from summit.errors import DomainError
 from summit.i18n.viewer import translate_error
@@ -44,6 +45,9 @@ SESSION_FIELDS = (
     "languages",
     "is_published",
     "status",
+    *(f"channel_{name}" for name in CHANNELS),
+    "recording_url",
+    "captions_url",
 )
 
 
@@ -58,7 +62,11 @@ def _session_values(session: ProgrammeSession | None, zone: ZoneInfo) -> dict[st
         "languages": ", ".join(session.languages),
         "is_published": "on" if session.is_published else "",
         "status": "cancelled" if session.status == SessionStatus.CANCELLED else "scheduled",
+        "recording_url": session.recording_url or "",
+        "captions_url": session.captions_url or "",
     }
+    for name, url in session.channels.items():
+        values[f"channel_{name}"] = url
     for language in ("en", "fr", "ar"):
         values[f"title_{language}"] = session.title.get(language, "")
         values[f"abstract_{language}"] = session.abstract.get(language, "")
@@ -89,6 +97,7 @@ async def _form_context(request: Request, session_id: int | None) -> dict[str, A
         **loaded,
         "kinds": [kind.value for kind in SessionKind],
         "roles": [role.value for role in SessionRoleKind],
+        "channels": CHANNELS,
         "days": queries.summit_days(summit),
     }
 
@@ -179,11 +188,27 @@ async def session_save(request: Request) -> Response:
             for entry in chosen
         ],
     }
-    errors: dict[str, str] = {}
+    channels = {name: form[f"channel_{name}"] for name in CHANNELS if form[f"channel_{name}"]}
+    recording_url = form["recording_url"] or None
+    values["channels"] = channels
+    values["recording_url"] = recording_url
+    values["captions_url"] = form["captions_url"] or None
+    players = request.app.state.settings.player_policy
+    # Every address no allowed provider plays is shown at once, beside its field (the service
+    # refuses the first one only).
+    unplayed = dict.fromkeys(
+        unplayable(players, channels=channels, recording_url=recording_url),
+        translate_error(UNPLAYABLE, {}),
+    )
+    errors: dict[str, str] = dict(unplayed)
     try:
         data = validated(SessionInput, values, fields)
     except FieldsRefused as refused:
-        errors = refused.errors
+        # An address that is not even a web address is unplayable too, and said so above,
+        # beside its own channel's field.
+        errors = {
+            name: text for name, text in refused.errors.items() if name != "channels"
+        } | unplayed
     new_code = "" if existing else form["code"].upper()
     if new_code and "code" not in errors:
         # Saving would silently rewrite the session that has this code: say so, with the rest.
@@ -200,7 +225,7 @@ async def session_save(request: Request) -> Response:
     if not errors:
         try:
             saved = await database(request).run_write(
-                lambda db: upsert_session(db, summit=summit, data=data)
+                lambda db: upsert_session(db, summit=summit, data=data, players=players)
             )
         except DomainError as failure:
             errors = {failure.field or "": translate_error(failure.template, failure.params)}

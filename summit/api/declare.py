@@ -25,6 +25,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from summit.agenda.models import Summit
+from summit.agenda.players import CHANNELS
 from summit.agenda.queries import summit_by_slug
 from summit.auth.api_tokens import ApiScope, find_api_token, note_use
 from summit.auth.audit import AuditAction, record
@@ -199,6 +200,7 @@ _FIELDS = {
     "person": "",
     "delegation": "",
     "conflicts_seen": "",  # the web form's; an API client accepts conflicts instead
+    **{f"channel_{name}": f"channels.{name}" for name in CHANNELS},
 }
 """The services' names for fields, as the API's bodies call them."""
 

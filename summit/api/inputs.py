@@ -11,7 +11,7 @@ taken, a person still on the programme) is a conflict: 409, with the field at fa
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Literal, Self
 
 from pydantic import Field, StrictBool, model_validator
 
@@ -47,6 +47,10 @@ def _in_order(starts_at: datetime | None, ends_at: datetime | None, longest: tim
     if starts_at is None or ends_at is None:
         return True
     return timedelta(0) < ends_at - starts_at <= longest
+
+
+Channels = dict[Literal["floor", "en", "fr", "es", "ar"], WebUrl]
+"""A session's players by channel (``summit.agenda.players.CHANNELS``)."""
 
 
 class MoveInput(ApiInput):
@@ -119,6 +123,14 @@ class SessionIn(ApiInput):
     languages: list[LanguageCode] = Field(default_factory=list, max_length=20)
     is_published: StrictBool = True
     people: list[SessionPersonIn] = Field(default_factory=list, max_length=200)
+    channels: Channels = Field(default_factory=dict)
+    """The room's players: the floor and each interpretation, each a video address of a
+    provider the deployment allows (YouTube, Vimeo, its own HLS servers); another is a
+    conflict (409)."""
+    recording_url: WebUrl | None = None
+    """The recording, played once the session has ended (a provider the deployment allows)."""
+    captions_url: WebUrl | None = None
+    """A web page with the live captions."""
 
     rules: ClassVar[tuple[Rule, ...]] = (
         together("starts_at", "ends_at", "give both a start and an end, or neither"),
@@ -137,7 +149,7 @@ class SessionPatch(Patch):
     the other's current value (409 otherwise)."""
 
     nullable: ClassVar[frozenset[str]] = frozenset(
-        {"starts_at", "ends_at", "stream_id", "theme_id"}
+        {"starts_at", "ends_at", "stream_id", "theme_id", "recording_url", "captions_url"}
     )
 
     kind: SessionKind | None = None
@@ -152,6 +164,10 @@ class SessionPatch(Patch):
     cancelled: StrictBool | None = None
     """True cancels the session at the next publication; false reinstates it."""
     people: list[SessionPersonIn] | None = Field(default=None, max_length=200)
+    channels: Channels | None = None
+    """Every channel the session has (those left out are taken away)."""
+    recording_url: WebUrl | None = None
+    captions_url: WebUrl | None = None
 
     @model_validator(mode="after")
     def _ends_after_it_starts(self) -> Self:

@@ -52,6 +52,9 @@ def session_out(session: PublishedSession) -> SessionOut:
         status=session.status,
         delay_minutes=session.delay_minutes,
         people=[SessionPersonOut.model_validate(entry) for entry in session.people],
+        channels=session.channels,
+        recording_url=session.recording_url,
+        captions_url=session.captions_url,
         version=session.version,
     )
 

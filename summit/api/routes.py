@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.responses import JSONResponse, Response
 
-from summit.api import drafts, people_writes, reads, sessions_writes, streams_writes
+from summit.api import drafts, people_writes, polls, reads, sessions_writes, streams_writes
 from summit.api.declare import ApiCall, Operation, route
 from summit.api.openapi import build_document
 
@@ -28,6 +28,7 @@ OPERATIONS: list[Operation] = [
     *drafts.OPERATIONS,
     *streams_writes.OPERATIONS,
     *people_writes.OPERATIONS,
+    *polls.OPERATIONS,
 ]
 
 routes = [

@@ -103,6 +103,10 @@ class SessionOut(Out):
     status: SessionStatus
     delay_minutes: int
     people: list[SessionPersonOut]
+    channels: dict[str, str]
+    """The room's players by channel (``floor``, or the interpretation's language)."""
+    recording_url: str | None
+    captions_url: str | None
     version: int
     """The programme version that last changed this session."""
 
@@ -126,6 +130,9 @@ class DraftSessionOut(Out):
     """Whether the next publication includes it."""
     revision: int
     people: list[SessionPersonOut]
+    channels: dict[str, str]
+    recording_url: str | None
+    captions_url: str | None
 
 
 class PersonOut(Out):

@@ -39,8 +39,9 @@ def _draft(db: Session, call: ApiCall) -> ProgrammeSession:
 async def create_session(call: ApiCall) -> Response:
     """Create a session in the draft
 
-    409 when the code is taken, or when a stream, theme or person it names is not in this
-    summit."""
+    409 when the code is taken, when a stream, theme or person it names is not in this
+    summit, or when no video provider allowed here plays a channel's or the recording's
+    address."""
     body = await call.body(SessionIn)
     summit = call.the_summit
     data = SessionInput(
@@ -55,7 +56,11 @@ async def create_session(call: ApiCall) -> Response:
         languages=body.languages,
         is_published=body.is_published,
         people=[SessionPersonInput(person_id=p.person_id, role=p.role) for p in body.people],
+        channels=body.channels,
+        recording_url=body.recording_url,
+        captions_url=body.captions_url,
     )
+    players = call.request.app.state.settings.player_policy
 
     def run(db: Session) -> DraftSessionOut:
         code_taken = select(ProgrammeSession.id).where(
@@ -63,7 +68,7 @@ async def create_session(call: ApiCall) -> Response:
         )
         if db.exec(code_taken).first() is not None:
             raise conflict("code", _("A session with this code exists."))
-        return saved(db, upsert_session(db, summit=summit, data=data))
+        return saved(db, upsert_session(db, summit=summit, data=data, players=players))
 
     def location(created: DraftSessionOut) -> str:
         return PREFIX + DRAFT_SESSION.replace("{slug:str}", summit.slug).replace(
@@ -77,6 +82,7 @@ async def create_session(call: ApiCall) -> Response:
 _EDITED = {
     *("code", "kind", "title", "abstract", "starts_at", "ends_at"),
     *("stream_id", "track_id", "languages", "is_published"),
+    *("channels", "recording_url", "captions_url"),
 }
 
 
@@ -119,13 +125,19 @@ async def _change(
 async def update_session(call: ApiCall) -> Response:
     """Change a session's details in the draft
 
-    409 when a stream, theme or person it names is not in this summit, or when a time sent
-    alone does not fit the other one."""
+    409 when a stream, theme or person it names is not in this summit, when a time sent
+    alone does not fit the other one, or when no video provider allowed here plays a
+    channel's or the recording's address."""
     patch = await call.body(SessionPatch)
     summit = call.the_summit
 
     def change(db: Session, session: ProgrammeSession) -> ProgrammeSession:
-        return upsert_session(db, summit=summit, data=_merged(db, session, patch))
+        return upsert_session(
+            db,
+            summit=summit,
+            data=_merged(db, session, patch),
+            players=call.request.app.state.settings.player_policy,
+        )
 
     return await _change(call, change)
 

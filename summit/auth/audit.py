@@ -46,6 +46,9 @@ class AuditAction(StrEnum):
     """A session's new questions wait for a moderator's approval from now on."""
     QUESTIONS_UNMODERATED = "questions_unmoderated"
     """A session's new questions show at once from now on."""
+    POLL_CREATED = "poll_created"
+    POLL_OPENED = "poll_opened"
+    POLL_CLOSED = "poll_closed"
 
 
 MERGED_ACTIONS = {"conflict_declared": AuditAction.RECUSAL}

@@ -33,6 +33,7 @@ from summit.live import agenda as live_agenda
 from summit.live import notices, replay
 from summit.live.hub import MemoryHub, Push
 from summit.live.regions import PageView, render_announcement, render_region
+from summit.polls import regions as poll_regions
 from summit.qa import regions as qa_regions
 from summit.settings import LANGUAGES
 from summit.web.cache import ProgrammeCache
@@ -249,6 +250,16 @@ class Dispatcher:
                 viewer=viewer,
                 kind=event.kind,
                 change=str(event.payload.get("change", "")),
+                session_id=int(event.payload.get("session_id", 0)),
+                shown_session_id=view.session_id if view.page == "session" else None,
+            )
+        if event.kind in poll_regions.KINDS:
+            return event_marker(event.id) + await poll_regions.render_live(
+                self._app.state.templates,
+                self._context,
+                database=self.database,
+                summit=summit,
+                viewer=viewer,
                 session_id=int(event.payload.get("session_id", 0)),
                 shown_session_id=view.session_id if view.page == "session" else None,
             )

@@ -15,7 +15,7 @@ from babel import Locale
 from summit.agenda.models import SessionRoleKind
 from summit.auth.audit import AuditAction
 from summit.auth.models import Role
-from summit.i18n.formatting import pick
+from summit.i18n.formatting import language_name, pick
 from summit.i18n.viewer import N_, current_viewer, gettext
 from summit.mail.models import MailKind, MailStatus
 from summit.people.models import DelegationKind
@@ -67,6 +67,9 @@ AUDIT_ACTIONS: dict[str, str] = {
     AuditAction.QUESTION_UNANSWERED: N_("Marked a question unanswered"),
     AuditAction.QUESTIONS_PREMODERATED: N_("Made a session's new questions wait for approval"),
     AuditAction.QUESTIONS_UNMODERATED: N_("Let a session's new questions show at once"),
+    AuditAction.POLL_CREATED: N_("Made a poll"),
+    AuditAction.POLL_OPENED: N_("Opened a poll"),
+    AuditAction.POLL_CLOSED: N_("Closed a poll"),
 }
 """What an audit log entry records."""
 
@@ -129,6 +132,14 @@ def role_name(role: str) -> str:
 
 def session_role_name(role: str) -> str:
     return _word(SESSION_ROLE_NAMES, role)
+
+
+def channel_name(channel: str) -> str:
+    """A room's channel: the floor (the room's own sound), or the language of an
+    interpretation, in the viewer's language."""
+    if channel == "floor":
+        return gettext("Floor (original sound)")
+    return language_name(channel)
 
 
 def audit_action(action: str) -> str:

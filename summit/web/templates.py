@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 from starlette.datastructures import URL, URLPath
 from starlette.requests import Request
 
+from summit.agenda.players import CHANNELS, DEFAULT_PLAYERS, PlayerPolicy, channel_for
 from summit.i18n import formatting
 from summit.i18n.viewer import current_viewer, gettext, ngettext, npgettext, pgettext
 from summit.paths import data_dir
@@ -61,7 +62,8 @@ def url_for(context: Mapping[str, Any], name: str, /, **path_params: Any) -> URL
     return URL(root.rstrip("/") + path)
 
 
-def create_templates() -> Jinja2Blocks:
+def create_templates(*, players: PlayerPolicy = DEFAULT_PLAYERS) -> Jinja2Blocks:
+    """The templates, with the video providers session pages may embed (``players``)."""
     templates = Jinja2Blocks(directory=data_dir("templates"), context_processors=[_viewer_context])
     env = templates.env
     env.undefined = StrictUndefined
@@ -87,6 +89,7 @@ def create_templates() -> Jinja2Blocks:
         from_iso=formatting.from_iso,
         role_name=labels.role_name,
         session_role_name=labels.session_role_name,
+        channel_name=labels.channel_name,
         audit_action=labels.audit_action,
         mail_kind=labels.mail_kind,
         mail_status=labels.mail_status,
@@ -100,4 +103,7 @@ def create_templates() -> Jinja2Blocks:
     )
     env.globals["date_range"] = formatting.date_range
     env.globals["url_for"] = url_for
+    env.globals["player_policy"] = players
+    env.globals["channel_for"] = channel_for
+    env.globals["channel_names"] = CHANNELS
     return templates

@@ -29,8 +29,9 @@ from summit.agenda.exports.ids import (
     session_guid,
     stream_guid,
 )
-from summit.agenda.models import SessionStatus
+from summit.agenda.models import PublishedSession, SessionStatus
 from summit.agenda.queries import Programme, SessionCard, summit_days
+from summit.i18n.formatting import language_name
 from summit.i18n.viewer import Viewer, gettext, ngettext, viewing_as
 
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
@@ -137,12 +138,28 @@ def _event(
             }
             for role, person in card.people
         ],
-        "links": [],
+        "links": [
+            {"type": "media", "url": url, "title": title} for title, url in room_links(session)
+        ],
         "attachments": [],
     }
     if _CODE.fullmatch(session.code):
         event["code"] = session.code
     return event
+
+
+def room_links(session: PublishedSession) -> list[tuple[str, str]]:
+    """(title, address) of the session's players in the viewer's language: each channel, the
+    recording, the live captions."""
+    links = [
+        (gettext("Floor (original sound)") if name == "floor" else language_name(name), url)
+        for name, url in session.channels.items()
+    ]
+    if session.recording_url:
+        links.append((gettext("Recording"), session.recording_url))
+    if session.captions_url:
+        links.append((gettext("Live captions"), session.captions_url))
+    return links
 
 
 def _midnight(day: date, zone: ZoneInfo) -> datetime:
@@ -285,6 +302,8 @@ def _event_xml(parent: ET.Element, event: dict[str, Any]) -> None:
     persons = _child(element, "persons")
     for person in event["persons"]:
         _child(persons, "person", person["name"], guid=person["guid"])
-    _child(element, "links")
+    links = _child(element, "links")
+    for link in event["links"]:
+        _child(links, "link", link["title"], href=link["url"], type=link["type"])
     _child(element, "attachments")
     _child(element, "url", event["url"])

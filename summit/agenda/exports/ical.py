@@ -14,11 +14,13 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
+from icalendar.prop import vUri
 
-from summit.agenda.exports.frab import localized
+from summit.agenda.exports.frab import localized, room_links
 from summit.agenda.exports.ids import clean_text, session_guid
 from summit.agenda.models import SessionStatus, Summit
 from summit.agenda.queries import SessionCard
+from summit.i18n.viewer import Viewer, viewing_as
 
 PRODID = "-//Summit//Programme//EN"
 REFRESH = timedelta(minutes=15)
@@ -46,12 +48,19 @@ def calendar(
     document.add("x-wr-timezone", summit.timezone)
     document.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     document.add("x-published-ttl", "PT15M")
-    for card in cards:
-        document.add_component(
-            _event(
-                card, summit=summit, zone=zone, language=language, base_url=base_url, stamp=stamp
+    # The players' titles are in the calendar's language.
+    with viewing_as(Viewer(language=language, timezone=summit.timezone)):
+        for card in cards:
+            document.add_component(
+                _event(
+                    card,
+                    summit=summit,
+                    zone=zone,
+                    language=language,
+                    base_url=base_url,
+                    stamp=stamp,
+                )
             )
-        )
     document.add_missing_timezones()
     body: bytes = document.to_ical()
     return body
@@ -81,6 +90,13 @@ def _event(
     event.add("summary", localized(session.title, language, fallback) or session.code)
     event.add("description", description)
     event.add("url", url)
+    # Each player as an RFC 7986 CONFERENCE: calendar apps offer to join it.
+    for title, address in room_links(session):
+        event.add(
+            "conference",
+            vUri(address),
+            parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": title},
+        )
     if card.stream is not None:
         event.add("location", localized(card.stream.name, language, fallback))
     if card.track is not None:

@@ -1,0 +1,345 @@
+"""Polls: moderators make, open and close them; members vote once (changeable until the close);
+results show live or after the close, pushed to every open page of the session as one shared
+block that holds nobody's own choices; hidden results never leak."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+import pytest
+from sqlmodel import col, select
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from summit.agenda.models import ProgrammeSession, Summit
+from summit.auth.api_tokens import ApiScope, issue_api_token
+from summit.auth.models import Account, AuditEntry
+from summit.db import Database
+from summit.polls.models import Poll, PollOption, PollStatus, PollVote
+from tests.conftest import (
+    BASE_URL,
+    DURING_THE_SUMMIT,
+    choose_english,
+    csrf_token,
+    htmx_post,
+    make_client,
+    sign_in,
+)
+
+WS = BASE_URL.replace("http://", "ws://")
+
+
+def _opening(database: Database) -> int:
+    with database.read() as db:
+        found = db.exec(select(ProgrammeSession.id).where(ProgrammeSession.code == "OPENING")).one()
+    assert found is not None
+    return found
+
+
+def _make(
+    organiser: TestClient,
+    database: Database,
+    session_id: int,
+    *,
+    options: tuple[str, ...] = ("Yes", "No", "Not sure"),
+    multiple: bool = False,
+    hidden: bool = False,
+) -> Poll:
+    fields = {"question_en": "Should budgets be open?", "question_fr": "Budgets ouverts ?"}
+    for slot, label in enumerate(options):
+        fields[f"option_{slot}_en"] = label
+    if multiple:
+        fields["multiple"] = "1"
+    if hidden:
+        fields["hide_results"] = "1"
+    answer = htmx_post(organiser, f"/ogp2021/sessions/{session_id}/polls", fields)
+    assert answer.status_code == 200, answer.text
+    with database.read() as db:
+        made = db.exec(select(Poll).order_by(col(Poll.id).desc())).first()
+    assert made is not None
+    return made
+
+
+def _options(database: Database, poll: Poll) -> list[int]:
+    with database.read() as db:
+        return [
+            option.id or 0
+            for option in db.exec(
+                select(PollOption)
+                .where(PollOption.poll_id == poll.id)
+                .order_by(col(PollOption.position))
+            )
+        ]
+
+
+def _state(organiser: TestClient, session_id: int, poll: Poll, status: str) -> None:
+    answer = htmx_post(
+        organiser, f"/ogp2021/sessions/{session_id}/polls/{poll.id}/state", {"status": status}
+    )
+    assert answer.status_code == 200, answer.text
+
+
+def _vote(client: TestClient, session_id: int, poll: Poll, *options: int) -> int:
+    answer = client.post(
+        f"/ogp2021/sessions/{session_id}/polls/{poll.id}/vote",
+        data={"option": [str(option) for option in options]},
+        headers={
+            "origin": BASE_URL,
+            "hx-request": "true",
+            "x-csrf-token": csrf_token(client, f"/ogp2021/sessions/{session_id}/polls"),
+        },
+    )
+    return int(answer.status_code)
+
+
+@pytest.fixture
+def delegate(demo_app: Starlette) -> Iterator[TestClient]:
+    with make_client(demo_app) as client:
+        sign_in(client, "delegate2@example.org")
+        choose_english(client)
+        yield client
+
+
+@pytest.fixture
+def juror(demo_app: Starlette) -> Iterator[TestClient]:
+    with make_client(demo_app) as client:
+        sign_in(client, "juror1@example.org")
+        choose_english(client)  # the juror's account speaks French
+        yield client
+
+
+def test_a_new_poll_waits_for_its_opening(
+    organiser: TestClient, demo_app: Starlette, demo_database: Database
+) -> None:
+    opening = _opening(demo_database)
+    poll = _make(organiser, demo_database, opening)
+
+    with make_client(demo_app) as visitor:
+        public = visitor.get(f"/ogp2021/sessions/{opening}/polls").text
+
+    assert poll.status == PollStatus.DRAFT
+    assert f'id="poll-{poll.id}"' not in public
+    assert f'id="poll-{poll.id}"' in organiser.get(f"/ogp2021/sessions/{opening}/polls").text
+
+
+def test_a_poll_without_question_or_second_option_is_refused_beside_its_fields(
+    organiser: TestClient, demo_database: Database
+) -> None:
+    opening = _opening(demo_database)
+
+    answer = htmx_post(organiser, f"/ogp2021/sessions/{opening}/polls", {"option_0_en": "Yes"})
+
+    assert answer.status_code == 422
+    assert 'id="question-error"' in answer.text and 'id="options-error"' in answer.text
+    with demo_database.read() as db:
+        assert db.exec(select(Poll)).all() == []
+
+
+def test_opening_pushes_the_poll_to_every_open_page_and_is_audited(
+    organiser: TestClient, demo_database: Database
+) -> None:
+    opening = _opening(demo_database)
+    poll = _make(organiser, demo_database, opening)
+    with organiser.websocket_connect(
+        f"{WS}/ogp2021/live?page=session&session={opening}", headers={"origin": BASE_URL}
+    ) as socket:
+        _state(organiser, opening, poll, "open")
+        pushed = socket.receive_text()
+
+    assert f'<div id="polls-{opening}"' in pushed
+    assert f'id="poll-{poll.id}"' in pushed and "Should budgets be open?" in pushed
+    with demo_database.read() as db:
+        actions = [entry.action for entry in db.exec(select(AuditEntry)) if "poll" in entry.action]
+    assert actions == ["poll_created", "poll_opened"]
+
+
+def test_one_vote_per_account_changeable_until_the_close(
+    organiser: TestClient, delegate: TestClient, demo_database: Database
+) -> None:
+    opening = _opening(demo_database)
+    poll = _make(organiser, demo_database, opening)
+    yes, no, _ = _options(demo_database, poll)
+    _state(organiser, opening, poll, "open")
+
+    assert _vote(delegate, opening, poll, yes) == 200
+    assert _vote(delegate, opening, poll, no) == 200
+    assert _vote(delegate, opening, poll, yes, no) == 422
+    _state(organiser, opening, poll, "closed")
+    assert _vote(delegate, opening, poll, yes) == 422
+
+    with demo_database.read() as db:
+        votes = [vote.option_id for vote in db.exec(select(PollVote))]
+    assert votes == [no]
+    page = delegate.get(f"/ogp2021/sessions/{opening}/polls").text
+    assert f'data-my-choices="{no}"' in page
+    assert "1 person voted" in page
+
+
+def test_a_multiple_choice_poll_takes_several_options(
+    organiser: TestClient, delegate: TestClient, demo_database: Database
+) -> None:
+    opening = _opening(demo_database)
+    poll = _make(organiser, demo_database, opening, multiple=True)
+    yes, no, unsure = _options(demo_database, poll)
+    _state(organiser, opening, poll, "open")
+
+    assert _vote(delegate, opening, poll, yes, unsure) == 200
+
+    with demo_database.read() as db:
+        assert sorted(vote.option_id for vote in db.exec(select(PollVote))) == [yes, unsure]
+    assert no not in {yes, unsure}
+
+
+def test_a_socket_never_carries_anyones_choices(
+    organiser: TestClient, delegate: TestClient, juror: TestClient, demo_database: Database
+) -> None:
+    opening = _opening(demo_database)
+    poll = _make(organiser, demo_database, opening)
+    yes, _, _ = _options(demo_database, poll)
+    _state(organiser, opening, poll, "open")
+    with juror.websocket_connect(
+        f"{WS}/ogp2021/live?page=session&session={opening}", headers={"origin": BASE_URL}
+    ) as socket:
+        assert _vote(delegate, opening, poll, yes) == 200
+        pushed = socket.receive_text()
+
+    assert "1 vote" in pushed
+    assert "data-my-choices" not in pushed
+    assert "checked" not in pushed and "poll--voted" not in pushed
+
+
+def test_hidden_results_stay_hidden_until_the_close(
+    organiser: TestClient, delegate: TestClient, juror: TestClient, demo_database: Database
+) -> None:
+    opening = _opening(demo_database)
+    poll = _make(organiser, demo_database, opening, hidden=True)
+    yes, _, _ = _options(demo_database, poll)
+    _state(organiser, opening, poll, "open")
+    path = f"/ogp2021/sessions/{opening}/polls"
+    with juror.websocket_connect(
+        f"{WS}/ogp2021/live?page=session&session={opening}", headers={"origin": BASE_URL}
+    ) as socket:
+        assert _vote(delegate, opening, poll, yes) == 200
+        seen = [
+            organiser.get(path).text,
+            delegate.get(path).text,
+            juror.get(path, headers={"hx-request": "true", "hx-target": f"polls-{opening}"}).text,
+        ]
+        csv_answer = organiser.get(f"{path}/{poll.id}/results.csv")
+        _state(organiser, opening, poll, "closed")
+        # The first message the juror's page gets is the close: the vote pushed nothing.
+        after_close = socket.receive_text()
+
+    for page in seen:
+        assert "The results show when the poll closes." in page
+        assert "person voted" not in page and "people voted" not in page
+        assert "1 vote" not in page and "100%" not in page
+    assert csv_answer.status_code == 409
+    assert "1 person voted" in after_close and "100%" in after_close
+
+
+def test_results_export_as_formula_safe_csv(
+    organiser: TestClient, delegate: TestClient, demo_database: Database
+) -> None:
+    opening = _opening(demo_database)
+    poll = _make(
+        organiser, demo_database, opening, options=('=HYPERLINK("http://x")', "+1", "Plain")
+    )
+    first, _, _ = _options(demo_database, poll)
+    _state(organiser, opening, poll, "open")
+    _vote(delegate, opening, poll, first)
+
+    answer = organiser.get(f"/ogp2021/sessions/{opening}/polls/{poll.id}/results.csv")
+    rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
+
+    assert answer.status_code == 200
+    assert rows[1][0] == '\'=HYPERLINK("http://x")'
+    assert rows[2][0] == "'+1"
+    assert rows[1][3:] == ["1", "100"]
+    assert (
+        delegate.get(f"/ogp2021/sessions/{opening}/polls/{poll.id}/results.csv").status_code == 403
+    )
+
+
+def test_making_polls_is_rate_limited(organiser: TestClient, demo_database: Database) -> None:
+    opening = _opening(demo_database)
+    for _ in range(10):
+        _make(organiser, demo_database, opening)
+
+    answer = htmx_post(
+        organiser,
+        f"/ogp2021/sessions/{opening}/polls",
+        {"question_en": "One more?", "option_0_en": "Yes", "option_1_en": "No"},
+    )
+
+    assert answer.status_code == 422
+    assert "You are making polls quickly" in answer.text
+
+
+API = "/api/v1/summits/ogp2021"
+
+
+def test_the_api_makes_opens_and_reads_polls_hiding_counts_until_the_close(
+    client: TestClient, delegate: TestClient, demo_database: Database
+) -> None:
+    opening = _opening(demo_database)
+    with demo_database.write() as db:
+        summit = db.exec(select(Summit).where(Summit.slug == "ogp2021")).one()
+        account = db.exec(select(Account).where(Account.email == "organiser@example.org")).one()
+        token = issue_api_token(
+            db,
+            summit=summit,
+            account=account,
+            name="test",
+            scopes=[ApiScope.PROGRAMME_WRITE],
+            now=DURING_THE_SUMMIT,
+            days=30,
+        ).token
+    bearer = {"authorization": f"Bearer {token}"}
+    made = client.post(
+        f"{API}/sessions/{opening}/polls",
+        json={
+            "question": {"en": "Which first?", "ar": "أيهما أولاً؟"},
+            "options": [{"en": "Budgets"}, {"en": "Contracts", "fr": "Marchés"}],
+            "results": "after_close",
+        },
+        headers=bearer,
+    )
+    poll_id = made.json()["id"]
+    opened = client.post(
+        f"{API}/sessions/{opening}/polls/{poll_id}/state", json={"status": "open"}, headers=bearer
+    )
+    with demo_database.read() as db:
+        poll = db.get(Poll, poll_id)
+    assert poll is not None
+    first = _options(demo_database, poll)[0]
+    assert _vote(delegate, opening, poll, first) == 200
+    while_open = client.get(f"{API}/sessions/{opening}/polls").json()
+    client.post(
+        f"{API}/sessions/{opening}/polls/{poll_id}/state", json={"status": "closed"}, headers=bearer
+    )
+    after_close = client.get(f"{API}/sessions/{opening}/polls").json()
+
+    assert (made.status_code, made.json()["status"]) == (201, "draft")
+    assert (opened.status_code, opened.json()["status"]) == (200, "open")
+    assert while_open[0]["voters"] is None
+    assert [option["votes"] for option in while_open[0]["options"]] == [None, None]
+    assert after_close[0]["voters"] == 1
+    assert [option["votes"] for option in after_close[0]["options"]] == [1, 0]
+
+
+def test_the_api_refuses_polls_to_anyone_without_a_token(
+    client: TestClient, demo_database: Database
+) -> None:
+    opening = _opening(demo_database)
+
+    answer = client.post(
+        f"{API}/sessions/{opening}/polls",
+        json={"question": {"en": "?"}, "options": [{"en": "a"}, {"en": "b"}]},
+    )
+
+    assert answer.status_code == 401
+    with demo_database.read() as db:
+        assert db.exec(select(Poll)).all() == []

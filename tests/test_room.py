@@ -1,0 +1,375 @@
+"""The session's room: players from allowed providers only (form, API, CSP), the viewer's
+channel first, a countdown before, the player live, the recording after, and the exports."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from summit.agenda.models import ProgrammeSession, PublishedSession, Summit
+from summit.agenda.players import DEFAULT_PLAYERS, PlayerPolicy, channel_for
+from summit.app import create_app
+from summit.auth.api_tokens import ApiScope, issue_api_token
+from summit.auth.models import Account
+from summit.db import Database
+from summit.settings import Settings
+from tests.conftest import (
+    BASE_URL,
+    DURING_THE_SUMMIT,
+    htmx_post,
+    make_client,
+    sqlite_settings,
+)
+
+API = "/api/v1/summits/ogp2021"
+WS = BASE_URL.replace("http://", "ws://")
+MENA_FR = "https://www.youtube-nocookie.com/embed/demo-mena-fr"
+MENA_AR = "https://www.youtube-nocookie.com/embed/demo-mena-ar"
+MENA_EN = "https://www.youtube-nocookie.com/embed/demo-mena-en"
+MENA_FLOOR = "https://www.youtube-nocookie.com/embed/demo-mena-fl"
+
+
+def _session_id(database: Database, code: str) -> int:
+    with database.read() as db:
+        found = db.exec(select(ProgrammeSession.id).where(ProgrammeSession.code == code)).one()
+    assert found is not None
+    return found
+
+
+def _frame(page: str) -> str | None:
+    found = re.search(r'<iframe class="player__frame" src="([^"]+)"', page)
+    return found.group(1) if found else None
+
+
+def _set_status(organiser: TestClient, session_id: int, status: str) -> None:
+    answer = htmx_post(
+        organiser, f"/ogp2021/manage/sessions/{session_id}/status", {"status": status}
+    )
+    assert answer.status_code == 204
+
+
+@pytest.mark.parametrize(
+    ("url", "src"),
+    [
+        (
+            "https://www.youtube.com/watch?v=abcDEF12345",
+            "https://www.youtube-nocookie.com/embed/abcDEF12345",
+        ),
+        ("https://youtu.be/abcDEF12345", "https://www.youtube-nocookie.com/embed/abcDEF12345"),
+        (
+            "https://www.youtube.com/live/abcDEF12345",
+            "https://www.youtube-nocookie.com/embed/abcDEF12345",
+        ),
+        (
+            "https://www.youtube-nocookie.com/embed/abcDEF12345",
+            "https://www.youtube-nocookie.com/embed/abcDEF12345",
+        ),
+        ("https://vimeo.com/123456", "https://player.vimeo.com/video/123456"),
+        ("https://player.vimeo.com/video/123456", "https://player.vimeo.com/video/123456"),
+    ],
+)
+def test_allowed_addresses_play_through_their_embed(url: str, src: str) -> None:
+    embed = DEFAULT_PLAYERS.embed(url)
+
+    assert embed is not None
+    assert (embed.src, embed.kind) == (src, "frame")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://evil.example/embed/abcDEF12345",
+        "http://www.youtube.com/watch?v=abcDEF12345",
+        "https://www.youtube.com.evil.example/embed/abcDEF12345",
+        "https://user@www.youtube-nocookie.com/embed/abcDEF12345",
+        "https://www.youtube.com/watch?v=<script>",
+        "https://vimeo.com/channels/staff",
+        "https://video.example.org/live/stream.m3u8",
+        "javascript:alert(1)",
+    ],
+)
+def test_addresses_of_other_providers_play_nowhere(url: str) -> None:
+    assert DEFAULT_PLAYERS.embed(url) is None
+
+
+def test_an_hls_stream_plays_only_from_the_origins_allowed() -> None:
+    players = PlayerPolicy.parse("hls", "https://video.example.org")
+
+    embed = players.embed("https://video.example.org/live/stream.m3u8")
+
+    assert embed is not None and embed.kind == "hls"
+    assert players.embed("https://other.example.org/live/stream.m3u8") is None
+    assert players.embed("https://www.youtube.com/watch?v=abcDEF12345") is None
+    assert players.frame_sources == []
+    assert players.media_sources == ["https://video.example.org", "blob:"]
+
+
+def test_the_viewer_hears_their_language_else_the_floor() -> None:
+    channels = {"floor": "a", "fr": "b", "ar": "c"}
+
+    assert channel_for(channels, "fr") == "fr"
+    assert channel_for(channels, "ar") == "ar"
+    assert channel_for(channels, "en") == "floor"
+    assert channel_for({"es": "d"}, "en") == "es"
+
+
+def _policy(header: str) -> dict[str, str]:
+    return {
+        name: value
+        for name, _, value in (part.strip().partition(" ") for part in header.split(";"))
+    }
+
+
+def test_the_csp_frames_the_allowed_providers_and_nothing_else(client: TestClient) -> None:
+    policy = _policy(client.get("/ogp2021/").headers["content-security-policy"])
+
+    assert policy["frame-src"] == "https://www.youtube-nocookie.com https://player.vimeo.com"
+    assert policy["media-src"] == "'self'"
+    assert policy["connect-src"] == "'self'"
+    assert policy["script-src"] == "'self'"
+
+
+def test_the_csp_follows_the_settings(tmp_path: Path) -> None:
+    settings: Settings = sqlite_settings(
+        tmp_path / "summit.db", stream_providers="hls", hls_origins="https://video.example.org"
+    )
+    with TestClient(create_app(settings), base_url=BASE_URL) as client:
+        policy = _policy(client.get("/healthz").headers["content-security-policy"])
+
+    assert policy["frame-src"] == "'none'"
+    assert policy["media-src"] == "'self' https://video.example.org blob:"
+    assert policy["connect-src"] == "'self' https://video.example.org blob:"
+
+
+@pytest.mark.parametrize("providers", ["youtube", "youtube-nocookie,flash"])
+def test_an_unknown_provider_is_refused_at_start(providers: str, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown stream provider"):
+        sqlite_settings(tmp_path / "summit.db", stream_providers=providers)
+
+
+def test_before_the_session_a_countdown_and_no_player(
+    client: TestClient, demo_database: Database
+) -> None:
+    mena = _session_id(demo_database, "MENA-DIALOGUE")
+
+    page = client.get(f"/ogp2021/sessions/{mena}?lang=en").text
+
+    assert "The stream appears here when the session starts" in page
+    assert 'data-countdown="2021-12-16T09:00:00+00:00"' in page
+    assert _frame(page) is None
+
+
+@pytest.mark.parametrize(("language", "src"), [("fr", MENA_FR), ("ar", MENA_AR), ("en", MENA_EN)])
+def test_a_live_session_plays_the_viewers_channel(
+    organiser: TestClient, demo_app: Starlette, demo_database: Database, language: str, src: str
+) -> None:
+    mena = _session_id(demo_database, "MENA-DIALOGUE")
+    _set_status(organiser, mena, "live")
+
+    with make_client(demo_app) as visitor:
+        page = visitor.get(f"/ogp2021/sessions/{mena}?lang={language}").text
+
+    assert _frame(page) == src
+    channels = re.findall(r'data-channel="([a-z]+)" data-src="([^"]+)"', page)
+    assert channels == [
+        ("floor", MENA_FLOOR),
+        ("en", MENA_EN),
+        ("fr", MENA_FR),
+        ("es", "https://www.youtube-nocookie.com/embed/demo-mena-es"),
+        ("ar", MENA_AR),
+    ]
+    assert page.count('aria-pressed="true"') == 1
+    assert 'href="https://captions.example.org/ogp2021/mena-dialogue"' in page
+
+
+def test_the_player_appears_on_open_pages_when_the_session_goes_live(
+    organiser: TestClient, demo_database: Database
+) -> None:
+    mena = _session_id(demo_database, "MENA-DIALOGUE")
+    with organiser.websocket_connect(
+        f"{WS}/ogp2021/live?page=session&session={mena}", headers={"origin": BASE_URL}
+    ) as socket:
+        _set_status(organiser, mena, "live")
+        pushed = socket.receive_text()
+
+    assert 'id="session-page"' in pushed
+    assert _frame(pushed) is not None
+
+
+def test_a_live_session_without_channels_links_to_its_streams_room(
+    organiser: TestClient, demo_database: Database
+) -> None:
+    session_id = _session_id(demo_database, "CIVIC-SPACE-PLENARY")
+    _set_status(organiser, session_id, "live")
+
+    page = organiser.get(f"/ogp2021/sessions/{session_id}").text
+
+    assert _frame(page) is None
+    assert 'href="https://stream.example.org/ogp2021/plenary"' in page
+
+
+def test_after_the_session_the_recording_replaces_the_player(
+    organiser: TestClient, demo_database: Database
+) -> None:
+    opening = _session_id(demo_database, "OPENING")
+    _set_status(organiser, opening, "live")
+    assert _frame(organiser.get(f"/ogp2021/sessions/{opening}").text) == (
+        "https://www.youtube-nocookie.com/embed/demo-opening-en"
+    )
+
+    _set_status(organiser, opening, "ended")
+    page = organiser.get(f"/ogp2021/sessions/{opening}").text
+
+    assert _frame(page) == "https://player.vimeo.com/video/100000001"
+    assert "data-channel=" not in page
+
+
+def _form(organiser: TestClient, session_id: int) -> dict[str, str]:
+    """The session form's fields as the page fills them."""
+    page = organiser.get(f"/ogp2021/manage/sessions/{session_id}").text
+    values = dict(re.findall(r'<input id="[^"]+" name="([^"]+)"[^>]*? value="([^"]*)"', page))
+    values.update(
+        re.findall(
+            r'<select id="[^"]+" name="(kind|track_id|stream_id|day)"[^>]*>'
+            r'.*?<option value="([^"]*)" selected',
+            page,
+            re.S,
+        )
+    )
+    values["is_published"] = "on"
+    return values
+
+
+def test_the_form_refuses_every_address_no_allowed_provider_plays(
+    organiser: TestClient, demo_database: Database
+) -> None:
+    mena = _session_id(demo_database, "MENA-DIALOGUE")
+    values = _form(organiser, mena)
+    values["channel_fr"] = "https://evil.example/live"
+    values["channel_es"] = "not an address"
+    values["recording_url"] = "https://evil.example/recording"
+
+    answer = htmx_post(organiser, f"/ogp2021/manage/sessions/{mena}", values)
+
+    assert answer.status_code == 422
+    for field in ("channel_fr", "channel_es", "recording_url"):
+        assert f'id="{field}-error"' in answer.text
+    assert "No video provider allowed here plays this address" in answer.text
+    with demo_database.read() as db:
+        draft = db.get(ProgrammeSession, mena)
+        assert draft is not None and draft.channels["fr"] == MENA_FR
+
+
+def test_the_form_keeps_a_channel_as_its_player_loads_it(
+    organiser: TestClient, demo_database: Database
+) -> None:
+    mena = _session_id(demo_database, "MENA-DIALOGUE")
+    values = _form(organiser, mena)
+    values["channel_fr"] = "https://youtu.be/newFrench01"
+
+    answer = htmx_post(organiser, f"/ogp2021/manage/sessions/{mena}", values)
+
+    assert answer.status_code == 204
+    with demo_database.read() as db:
+        draft = db.get(ProgrammeSession, mena)
+        published = db.get(PublishedSession, mena)
+        assert draft is not None and published is not None
+        assert draft.channels["fr"] == "https://www.youtube-nocookie.com/embed/newFrench01"
+        # The public sees it at the next publication.
+        assert published.channels["fr"] == MENA_FR
+
+
+@pytest.fixture
+def api(demo_app: Starlette) -> Iterator[TestClient]:
+    with make_client(demo_app) as client:
+        yield client
+
+
+@pytest.fixture
+def bearer(demo_database: Database) -> dict[str, str]:
+    with demo_database.write() as db:
+        summit = db.exec(select(Summit).where(Summit.slug == "ogp2021")).one()
+        account = db.exec(select(Account).where(Account.email == "organiser@example.org")).one()
+        token = issue_api_token(
+            db,
+            summit=summit,
+            account=account,
+            name="test",
+            scopes=[ApiScope.PROGRAMME_WRITE],
+            now=DURING_THE_SUMMIT,
+            days=30,
+        ).token
+    return {"authorization": f"Bearer {token}"}
+
+
+def test_the_api_refuses_a_channel_no_allowed_provider_plays(
+    api: TestClient, bearer: dict[str, str], demo_database: Database
+) -> None:
+    mena = _session_id(demo_database, "MENA-DIALOGUE")
+
+    refused = api.patch(
+        f"{API}/sessions/{mena}",
+        json={"channels": {"floor": MENA_FLOOR, "fr": "https://evil.example/live"}},
+        headers=bearer,
+    )
+
+    assert refused.status_code == 409
+    assert list(refused.json()["fields"]) == ["channels.fr"]
+    with demo_database.read() as db:
+        draft = db.get(ProgrammeSession, mena)
+        assert draft is not None and draft.channels["fr"] == MENA_FR
+
+
+def test_the_api_sets_channels_and_the_recording(
+    api: TestClient, bearer: dict[str, str], demo_database: Database
+) -> None:
+    mena = _session_id(demo_database, "MENA-DIALOGUE")
+
+    answer = api.patch(
+        f"{API}/sessions/{mena}",
+        json={
+            "channels": {"floor": "https://vimeo.com/42"},
+            "recording_url": "https://vimeo.com/43",
+        },
+        headers=bearer,
+    )
+
+    assert answer.status_code == 200
+    assert answer.json()["channels"] == {"floor": "https://player.vimeo.com/video/42"}
+    assert answer.json()["recording_url"] == "https://player.vimeo.com/video/43"
+    public = api.get(f"{API}/sessions/{mena}").json()
+    assert public["channels"]["fr"] == MENA_FR
+
+
+def test_the_exports_carry_the_players(api: TestClient, demo_database: Database) -> None:
+    opening = _session_id(demo_database, "OPENING")
+
+    frab = api.get("/ogp2021/schedule/export/schedule.json").json()
+    events = [
+        event
+        for day in frab["schedule"]["conference"]["days"]
+        for room in day["rooms"].values()
+        for event in room
+    ]
+    links = next(event["links"] for event in events if event["id"] == opening)
+    calendar = api.get(f"/ogp2021/schedule/export/sessions/{opening}.ics").text.replace("\r\n ", "")
+
+    assert [link["url"] for link in links][-2:] == [
+        "https://player.vimeo.com/video/100000001",
+        "https://captions.example.org/ogp2021/opening",
+    ]
+    assert links[0] == {
+        "type": "media",
+        "url": "https://www.youtube-nocookie.com/embed/demo-opening-fl",
+        "title": "Floor (original sound)",
+    }
+    assert (
+        "CONFERENCE;FEATURE=VIDEO;LABEL=Floor (original sound);VALUE=URI:"
+        "https://www.youtube-nocookie.com/embed/demo-opening-fl" in calendar
+    )
