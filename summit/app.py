@@ -54,6 +54,7 @@ from summit.people import routes as people_routes
 from summit.preflight import ConfigurationError, refuse_demo_accounts
 from summit.qa import routes as qa_routes
 from summit.settings import Settings
+from summit.web import design_routes
 from summit.web.access import error_page
 from summit.web.addresses import ProxyHeadersMiddleware
 from summit.web.body import BodyLimitMiddleware
@@ -153,6 +154,7 @@ def create_app(
             *results_routes.routes,
             *decision_routes.routes,
             *live_routes.routes,
+            *design_routes.routes,
             *api_routes.routes,
         ],
         middleware=[
