@@ -63,6 +63,7 @@ from summit.preflight import ConfigurationError, refuse_demo_accounts
 from summit.qa import present_routes
 from summit.qa import routes as qa_routes
 from summit.settings import Settings
+from summit.web import design_routes
 from summit.web.access import error_page
 from summit.web.addresses import ProxyHeadersMiddleware
 from summit.web.body import BodyLimitMiddleware
@@ -189,6 +190,7 @@ def create_app(
             *results_routes.routes,
             *decision_routes.routes,
             *live_routes.routes,
+            *design_routes.routes,
             *api_routes.routes,
         ],
         middleware=[

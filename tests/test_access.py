@@ -449,6 +449,7 @@ MATRIX: dict[tuple[str, str], Expectation] = {
     ("GET", "/invite/{token}"): ("/invite/not-a-token", {}, everyone(404)),
     ("POST", "/invite/{token}"): ("/invite/not-a-token", {}, everyone(404)),
     ("GET", "/{slug}/manage/"): ("/ogp2021/manage/", {}, ORGANISER_ONLY),
+    ("GET", "/{slug}/_design"): ("/ogp2021/_design", {}, ORGANISER_ONLY),
     ("GET", "/{slug}/manage/invitations"): ("/ogp2021/manage/invitations", {}, ORGANISER_ONLY),
     ("POST", "/{slug}/manage/invitations"): (
         "/ogp2021/manage/invitations",

@@ -104,3 +104,33 @@ def test_a_short_cards_actions_open_from_its_menu_and_the_shelf_stays_in_view(
 
     assert on_top == "15 minutes longer"
     assert shelf is not None and 0 <= shelf["y"] < 100
+
+
+def test_a_card_moves_by_its_handle_with_pointer_events(chromium: Any, live_server: str) -> None:
+    page = chromium.new_context(
+        viewport={"width": 1280, "height": 800}, timezone_id="Asia/Seoul", locale="en-GB"
+    ).new_page()
+    sign_in(page, live_server, "organiser@example.org", EDITOR)
+    card = page.locator(".editor-session", has_text="Official opening")
+    card_id = card.get_attribute("id")
+    slot = page.locator('.slot[data-stream-id="4"][data-start="09:15"]')
+    slot.scroll_into_view_if_needed()
+    handle = card.locator(".editor-session__handle").bounding_box()
+    target = slot.bounding_box()
+    assert handle is not None and target is not None
+
+    # What a finger does, with the pointer events a touch screen sends: no drag and drop.
+    page.evaluate("() => document.addEventListener('drop', () => { window.nativeDrop = true; })")
+    page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(target["x"] + target["width"] / 2, target["y"] + 2, steps=8)
+    page.mouse.up()
+    page.wait_for_function(
+        "id => document.querySelector('#' + id + ' .editor-session__when')"
+        "?.textContent.includes('9:15')",
+        arg=card_id,
+    )
+
+    moved = page.locator(f"#{card_id} .editor-session__when").inner_text()
+    assert moved.startswith("9:15")
+    assert page.evaluate("() => window.nativeDrop === undefined")

@@ -54,6 +54,7 @@ ORGANISER = [
     f"{AWARD}/submissions",
     f"{AWARD}/jury",
     f"{AWARD}/results",
+    "/ogp2021/_design",
 ]
 ROLES = {
     "public": (None, PUBLIC),
