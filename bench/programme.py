@@ -154,7 +154,8 @@ def main() -> None:
         raise SystemExit("install wrk first: apt-get install -y wrk")
     talk = args.talk
     if args.pretalx and talk is None:
-        found = re.search(r"/talk/([A-Z0-9]+)/", httpx.get(f"{args.pretalx}/schedule/nojs").text)
+        page = httpx.get(f"{args.pretalx}/schedule/nojs", timeout=120).text
+        found = re.search(r"/talk/([A-Z0-9]+)/", page)
         talk = found.group(1) if found else None
 
     with tempfile.TemporaryDirectory() as folder:
@@ -169,9 +170,9 @@ def main() -> None:
         print(f"built {args.sessions} sessions in {time.perf_counter() - started:.0f} s")
 
         with serving(url) as server:
-            listing = httpx.get(f"{server.base}/bench/programme").text
+            listing = httpx.get(f"{server.base}/bench/programme", timeout=120).text
             session = re.search(r"/bench/sessions/\d+", listing)
-            day = re.search(r"programme\?day=(\d{4}-\d\d-\d\d)", listing)
+            day = re.search(r"<option value=\"(\d{4}-\d\d-\d\d)\"", listing)
             assert session is not None and day is not None
         table = addresses(session.group(0), day.group(1), talk)
 
@@ -186,6 +187,7 @@ def main() -> None:
         with serving(url) as server:
             for address in table:
                 target = server.base + address.summit
+                print(f"  {address.label}", file=sys.stderr, flush=True)
                 times = []
                 for _ in range(args.repeat):
                     bump_stamp(database)
@@ -215,6 +217,7 @@ def main() -> None:
                 if address.pretalx is None:
                     continue
                 target = args.pretalx + address.pretalx
+                print(f"  pretalx: {address.label}", file=sys.stderr, flush=True)
                 one_by_one = statistics.median(
                     timed_get(target, address.accept) for _ in range(args.repeat)
                 )
