@@ -117,7 +117,7 @@ def wrk(url: str, *, duration: int, connections: int, headers: tuple[str, ...] =
 
 def timed_get(url: str, accept: str) -> float:
     started = time.perf_counter()
-    answer = httpx.get(url, headers={"accept": accept}, timeout=120)
+    answer = httpx.get(url, headers={"accept": accept}, timeout=600)
     elapsed = time.perf_counter() - started
     if answer.status_code != 200:
         raise SystemExit(f"{url} answered {answer.status_code}")
@@ -126,7 +126,7 @@ def timed_get(url: str, accept: str) -> float:
 
 def wire_bytes(url: str, accept: str, encoding: str) -> int:
     headers = {"accept": accept, "accept-encoding": encoding}
-    with httpx.stream("GET", url, headers=headers, timeout=120) as answer:
+    with httpx.stream("GET", url, headers=headers, timeout=600) as answer:
         return sum(len(chunk) for chunk in answer.iter_raw())
 
 
@@ -211,6 +211,25 @@ def main() -> None:
                     wire_bytes(target, address.accept, "br"),
                 )
 
+        print(
+            f"\nSummit: {args.sessions} sessions, `summit serve`, 1 worker, SQLite; wrk 1 thread, "
+            f"{args.connections} connections, {args.duration} s per address"
+        )
+        print(
+            "\n| address | cold, fresh process | cold, after a publication (median) "
+            "| warm, keep-alive: req/s | p50 | p99 | warm, Connection: close: req/s | p50 | p99 "
+            "| bytes | bytes, brotli |"
+        )
+        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        for address in table:
+            kept, closed = warm[address.label]
+            plain, brotli = sizes[address.label]
+            print(
+                f"| {address.label} | {ms(fresh[address.label])} "
+                f"| {ms(after_publication[address.label])} | {kept.cells()} | {closed.cells()} "
+                f"| {plain:,} | {brotli:,} |"
+            )
+
         theirs: dict[str, tuple[Warm, float, int]] = {}
         if args.pretalx:
             for address in table:
@@ -218,38 +237,20 @@ def main() -> None:
                     continue
                 target = args.pretalx + address.pretalx
                 print(f"  pretalx: {address.label}", file=sys.stderr, flush=True)
+                size = wire_bytes(target, address.accept, "identity")
                 one_by_one = statistics.median(
                     timed_get(target, address.accept) for _ in range(args.repeat)
                 )
-                theirs[address.label] = (
-                    wrk(
-                        target,
-                        duration=args.duration,
-                        connections=args.connections,
-                        headers=(f"Accept: {address.accept}",),
-                    ),
-                    one_by_one,
-                    wire_bytes(target, address.accept, "identity"),
+                their_warm = wrk(
+                    target,
+                    duration=args.duration,
+                    connections=args.connections,
+                    headers=(f"Accept: {address.accept}",),
                 )
+                theirs[address.label] = (their_warm, one_by_one, size)
+                # wrk leaves up to --connections requests queued in gunicorn: let them drain.
+                httpx.get(target, headers={"accept": address.accept}, timeout=600)
 
-    print(
-        f"\nSummit: {args.sessions} sessions, `summit serve`, 1 worker, SQLite; wrk 1 thread, "
-        f"{args.connections} connections, {args.duration} s per address"
-    )
-    print(
-        "\n| address | cold, fresh process | cold, after a publication (median) "
-        "| warm, keep-alive: req/s | p50 | p99 | warm, Connection: close: req/s | p50 | p99 "
-        "| bytes | bytes, brotli |"
-    )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-    for address in table:
-        kept, closed = warm[address.label]
-        plain, brotli = sizes[address.label]
-        print(
-            f"| {address.label} | {ms(fresh[address.label])} "
-            f"| {ms(after_publication[address.label])} | {kept.cells()} | {closed.cells()} "
-            f"| {plain:,} | {brotli:,} |"
-        )
     if theirs:
         print(
             "\npretalx 2025.2.2 (the rig: gunicorn, 2 sync workers, SQLite, no cache), "
