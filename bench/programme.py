@@ -270,7 +270,7 @@ def main() -> None:
             print(
                 f"| {address.label} | `{address.pretalx}` | {ms(one_by_one)} "
                 f"| {their_warm.cells()} | {size:,} "
-                f"| {ours_closed.rate / their_warm.rate:,.0f}× "
+                f"| {ours_closed.rate / max(their_warm.rate, 0.1):,.0f}× "
                 f"| {one_by_one / after_publication[address.label]:,.1f}× |"
             )
 
