@@ -117,7 +117,7 @@ def wrk(url: str, *, duration: int, connections: int, headers: tuple[str, ...] =
 
 def timed_get(url: str, accept: str) -> float:
     started = time.perf_counter()
-    answer = httpx.get(url, headers={"accept": accept}, timeout=120)
+    answer = httpx.get(url, headers={"accept": accept}, timeout=600)
     elapsed = time.perf_counter() - started
     if answer.status_code != 200:
         raise SystemExit(f"{url} answered {answer.status_code}")
@@ -126,7 +126,7 @@ def timed_get(url: str, accept: str) -> float:
 
 def wire_bytes(url: str, accept: str, encoding: str) -> int:
     headers = {"accept": accept, "accept-encoding": encoding}
-    with httpx.stream("GET", url, headers=headers, timeout=120) as answer:
+    with httpx.stream("GET", url, headers=headers, timeout=600) as answer:
         return sum(len(chunk) for chunk in answer.iter_raw())
 
 
@@ -154,7 +154,8 @@ def main() -> None:
         raise SystemExit("install wrk first: apt-get install -y wrk")
     talk = args.talk
     if args.pretalx and talk is None:
-        found = re.search(r"/talk/([A-Z0-9]+)/", httpx.get(f"{args.pretalx}/schedule/nojs").text)
+        page = httpx.get(f"{args.pretalx}/schedule/nojs", timeout=120).text
+        found = re.search(r"/talk/([A-Z0-9]+)/", page)
         talk = found.group(1) if found else None
 
     with tempfile.TemporaryDirectory() as folder:
@@ -169,9 +170,9 @@ def main() -> None:
         print(f"built {args.sessions} sessions in {time.perf_counter() - started:.0f} s")
 
         with serving(url) as server:
-            listing = httpx.get(f"{server.base}/bench/programme").text
+            listing = httpx.get(f"{server.base}/bench/programme", timeout=120).text
             session = re.search(r"/bench/sessions/\d+", listing)
-            day = re.search(r"programme\?day=(\d{4}-\d\d-\d\d)", listing)
+            day = re.search(r"<option value=\"(\d{4}-\d\d-\d\d)\"", listing)
             assert session is not None and day is not None
         table = addresses(session.group(0), day.group(1), talk)
 
@@ -186,6 +187,7 @@ def main() -> None:
         with serving(url) as server:
             for address in table:
                 target = server.base + address.summit
+                print(f"  {address.label}", file=sys.stderr, flush=True)
                 times = []
                 for _ in range(args.repeat):
                     bump_stamp(database)
@@ -209,44 +211,46 @@ def main() -> None:
                     wire_bytes(target, address.accept, "br"),
                 )
 
+        print(
+            f"\nSummit: {args.sessions} sessions, `summit serve`, 1 worker, SQLite; wrk 1 thread, "
+            f"{args.connections} connections, {args.duration} s per address"
+        )
+        print(
+            "\n| address | cold, fresh process | cold, after a publication (median) "
+            "| warm, keep-alive: req/s | p50 | p99 | warm, Connection: close: req/s | p50 | p99 "
+            "| bytes | bytes, brotli |"
+        )
+        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        for address in table:
+            kept, closed = warm[address.label]
+            plain, brotli = sizes[address.label]
+            print(
+                f"| {address.label} | {ms(fresh[address.label])} "
+                f"| {ms(after_publication[address.label])} | {kept.cells()} | {closed.cells()} "
+                f"| {plain:,} | {brotli:,} |"
+            )
+
         theirs: dict[str, tuple[Warm, float, int]] = {}
         if args.pretalx:
             for address in table:
                 if address.pretalx is None:
                     continue
                 target = args.pretalx + address.pretalx
+                print(f"  pretalx: {address.label}", file=sys.stderr, flush=True)
+                size = wire_bytes(target, address.accept, "identity")
                 one_by_one = statistics.median(
                     timed_get(target, address.accept) for _ in range(args.repeat)
                 )
-                theirs[address.label] = (
-                    wrk(
-                        target,
-                        duration=args.duration,
-                        connections=args.connections,
-                        headers=(f"Accept: {address.accept}",),
-                    ),
-                    one_by_one,
-                    wire_bytes(target, address.accept, "identity"),
+                their_warm = wrk(
+                    target,
+                    duration=args.duration,
+                    connections=args.connections,
+                    headers=(f"Accept: {address.accept}",),
                 )
+                theirs[address.label] = (their_warm, one_by_one, size)
+                # wrk leaves up to --connections requests queued in gunicorn: let them drain.
+                httpx.get(target, headers={"accept": address.accept}, timeout=600)
 
-    print(
-        f"\nSummit: {args.sessions} sessions, `summit serve`, 1 worker, SQLite; wrk 1 thread, "
-        f"{args.connections} connections, {args.duration} s per address"
-    )
-    print(
-        "\n| address | cold, fresh process | cold, after a publication (median) "
-        "| warm, keep-alive: req/s | p50 | p99 | warm, Connection: close: req/s | p50 | p99 "
-        "| bytes | bytes, brotli |"
-    )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-    for address in table:
-        kept, closed = warm[address.label]
-        plain, brotli = sizes[address.label]
-        print(
-            f"| {address.label} | {ms(fresh[address.label])} "
-            f"| {ms(after_publication[address.label])} | {kept.cells()} | {closed.cells()} "
-            f"| {plain:,} | {brotli:,} |"
-        )
     if theirs:
         print(
             "\npretalx 2025.2.2 (the rig: gunicorn, 2 sync workers, SQLite, no cache), "
@@ -266,7 +270,7 @@ def main() -> None:
             print(
                 f"| {address.label} | `{address.pretalx}` | {ms(one_by_one)} "
                 f"| {their_warm.cells()} | {size:,} "
-                f"| {ours_closed.rate / their_warm.rate:,.0f}× "
+                f"| {ours_closed.rate / max(their_warm.rate, 0.1):,.0f}× "
                 f"| {one_by_one / after_publication[address.label]:,.1f}× |"
             )
 
