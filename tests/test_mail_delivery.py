@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import Engine
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from summit.auth.mails import queue_reset_mail
 from summit.auth.models import Account
@@ -269,3 +269,19 @@ async def test_the_password_in_the_mail_url_reaches_no_log_or_error(
     )
     assert error == "SMTPConnectError"
     assert "hunter2" not in shown
+
+
+@pytest.mark.anyio
+async def test_a_failing_schedule_does_not_hold_up_queued_mail(
+    database: Database, server: SmtpServer
+) -> None:
+    def broken(db: Session, now: datetime) -> None:
+        raise RuntimeError("a schedule with a bug")
+
+    _queue(database, 2)
+    sender = _sender(database, server)
+    sender.schedule = broken
+
+    await sender.tick()
+
+    assert server.inbox.subjects() == ["Message 0", "Message 1"]
