@@ -66,11 +66,17 @@ def _configure_sqlite(engine: Engine) -> None:
 class Database:
     """Units of work on one engine: ``read()`` and ``write()`` sessions, sync or off the loop."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, write_lock: threading.Lock | None = None) -> None:
+        """``write_lock``: another ``Database``'s, for a second engine on the same database
+        in this process (its writers must queue with the first one's)."""
         self.engine = engine
         self._write_engine = engine.execution_options(**{_WRITE_OPTION: True})
         self._is_sqlite = engine.dialect.name == "sqlite"
-        self._write_lock = threading.Lock()
+        self._write_lock = write_lock or threading.Lock()
+
+    def sibling(self, engine: Engine) -> Database:
+        """A ``Database`` on ``engine`` (the same database) whose writers queue with ours."""
+        return Database(engine, write_lock=self._write_lock)
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import Engine
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from summit.auth.mails import queue_reset_mail
 from summit.auth.models import Account
@@ -19,7 +20,9 @@ from summit.mail.outbox import Draft, claim, queue
 from summit.mail.sender import MailSender, SenderSettings
 from summit.mail.transports import SmtpMailer, parse_mail_url
 from summit.migrate import upgrade
+from summit.settings import Settings
 from tests.mailbox import SmtpServer, smtp_server
+from tests.servers import free_port
 
 FAST = SenderSettings(poll_seconds=0.05, retry_after=timedelta(milliseconds=1), max_attempts=3)
 
@@ -239,3 +242,46 @@ async def test_two_senders_on_postgres_never_send_a_message_twice(
     subjects = server.inbox.subjects()
     assert sorted(subjects) == sorted(f"Message {n}" for n in range(300))
     assert _statuses(first) == [("sent", 1)] * 300
+
+
+@pytest.mark.anyio
+async def test_the_password_in_the_mail_url_reaches_no_log_or_error(
+    database: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"smtp://sender:hunter2-secret@127.0.0.1:{free_port()}"
+    settings = Settings(mail_url=SecretStr(url), environment="test")
+    address = parse_mail_url(settings.mail_url.get_secret_value())
+    assert address is not None
+    _queue(database, 1)
+    sender = MailSender(
+        database=database,
+        mailer=SmtpMailer(address, sender="summit@example.org", timeout=5),
+        clock=utcnow,
+        settings=FAST,
+    )
+
+    await sender.tick()
+
+    with database.read() as db:
+        error = db.exec(select(OutboxMessage.last_error)).one()
+    shown = " ".join(
+        [repr(settings), str(settings.model_dump()), capsys.readouterr().out, str(error)]
+    )
+    assert error == "SMTPConnectError"
+    assert "hunter2" not in shown
+
+
+@pytest.mark.anyio
+async def test_a_failing_schedule_does_not_hold_up_queued_mail(
+    database: Database, server: SmtpServer
+) -> None:
+    def broken(db: Session, now: datetime) -> None:
+        raise RuntimeError("a schedule with a bug")
+
+    _queue(database, 2)
+    sender = _sender(database, server)
+    sender.schedule = broken
+
+    await sender.tick()
+
+    assert server.inbox.subjects() == ["Message 0", "Message 1"]

@@ -88,7 +88,12 @@ class MailSender:
 
     async def tick(self) -> None:
         """Run the schedule if it is due, then send until nothing is due."""
-        await self._run_schedule()
+        try:
+            await self._run_schedule()
+        except Exception:
+            # A schedule that fails (one bad row, a template error) must not hold up the mail
+            # that is already queued: log it and send.
+            await log.aexception("mail schedule failed")
         try:
             while await self.send_batch() == self.settings.batch:
                 pass
