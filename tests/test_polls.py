@@ -343,3 +343,20 @@ def test_the_api_refuses_polls_to_anyone_without_a_token(
     assert answer.status_code == 401
     with demo_database.read() as db:
         assert db.exec(select(Poll)).all() == []
+
+
+def test_a_cancelled_sessions_polls_take_no_more_votes(
+    organiser: TestClient, delegate: TestClient, demo_database: Database
+) -> None:
+    opening = _opening(demo_database)
+    poll = _make(organiser, demo_database, opening)
+    yes, _, _ = _options(demo_database, poll)
+    _state(organiser, opening, poll, "open")
+    cancelled = htmx_post(
+        organiser, f"/ogp2021/manage/sessions/{opening}/status", {"status": "cancelled"}
+    )
+
+    assert cancelled.status_code == 204
+    assert _vote(delegate, opening, poll, yes) == 422
+    with demo_database.read() as db:
+        assert db.exec(select(PollVote)).all() == []

@@ -178,6 +178,8 @@ def vote(
     poll = poll_of(db, session_id=session_id, poll_id=poll_id)
     if poll.status != PollStatus.OPEN:
         raise DomainError("This poll is not open.", field="option")
+    if not session.is_open:
+        raise DomainError("This session is cancelled: its polls stay closed.", field="option")
     wanted = set(option_ids)
     if len(wanted) > 1 and not poll.multiple:
         raise DomainError("Choose one option.", field="option")
