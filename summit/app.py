@@ -38,6 +38,8 @@ from summit.awards import (
     results_routes,
     submit_routes,
 )
+from summit.bodies import manage_routes as bodies_manage_routes
+from summit.bodies import routes as bodies_routes
 from summit.clock import app_clock
 from summit.db import Database, create_db_engine
 from summit.live import routes as live_routes
@@ -141,12 +143,14 @@ def create_app(
             *publish_routes.routes,
             *agenda_manage_routes.routes,
             *people_manage_routes.routes,
+            *bodies_manage_routes.routes,
             *call_routes.routes,
             *judging_routes.routes,
             *submit_routes.routes,
             *export_routes.routes,
             *agenda_routes.routes,
             *people_routes.routes,
+            *bodies_routes.routes,
             *qa_routes.routes,
             *juror_routes.routes,
             *results_routes.routes,

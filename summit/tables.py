@@ -6,8 +6,20 @@ from summit import eventlog
 from summit.agenda import models as agenda
 from summit.auth import models as auth
 from summit.awards import models as awards
+from summit.bodies import models as bodies
+from summit.elections import models as elections
 from summit.people import models as people
 from summit.qa import models as qa
 
 metadata = SQLModel.metadata
-__all__ = ["agenda", "auth", "awards", "eventlog", "metadata", "people", "qa"]
+__all__ = [
+    "agenda",
+    "auth",
+    "awards",
+    "bodies",
+    "elections",
+    "eventlog",
+    "metadata",
+    "people",
+    "qa",
+]

@@ -57,7 +57,7 @@ Expectation = tuple[str, dict[str, str], dict[str, int]]
 def _crud_routes() -> dict[tuple[str, str], Expectation]:
     """The five routes of each organiser list-and-form page (see summit/web/crud.py)."""
     found: dict[tuple[str, str], Expectation] = {}
-    for kind in ("streams", "themes", "people", "delegations"):
+    for kind in ("streams", "themes", "people", "delegations", "bodies"):
         found[("GET", f"/{{slug}}/manage/{kind}")] = (f"/ogp2021/manage/{kind}", {}, ORGANISER_ONLY)
         found[("GET", f"/{{slug}}/manage/{kind}/new")] = (
             f"/ogp2021/manage/{kind}/new",
@@ -83,6 +83,7 @@ def _crud_routes() -> dict[tuple[str, str], Expectation]:
 
 
 _CRUD = _crud_routes()
+_SEATS = "/{slug}/manage/bodies/{row_id}/members"
 
 _AWARD = "/ogp2021/manage/awards/open-gov-award-local-innovation-2021"
 _ONE = "/{slug}/manage/awards/{award_slug}"
@@ -388,6 +389,33 @@ MATRIX: dict[tuple[str, str], Expectation] = {
     ),
     ("GET", "/{slug}/speakers"): ("/ogp2021/speakers", {}, everyone(200)),
     ("GET", "/{slug}/delegations"): ("/ogp2021/delegations", {}, everyone(200)),
+    ("GET", "/{slug}/bodies"): ("/ogp2021/bodies", {}, everyone(200)),
+    ("GET", "/{slug}/bodies/{body_slug}"): (
+        "/ogp2021/bodies/steering-committee",
+        {},
+        everyone(200),
+    ),
+    ("GET", _SEATS): ("/ogp2021/manage/bodies/1/members", {}, ORGANISER_ONLY),
+    ("POST", _SEATS): (
+        "/ogp2021/manage/bodies/1/members",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 422},
+    ),
+    ("GET", f"{_SEATS}/{{member_id}}"): (
+        "/ogp2021/manage/bodies/1/members/999999",
+        {},
+        ORGANISER_ONLY | {"organiser": 404},
+    ),
+    ("POST", f"{_SEATS}/{{member_id}}"): (
+        "/ogp2021/manage/bodies/1/members/999999",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 404},
+    ),
+    ("POST", f"{_SEATS}/{{member_id}}/remove"): (
+        "/ogp2021/manage/bodies/1/members/999999/remove",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 404},
+    ),
     ("GET", "/signin"): ("/signin", {}, everyone(200)),
     ("POST", "/signin"): (
         "/signin",

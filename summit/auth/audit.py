@@ -46,6 +46,14 @@ class AuditAction(StrEnum):
     """A session's new questions wait for a moderator's approval from now on."""
     QUESTIONS_UNMODERATED = "questions_unmoderated"
     """A session's new questions show at once from now on."""
+    BODY_SAVED = "body_saved"
+    BODY_MEMBER_SAVED = "body_member_saved"
+    BODY_MEMBER_REMOVED = "body_member_removed"
+    ELECTION_OPENED = "election_opened"
+    BALLOT_CAST = "ballot_cast"
+    """A delegation voted: who, in which election; never what the ballot says."""
+    ELECTION_COUNTED = "election_counted"
+    ELECTION_PUBLISHED = "election_published"
 
 
 MERGED_ACTIONS = {"conflict_declared": AuditAction.RECUSAL}

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from summit.agenda import queries
 from summit.agenda.routes import followed_by, programme_page
 from summit.auth.permissions import Access
+from summit.bodies import queries as bodies_queries
 from summit.i18n.formatting import pick
 from summit.web.access import page
 from summit.web.context import current_summit, database
@@ -63,7 +64,10 @@ async def delegation(request: Request) -> Response:
         for card in programme.cards
         if any(person.id in member_ids for _, person in card.people)
     ]
-    context = {"summit": summit, "entry": entry, "cards": cards}
+    seats = await database(request).run_read(
+        lambda db: bodies_queries.memberships(db, delegation=entry.delegation)
+    )
+    context = {"summit": summit, "entry": entry, "cards": cards, "seats": seats}
     return render(
         request, "people/delegation.html", {**context, "followed": await followed_by(request)}
     )

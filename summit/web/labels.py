@@ -15,6 +15,7 @@ from babel import Locale
 from summit.agenda.models import SessionRoleKind
 from summit.auth.audit import AuditAction
 from summit.auth.models import Role
+from summit.bodies.models import BodyKind, MemberRole, SeatKind
 from summit.i18n.formatting import pick
 from summit.i18n.viewer import N_, current_viewer, gettext
 from summit.people.models import DelegationKind
@@ -66,6 +67,13 @@ AUDIT_ACTIONS: dict[str, str] = {
     AuditAction.QUESTION_UNANSWERED: N_("Marked a question unanswered"),
     AuditAction.QUESTIONS_PREMODERATED: N_("Made a session's new questions wait for approval"),
     AuditAction.QUESTIONS_UNMODERATED: N_("Let a session's new questions show at once"),
+    AuditAction.BODY_SAVED: N_("Saved a committee or network"),
+    AuditAction.BODY_MEMBER_SAVED: N_("Saved a seat on a committee or network"),
+    AuditAction.BODY_MEMBER_REMOVED: N_("Removed a seat from a committee or network"),
+    AuditAction.ELECTION_OPENED: N_("Opened an election"),
+    AuditAction.BALLOT_CAST: N_("Cast a ballot"),
+    AuditAction.ELECTION_COUNTED: N_("Counted an election"),
+    AuditAction.ELECTION_PUBLISHED: N_("Published an election's results"),
 }
 """What an audit log entry records."""
 
@@ -87,6 +95,24 @@ CHANGE_KINDS: dict[str, str] = {
     "details": N_("details changed"),
 }
 """What a publication changed in a session (``agenda.publishing``)."""
+
+BODY_KINDS: dict[str, str] = {
+    BodyKind.COMMITTEE: N_("Committee"),
+    BodyKind.NETWORK: N_("Network"),
+}
+
+SEAT_KINDS: dict[str, str] = {
+    SeatKind.GOVERNMENT: N_("Government seat"),
+    SeatKind.CIVIL_SOCIETY: N_("Civil-society seat"),
+    SeatKind.EXECUTIVE: N_("Executive seat"),
+}
+
+MEMBER_ROLES: dict[str, str] = {
+    MemberRole.CHAIR: N_("Chair"),
+    MemberRole.CO_CHAIR: N_("Co-chair"),
+    MemberRole.MEMBER: N_("Member"),
+}
+"""A seat's role on a committee or network."""
 
 DELEGATION_KINDS: dict[str, str] = {
     DelegationKind.GOVERNMENT: N_("Government"),
@@ -127,6 +153,18 @@ def change_kind(kind: str) -> str:
 
 def delegation_kind(kind: str) -> str:
     return _word(DELEGATION_KINDS, kind)
+
+
+def body_kind(kind: str) -> str:
+    return _word(BODY_KINDS, kind)
+
+
+def seat_kind(kind: str) -> str:
+    return _word(SEAT_KINDS, kind)
+
+
+def member_role(role: str) -> str:
+    return _word(MEMBER_ROLES, role)
 
 
 def country_name(code: str | None) -> str:
