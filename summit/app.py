@@ -42,6 +42,8 @@ from summit.bodies import manage_routes as bodies_manage_routes
 from summit.bodies import routes as bodies_routes
 from summit.clock import app_clock
 from summit.db import Database, create_db_engine
+from summit.elections import manage_routes as elections_manage_routes
+from summit.elections import routes as elections_routes
 from summit.live import routes as live_routes
 from summit.live.broker import create_broker
 from summit.live.dispatch import Dispatcher
@@ -144,6 +146,7 @@ def create_app(
             *agenda_manage_routes.routes,
             *people_manage_routes.routes,
             *bodies_manage_routes.routes,
+            *elections_manage_routes.routes,
             *call_routes.routes,
             *judging_routes.routes,
             *submit_routes.routes,
@@ -151,6 +154,7 @@ def create_app(
             *agenda_routes.routes,
             *people_routes.routes,
             *bodies_routes.routes,
+            *elections_routes.routes,
             *qa_routes.routes,
             *juror_routes.routes,
             *results_routes.routes,

@@ -166,3 +166,20 @@ class ScoresChanged(DomainEvent):
     @property
     def subject(self) -> str:
         return f"award:{self.award_id}"
+
+
+@dataclass(frozen=True)
+class ElectionPublished(DomainEvent):
+    """Fires when an organiser publishes an election's results: every open page of the summit
+    shows who was elected. It carries only what is public from that moment."""
+
+    election_id: int
+    election_slug: str
+    title: dict[str, str]
+    elected: list[dict[str, str]]
+    """The elected delegations' names, in order."""
+    kind: ClassVar[str] = "election.published"
+
+    @property
+    def subject(self) -> str:
+        return f"election:{self.election_id}"

@@ -84,6 +84,7 @@ def _crud_routes() -> dict[tuple[str, str], Expectation]:
 
 _CRUD = _crud_routes()
 _SEATS = "/{slug}/manage/bodies/{row_id}/members"
+_ELECTIONS = "/{slug}/manage/elections"
 
 _AWARD = "/ogp2021/manage/awards/open-gov-award-local-innovation-2021"
 _ONE = "/{slug}/manage/awards/{award_slug}"
@@ -396,6 +397,37 @@ MATRIX: dict[tuple[str, str], Expectation] = {
         everyone(200),
     ),
     ("GET", _SEATS): ("/ogp2021/manage/bodies/1/members", {}, ORGANISER_ONLY),
+    ("GET", "/{slug}/elections/{election_slug}"): (
+        "/ogp2021/elections/no-such-election",
+        {},
+        everyone(404),
+    ),
+    ("POST", "/{slug}/elections/{election_slug}/vote"): (
+        "/ogp2021/elections/no-such-election/vote",
+        {},
+        {**everyone(404), "anonymous": 403, "other_organiser": 403},
+    ),
+    ("GET", _ELECTIONS): ("/ogp2021/manage/elections", {}, ORGANISER_ONLY),
+    ("POST", _ELECTIONS): (
+        "/ogp2021/manage/elections",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 422},
+    ),
+    ("GET", f"{_ELECTIONS}/{{election_id}}"): (
+        "/ogp2021/manage/elections/999999",
+        {},
+        ORGANISER_ONLY | {"organiser": 404},
+    ),
+    ("POST", f"{_ELECTIONS}/{{election_id}}/count"): (
+        "/ogp2021/manage/elections/999999/count",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 404},
+    ),
+    ("POST", f"{_ELECTIONS}/{{election_id}}/publish"): (
+        "/ogp2021/manage/elections/999999/publish",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 404},
+    ),
     ("POST", _SEATS): (
         "/ogp2021/manage/bodies/1/members",
         {},

@@ -9,6 +9,7 @@ from starlette.responses import Response
 from summit.agenda.routes import followed_by
 from summit.auth.permissions import Access
 from summit.bodies import queries
+from summit.elections import queries as elections_queries
 from summit.i18n.formatting import pick
 from summit.web.access import page
 from summit.web.context import current_summit, database
@@ -31,6 +32,9 @@ async def body(request: Request) -> Response:
     )
     if view is None:
         raise HTTPException(status_code=404)
+    body_elections = await database(request).run_read(
+        lambda db: elections_queries.elections_of_body(db, body=view.body)
+    )
     programme = await request.app.state.programme_cache.programme(database(request), summit)
     # Only what is on the published programme: a linked draft session stays unseen.
     linked = set(view.session_ids)
@@ -38,7 +42,13 @@ async def body(request: Request) -> Response:
     return render(
         request,
         "bodies/body.html",
-        {"summit": summit, "view": view, "cards": cards, "followed": await followed_by(request)},
+        {
+            "summit": summit,
+            "view": view,
+            "cards": cards,
+            "elections": body_elections,
+            "followed": await followed_by(request),
+        },
     )
 
 

@@ -16,6 +16,7 @@ from summit.agenda.models import SessionRoleKind
 from summit.auth.audit import AuditAction
 from summit.auth.models import Role
 from summit.bodies.models import BodyKind, MemberRole, SeatKind
+from summit.elections.models import TieRule, VotingMethod
 from summit.i18n.formatting import pick
 from summit.i18n.viewer import N_, current_viewer, gettext
 from summit.people.models import DelegationKind
@@ -25,6 +26,7 @@ ROLE_NAMES: dict[str, str] = {
     Role.JUROR: N_("juror"),
     Role.DELEGATE: N_("delegate"),
     Role.SPEAKER: N_("speaker"),
+    Role.DELEGATION_HEAD: N_("head of delegation"),
 }
 """An account's role in a summit."""
 
@@ -114,6 +116,16 @@ MEMBER_ROLES: dict[str, str] = {
 }
 """A seat's role on a committee or network."""
 
+VOTING_METHODS: dict[str, str] = {
+    VotingMethod.PLURALITY: N_("Plurality: each ballot names up to one candidate a seat"),
+    VotingMethod.APPROVAL: N_("Approval: each ballot names every candidate it approves of"),
+}
+
+TIE_RULES: dict[str, str] = {
+    TieRule.DRAW: N_("Ties decided by a draw from a seed declared at the opening"),
+    TieRule.NAME: N_("Ties decided by short name, A to Z"),
+}
+
 DELEGATION_KINDS: dict[str, str] = {
     DelegationKind.GOVERNMENT: N_("Government"),
     DelegationKind.CIVIL_SOCIETY: N_("Civil society"),
@@ -165,6 +177,14 @@ def seat_kind(kind: str) -> str:
 
 def member_role(role: str) -> str:
     return _word(MEMBER_ROLES, role)
+
+
+def voting_method(method: str) -> str:
+    return _word(VOTING_METHODS, method)
+
+
+def tie_rule(rule: str) -> str:
+    return _word(TIE_RULES, rule)
 
 
 def country_name(code: str | None) -> str:

@@ -93,6 +93,8 @@ def create_templates() -> Jinja2Blocks:
         body_kind=labels.body_kind,
         seat_kind=labels.seat_kind,
         member_role=labels.member_role,
+        voting_method=labels.voting_method,
+        tie_rule=labels.tie_rule,
         country_name=labels.country_name,
         time_until=formatting.time_until,
         percent=formatting.percent,
