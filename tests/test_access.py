@@ -233,6 +233,8 @@ def _api_routes() -> dict[tuple[str, str], Expectation]:
         f"{summit}/delegations": f"{concrete}/delegations",
         f"{summit}/delegations/{{delegation_id}}": f"{concrete}/delegations/{{delegation}}",
         f"{summit}/awards": f"{concrete}/awards",
+        f"{summit}/bodies": f"{concrete}/bodies",
+        f"{summit}/bodies/{{body_slug}}": f"{concrete}/bodies/steering-committee",
     }
     bearer = {
         ("GET", "/draft/sessions"): "/draft/sessions",
@@ -261,6 +263,11 @@ def _api_routes() -> dict[tuple[str, str], Expectation]:
     found: dict[tuple[str, str], Expectation] = {
         ("GET", declared): (path, {}, everyone(200)) for declared, path in reads.items()
     }
+    found[("GET", f"{summit}/elections/{{election_slug}}")] = (
+        f"{concrete}/elections/no-such-election",
+        {},
+        everyone(404),
+    )
     for (method, declared), path in bearer.items():
         found[(method, summit + declared)] = (concrete + path, {"status": "live"}, everyone(401))
     return found

@@ -20,6 +20,7 @@ from summit.elections.count import count
 from summit.elections.forms import ElectionInput
 from summit.elections.models import Ballot, Election, ElectionVoter, TieRule, VotingMethod
 from summit.elections.services import ballots_of, candidates_of, open_election
+from summit.eventlog import LiveEvent
 from summit.people.models import Delegation
 from summit.settings import Settings
 from tests.conftest import BASE_URL, choose_english, make_client, post_form, sign_in
@@ -321,3 +322,59 @@ def test_publication_is_revealed_live_on_open_pages_in_their_language(
 def _election_id(database: Database) -> int:
     with database.read() as db:
         return int(db.exec(select(Election.id)).one() or 0)
+
+
+API = "/api/v1/summits/ogp2021/elections/sc-2022"
+
+
+def test_api_answer_is_byte_identical_with_a_planted_ballot_before_publication(
+    app_client: TestClient, demo_database: Database, election: Election, clock: Clock
+) -> None:
+    clock.now = CLOSES + timedelta(minutes=1)
+    before = app_client.get(API).content
+    with demo_database.write() as db:
+        db.add(Ballot(receipt_hash="1" * 64, election_id=election.id or 0, choices=[1]))
+
+    after = app_client.get(API).content
+
+    assert after == before
+    assert b'"results":[]' in after and b'"ballots":null' in after
+
+
+def test_casting_a_ballot_sends_nothing_to_open_pages(
+    app_client: TestClient, demo_database: Database
+) -> None:
+    with demo_database.read() as db:
+        events_before = db.exec(select(LiveEvent.id)).all()
+    sign_in(app_client, "delegate@example.org")
+
+    _vote(app_client, "morocco", "tunisia", database=demo_database)
+
+    with demo_database.read() as db:
+        assert db.exec(select(LiveEvent.id)).all() == events_before
+
+
+def test_api_shows_published_results_and_the_bodies(
+    app_client: TestClient, demo_database: Database, election: Election, clock: Clock
+) -> None:
+    sign_in(app_client, "delegate2@example.org")
+    _vote(app_client, "kenya", "estonia", database=demo_database)
+    clock.now = CLOSES
+    sign_in(app_client, "organiser@example.org")
+    manage = f"/ogp2021/manage/elections/{election.id}"
+    post_form(app_client, f"{manage}/publish", {}, token_from=manage)
+
+    answer = app_client.get(API).json()
+    bodies = app_client.get("/api/v1/summits/ogp2021/bodies").json()
+
+    estonia = _ids(demo_database, "estonia")[0]
+    assert answer["ballots"] == 1
+    assert [row for row in answer["results"] if row["elected"]] == [
+        {"delegation_id": estonia, "votes": 1, "elected": True, "tie_broken": False}
+    ]
+    assert [body["slug"] for body in bodies] == [
+        "african-open-government-network",
+        "steering-committee",
+    ]
+    assert [len(body["members"]) for body in bodies] == [7, 22]
+    assert bodies[1]["election_slugs"] == ["sc-2022"]

@@ -7,7 +7,14 @@ from typing import Any
 
 from starlette.responses import JSONResponse, Response
 
-from summit.api import drafts, people_writes, reads, sessions_writes, streams_writes
+from summit.api import (
+    bodies_reads,
+    drafts,
+    people_writes,
+    reads,
+    sessions_writes,
+    streams_writes,
+)
 from summit.api.declare import ApiCall, Operation, route
 from summit.api.openapi import build_document
 
@@ -24,6 +31,7 @@ async def openapi(call: ApiCall) -> Response:
 
 OPERATIONS: list[Operation] = [
     *reads.OPERATIONS,
+    *bodies_reads.OPERATIONS,
     *sessions_writes.OPERATIONS,
     *drafts.OPERATIONS,
     *streams_writes.OPERATIONS,
