@@ -24,6 +24,7 @@ from summit.eventlog import LiveEvent
 from summit.people.models import Delegation
 from summit.settings import Settings
 from tests.conftest import BASE_URL, choose_english, make_client, post_form, sign_in
+from tests.test_queries import count_queries
 
 OPENS = datetime(2021, 12, 16, 0, 0, tzinfo=UTC)
 CLOSES = OPENS + timedelta(hours=6)
@@ -378,3 +379,69 @@ def test_api_shows_published_results_and_the_bodies(
     ]
     assert [len(body["members"]) for body in bodies] == [7, 22]
     assert bodies[1]["election_slugs"] == ["sc-2022"]
+
+
+def test_a_refused_election_form_shows_every_error_beside_its_field(
+    app_client: TestClient, demo_database: Database
+) -> None:
+    sign_in(app_client, "organiser@example.org")
+    choose_english(app_client)
+    path = "/ogp2021/manage/elections"
+
+    response = post_form(
+        app_client,
+        path,
+        {
+            "slug": "Not A Slug",
+            "body_id": "1",
+            "title_en": "",
+            "seats": "2",
+            "method": "plurality",
+            "tie_rule": "draw",
+            "opens_at": "2021-12-16T12:00",
+            "closes_at": "2021-12-16T09:00",
+            "candidates": str(_ids(demo_database, "kenya")[0]),
+        },
+        token_from=path,
+    )
+
+    assert response.status_code == 422
+    assert set(re.findall(r'class="field-error" id="([a-z_]+)-error"', response.text)) == {
+        "slug",
+        "title",
+        "closes_at",
+        "candidates",
+        "electorate",
+    }
+    assert "The ballots must close after they open." in response.text
+    with demo_database.read() as db:
+        assert db.exec(select(Election.slug)).all() == ["sc-2022"]
+
+
+def test_election_page_runs_the_same_queries_for_one_candidate_or_three(
+    app: Starlette, app_client: TestClient, demo_database: Database
+) -> None:
+    with demo_database.write() as db:
+        summit = db.exec(select(Summit)).one()
+        body = db.exec(select(Body).where(Body.slug == "steering-committee")).one()
+        data = ElectionInput(
+            slug="sc-small",
+            body_id=body.id or 0,
+            title={"en": "A smaller election (demo)"},
+            seats=1,
+            method=VotingMethod.APPROVAL,
+            tie_rule=TieRule.DRAW,
+            opens_at=OPENS,
+            closes_at=CLOSES,
+            candidates=_ids(demo_database, "kenya"),
+            electorate=_ids(demo_database, "morocco"),
+        )
+        open_election(db, summit=summit, data=data, account_id=None)
+    counted = {}
+    for slug in ("sc-small", "sc-2022"):
+        app_client.get(f"/ogp2021/elections/{slug}")  # templates and the programme cache warm
+        with count_queries(app.state.db.engine) as statements:
+            assert app_client.get(f"/ogp2021/elections/{slug}").status_code == 200
+        counted[slug] = len(statements)
+
+    assert counted["sc-small"] == counted["sc-2022"]

@@ -24,7 +24,7 @@ from summit.errors import DomainError
 from summit.eventlog import record
 from summit.i18n.formatting import pick
 from summit.i18n.viewer import translate_error
-from summit.parsing import local_datetime, row_id
+from summit.parsing import local_datetime, or_none, row_id, whole_number
 from summit.people.models import Delegation
 from summit.web.access import page
 from summit.web.context import current_summit, database, now
@@ -75,20 +75,39 @@ def _read(form: FormData, zone: ZoneInfo) -> tuple[ElectionInput, dict[str, str]
     for name in ("opens_at", "closes_at"):
         local = fields.read(local_datetime, values[name], field=name)
         moments[name] = local.replace(tzinfo=zone).astimezone(UTC) if local else None
-    data = validated(
-        ElectionInput,
-        {
-            "slug": values["slug"],
-            "body_id": values["body_id"] or None,
-            "title": {code: values[f"title_{code}"] for code in LANGUAGE_FIELDS},
-            "seats": values["seats"],
-            "method": values["method"],
-            "tie_rule": values["tie_rule"],
-            **moments,
-            **lists,
-        },
-        fields,
-    )
+    # The input model refuses these too, but in English and not beside a field: said here first.
+    for name, chosen in lists.items():
+        if not chosen:
+            fields.refuse(DomainError("Choose at least one delegation.", field=name))
+    opens, closes = moments["opens_at"], moments["closes_at"]
+    if opens is not None and closes is not None and closes <= opens:
+        fields.refuse(DomainError("The ballots must close after they open.", field="closes_at"))
+    seats = or_none(whole_number, values["seats"], field="seats", low=1, high=1000)
+    if seats is not None and seats > len(set(lists["candidates"])):
+        fields.refuse(
+            DomainError(
+                "Choose at least as many candidates as there are seats.", field="candidates"
+            )
+        )
+    try:
+        data = validated(
+            ElectionInput,
+            {
+                "slug": values["slug"],
+                "body_id": values["body_id"] or None,
+                "title": {code: values[f"title_{code}"] for code in LANGUAGE_FIELDS},
+                "seats": values["seats"],
+                "method": values["method"],
+                "tie_rule": values["tie_rule"],
+                **moments,
+                **lists,
+            },
+            fields,
+        )
+    except FieldsRefused as refused:
+        if fields.errors:
+            refused.errors.pop("", None)
+        raise
     return data, values
 
 
