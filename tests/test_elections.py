@@ -7,23 +7,36 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import Engine
 from sqlmodel import col, select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from summit.agenda.models import Summit
 from summit.app import create_app
-from summit.auth.models import AuditEntry
+from summit.auth.models import AuditEntry, Role
+from summit.auth.permissions import Grant, Principal
 from summit.bodies.models import Body
 from summit.db import Database
 from summit.elections.count import count
 from summit.elections.forms import ElectionInput
 from summit.elections.models import Ballot, Election, ElectionVoter, TieRule, VotingMethod
-from summit.elections.services import ballots_of, candidates_of, open_election
+from summit.elections.services import (
+    ballots_of,
+    candidates_of,
+    cast_ballot,
+    open_election,
+    publish_election,
+    receipt_counted,
+)
+from summit.errors import DomainError
 from summit.eventlog import LiveEvent
+from summit.migrate import upgrade
 from summit.people.models import Delegation
+from summit.persistence import pk
+from summit.seeding import load_summit
 from summit.settings import Settings
-from tests.conftest import BASE_URL, choose_english, make_client, post_form, sign_in
+from tests.conftest import BASE_URL, DEMO_FOLDER, choose_english, make_client, post_form, sign_in
 from tests.test_queries import count_queries
 
 OPENS = datetime(2021, 12, 16, 0, 0, tzinfo=UTC)
@@ -445,3 +458,59 @@ def test_election_page_runs_the_same_queries_for_one_candidate_or_three(
         counted[slug] = len(statements)
 
     assert counted["sc-small"] == counted["sc-2022"]
+
+
+@pytest.mark.postgres
+def test_a_ballot_is_cast_once_and_counted_on_postgres(postgres_engine: Engine) -> None:
+    upgrade(postgres_engine)
+    database = Database(postgres_engine)
+    with database.write() as db:
+        load_summit(db, DEMO_FOLDER, with_demo_accounts=False)
+        summit = db.exec(select(Summit)).one()
+        body = db.exec(select(Body).where(Body.slug == "steering-committee")).one()
+        ids = {row.slug: int(row.id or 0) for row in db.exec(select(Delegation))}
+        data = ElectionInput(
+            slug="pg",
+            body_id=body.id or 0,
+            title={"en": "On PostgreSQL (demo)"},
+            seats=1,
+            method=VotingMethod.PLURALITY,
+            tie_rule=TieRule.DRAW,
+            opens_at=OPENS,
+            closes_at=CLOSES,
+            candidates=[ids["kenya"], ids["tunisia"]],
+            electorate=[ids["morocco"]],
+        )
+        election = open_election(db, summit=summit, data=data, account_id=None)
+    head = Principal(
+        account_id=None,
+        grants=(Grant(pk(summit), Role.DELEGATION_HEAD, delegation_id=ids["morocco"]),),
+    )
+    morocco = ids["morocco"]
+    with database.write() as db:
+        code = cast_ballot(
+            db,
+            election=election,
+            principal=head,
+            delegation_id=morocco,
+            choices=[ids["tunisia"]],
+            now=OPENS,
+        )
+    with pytest.raises(DomainError), database.write() as db:
+        cast_ballot(
+            db,
+            election=election,
+            principal=head,
+            delegation_id=morocco,
+            choices=[ids["kenya"]],
+            now=OPENS,
+        )
+    with database.write() as db:
+        stored = db.get(Election, election.id)
+        assert stored is not None
+        publish_election(db, election=stored, now=CLOSES, account_id=None)
+    with database.read() as db:
+        stored = db.get(Election, election.id)
+        assert stored is not None
+        assert stored.result["elected"] == [ids["tunisia"]]
+        assert receipt_counted(db, election=stored, code=code)
