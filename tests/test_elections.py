@@ -514,3 +514,24 @@ def test_a_ballot_is_cast_once_and_counted_on_postgres(postgres_engine: Engine) 
         assert stored is not None
         assert stored.result["elected"] == [ids["tunisia"]]
         assert receipt_counted(db, election=stored, code=code)
+
+
+def test_an_organiser_invites_a_head_of_delegation_naming_the_delegation(
+    app_client: TestClient, demo_database: Database
+) -> None:
+    sign_in(app_client, "organiser@example.org")
+    path = "/ogp2021/manage/invitations"
+    invite = {"email": "new.head@example.org", "role": "delegation_head"}
+
+    without = post_form(app_client, path, invite, token_from=path)
+    given = post_form(
+        app_client,
+        path,
+        {**invite, "delegation_id": str(_ids(demo_database, "tunisia")[0])},
+        token_from=path,
+    )
+
+    assert without.status_code == 422
+    assert 'id="delegation_id-error"' in without.text
+    assert given.status_code == 200
+    assert "http://127.0.0.1:8000/invite/" in given.text
