@@ -40,8 +40,12 @@ from summit.awards import (
     results_routes,
     submit_routes,
 )
+from summit.bodies import manage_routes as bodies_manage_routes
+from summit.bodies import routes as bodies_routes
 from summit.clock import app_clock
 from summit.db import Database, create_db_engine
+from summit.elections import manage_routes as elections_manage_routes
+from summit.elections import routes as elections_routes
 from summit.live import routes as live_routes
 from summit.live.broker import create_broker
 from summit.live.dispatch import Dispatcher
@@ -183,12 +187,16 @@ def create_app(
             *publish_routes.routes,
             *agenda_manage_routes.routes,
             *people_manage_routes.routes,
+            *bodies_manage_routes.routes,
+            *elections_manage_routes.routes,
             *call_routes.routes,
             *judging_routes.routes,
             *submit_routes.routes,
             *export_routes.routes,
             *agenda_routes.routes,
             *people_routes.routes,
+            *bodies_routes.routes,
+            *elections_routes.routes,
             *qa_routes.routes,
             *present_routes.routes,
             *poll_routes.routes,

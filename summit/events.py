@@ -157,17 +157,29 @@ class ScoresChanged(DomainEvent):
 
 
 @dataclass(frozen=True)
-class PollsChanged(DomainEvent):
+class PollsChanged(SessionEvent):
     """Fires when a session's polls change as everyone sees them: one opened or closed, or a
     vote given or changed in a poll whose results show live (a vote in a poll whose results
     wait for the close changes nothing anyone sees, and fires nothing). Pages of the session
     show the polls again. Moderators' drafts are not in it: they see those on their own page."""
 
-    session_id: int
     poll_id: int
     change: str
     kind: ClassVar[str] = "polls.changed"
 
+
+@dataclass(frozen=True)
+class ElectionPublished(DomainEvent):
+    """Fires when an organiser publishes an election's results: every open page of the summit
+    shows who was elected. It carries only what is public from that moment."""
+
+    election_id: int
+    election_slug: str
+    title: dict[str, str]
+    elected: list[dict[str, str]]
+    """The elected delegations' names, in order."""
+    kind: ClassVar[str] = "election.published"
+
     @property
     def subject(self) -> str:
-        return f"session:{self.session_id}"
+        return f"election:{self.election_id}"

@@ -34,6 +34,7 @@ from summit.auth.models import Account
 from summit.auth.passwords import verify_password
 from summit.auth.services import grant_role, upsert_account
 from summit.award_seed import Refs, load_award
+from summit.bodies.seed import load_bodies
 from summit.columns import utcnow
 from summit.eventlog import record
 from summit.people.forms import DelegationInput, PersonInput
@@ -128,6 +129,11 @@ def load_summit(
             where, upsert_session, db=db, summit=summit, data=session_data, players=players
         )
 
+    seats = 0
+    bodies_path = folder / "bodies.toml"
+    if bodies_path.exists():
+        seats = load_bodies(db, summit=summit, raw=read(bodies_path), delegations=delegations)
+
     if pending_changes(db, summit=summit):
         publish(
             db, summit=summit, comment="Programme loaded from the seed files", now=now or utcnow()
@@ -178,6 +184,7 @@ def load_summit(
         "sessions": len(sessions),
         "accounts": len(accounts),
         "scoresheets": scoresheets,
+        "seats": seats,
     }
     return report
 

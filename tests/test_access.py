@@ -57,7 +57,7 @@ Expectation = tuple[str, dict[str, str], dict[str, int]]
 def _crud_routes() -> dict[tuple[str, str], Expectation]:
     """The five routes of each organiser list-and-form page (see summit/web/crud.py)."""
     found: dict[tuple[str, str], Expectation] = {}
-    for kind in ("streams", "themes", "people", "delegations"):
+    for kind in ("streams", "themes", "people", "delegations", "bodies"):
         found[("GET", f"/{{slug}}/manage/{kind}")] = (f"/ogp2021/manage/{kind}", {}, ORGANISER_ONLY)
         found[("GET", f"/{{slug}}/manage/{kind}/new")] = (
             f"/ogp2021/manage/{kind}/new",
@@ -83,6 +83,8 @@ def _crud_routes() -> dict[tuple[str, str], Expectation]:
 
 
 _CRUD = _crud_routes()
+_SEATS = "/{slug}/manage/bodies/{row_id}/members"
+_ELECTIONS = "/{slug}/manage/elections"
 
 _AWARD = "/ogp2021/manage/awards/open-gov-award-local-innovation-2021"
 _ONE = "/{slug}/manage/awards/{award_slug}"
@@ -232,6 +234,8 @@ def _api_routes() -> dict[tuple[str, str], Expectation]:
         f"{summit}/delegations/{{delegation_id}}": f"{concrete}/delegations/{{delegation}}",
         f"{summit}/awards": f"{concrete}/awards",
         f"{summit}/sessions/{{session_id}}/polls": f"{concrete}/sessions/{{closing}}/polls",
+        f"{summit}/bodies": f"{concrete}/bodies",
+        f"{summit}/bodies/{{body_slug}}": f"{concrete}/bodies/steering-committee",
     }
     bearer = {
         ("GET", "/draft/sessions"): "/draft/sessions",
@@ -265,6 +269,11 @@ def _api_routes() -> dict[tuple[str, str], Expectation]:
     found: dict[tuple[str, str], Expectation] = {
         ("GET", declared): (path, {}, everyone(200)) for declared, path in reads.items()
     }
+    found[("GET", f"{summit}/elections/{{election_slug}}")] = (
+        f"{concrete}/elections/no-such-election",
+        {},
+        everyone(404),
+    )
     for (method, declared), path in bearer.items():
         found[(method, summit + declared)] = (concrete + path, {"status": "live"}, everyone(401))
     return found
@@ -426,6 +435,64 @@ MATRIX: dict[tuple[str, str], Expectation] = {
     ),
     ("GET", "/{slug}/speakers"): ("/ogp2021/speakers", {}, everyone(200)),
     ("GET", "/{slug}/delegations"): ("/ogp2021/delegations", {}, everyone(200)),
+    ("GET", "/{slug}/bodies"): ("/ogp2021/bodies", {}, everyone(200)),
+    ("GET", "/{slug}/bodies/{body_slug}"): (
+        "/ogp2021/bodies/steering-committee",
+        {},
+        everyone(200),
+    ),
+    ("GET", _SEATS): ("/ogp2021/manage/bodies/1/members", {}, ORGANISER_ONLY),
+    ("GET", "/{slug}/elections/{election_slug}"): (
+        "/ogp2021/elections/no-such-election",
+        {},
+        everyone(404),
+    ),
+    ("POST", "/{slug}/elections/{election_slug}/vote"): (
+        "/ogp2021/elections/no-such-election/vote",
+        {},
+        {**everyone(404), "anonymous": 403, "other_organiser": 403},
+    ),
+    ("GET", _ELECTIONS): ("/ogp2021/manage/elections", {}, ORGANISER_ONLY),
+    ("POST", _ELECTIONS): (
+        "/ogp2021/manage/elections",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 422},
+    ),
+    ("GET", f"{_ELECTIONS}/{{election_id}}"): (
+        "/ogp2021/manage/elections/999999",
+        {},
+        ORGANISER_ONLY | {"organiser": 404},
+    ),
+    ("POST", f"{_ELECTIONS}/{{election_id}}/count"): (
+        "/ogp2021/manage/elections/999999/count",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 404},
+    ),
+    ("POST", f"{_ELECTIONS}/{{election_id}}/publish"): (
+        "/ogp2021/manage/elections/999999/publish",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 404},
+    ),
+    ("POST", _SEATS): (
+        "/ogp2021/manage/bodies/1/members",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 422},
+    ),
+    ("GET", f"{_SEATS}/{{member_id}}"): (
+        "/ogp2021/manage/bodies/1/members/999999",
+        {},
+        ORGANISER_ONLY | {"organiser": 404},
+    ),
+    ("POST", f"{_SEATS}/{{member_id}}"): (
+        "/ogp2021/manage/bodies/1/members/999999",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 404},
+    ),
+    ("POST", f"{_SEATS}/{{member_id}}/remove"): (
+        "/ogp2021/manage/bodies/1/members/999999/remove",
+        {},
+        ORGANISER_ONLY_POST | {"organiser": 404},
+    ),
     ("GET", "/signin"): ("/signin", {}, everyone(200)),
     ("POST", "/signin"): (
         "/signin",

@@ -157,7 +157,7 @@ def test_adding_a_delegate_to_the_jury_grants_the_role_and_logs_their_conflicts(
             for grant in db.exec(select(RoleGrant).where(RoleGrant.account_id == member.account_id))
         }
         conflicts = db.exec(select(Conflict).where(Conflict.jury_member_id == member.id)).all()
-    assert roles == {Role.DELEGATE, Role.JUROR}
+    assert roles == {Role.DELEGATE, Role.DELEGATION_HEAD, Role.JUROR}
     assert [(c.submission_id, c.source) for c in conflicts] == [
         (_submission(demo_database, "TTA-REGION").id, ConflictSource.COUNTRY)
     ]

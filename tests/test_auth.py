@@ -330,7 +330,7 @@ def test_an_invitation_adds_a_role_to_a_signed_in_account(
             ).all()
         )
     assert accepted.status_code == 303
-    assert roles == {"delegate", "juror"}
+    assert roles == {"delegate", "delegation_head", "juror"}
 
 
 def test_an_invitation_for_an_existing_address_asks_to_sign_in_first(app: Starlette) -> None:

@@ -7,7 +7,15 @@ from typing import Any
 
 from starlette.responses import JSONResponse, Response
 
-from summit.api import drafts, people_writes, polls, reads, sessions_writes, streams_writes
+from summit.api import (
+    bodies_reads,
+    drafts,
+    people_writes,
+    polls,
+    reads,
+    sessions_writes,
+    streams_writes,
+)
 from summit.api.declare import ApiCall, Operation, route
 from summit.api.openapi import build_document
 
@@ -24,6 +32,7 @@ async def openapi(call: ApiCall) -> Response:
 
 OPERATIONS: list[Operation] = [
     *reads.OPERATIONS,
+    *bodies_reads.OPERATIONS,
     *sessions_writes.OPERATIONS,
     *drafts.OPERATIONS,
     *streams_writes.OPERATIONS,

@@ -12,6 +12,8 @@ from pydantic import (
 )
 
 from summit.agenda.models import SessionKind, SessionRoleKind, SessionStatus
+from summit.bodies.models import BodyKind, MemberRole, SeatKind
+from summit.elections.models import TieRule, VotingMethod
 from summit.people.models import DelegationKind, DelegationRole
 
 Texts_ = dict[str, str]
@@ -228,3 +230,53 @@ class ReleaseOut(Out):
     comment: str
     published_at: datetime
     changes: list[ChangeOut]
+
+
+class SeatOut(Out):
+    """A seat on a body: a delegation's, or an organisation's named on the seat."""
+
+    delegation_id: int | None
+    organisation: Texts_
+    seat_kind: SeatKind
+    role: MemberRole
+    term_from: date
+    term_to: date | None
+    is_placeholder: bool
+
+
+class BodyOut(Out):
+    id: int
+    slug: str
+    kind: BodyKind
+    name: Texts_
+    description: Texts_
+    seats: int | None
+    members: list[SeatOut]
+    session_ids: list[int]
+    """Linked sessions of the published programme."""
+    election_slugs: list[str]
+
+
+class ElectionResultOut(Out):
+    delegation_id: int
+    votes: int
+    elected: bool
+    tie_broken: bool
+
+
+class ElectionOut(Out):
+    """An election; its figures only once the organisers have published them."""
+
+    slug: str
+    body_slug: str
+    title: Texts_
+    seats: int
+    method: VotingMethod
+    tie_rule: TieRule
+    opens_at: datetime
+    closes_at: datetime
+    candidate_ids: list[int]
+    published_at: datetime | None
+    ballots: int | None
+    draw_seed: str | None
+    results: list[ElectionResultOut]

@@ -49,6 +49,14 @@ class AuditAction(StrEnum):
     POLL_CREATED = "poll_created"
     POLL_OPENED = "poll_opened"
     POLL_CLOSED = "poll_closed"
+    BODY_SAVED = "body_saved"
+    BODY_MEMBER_SAVED = "body_member_saved"
+    BODY_MEMBER_REMOVED = "body_member_removed"
+    ELECTION_OPENED = "election_opened"
+    BALLOT_CAST = "ballot_cast"
+    """A delegation voted: who, in which election; never what the ballot says."""
+    ELECTION_COUNTED = "election_counted"
+    ELECTION_PUBLISHED = "election_published"
 
 
 MERGED_ACTIONS = {"conflict_declared": AuditAction.RECUSAL}

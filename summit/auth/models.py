@@ -15,6 +15,8 @@ class Role(StrEnum):
     JUROR = "juror"
     DELEGATE = "delegate"
     SPEAKER = "speaker"
+    DELEGATION_HEAD = "delegation_head"
+    """Speaks for a delegation where it acts as one: casts its ballot in an election."""
 
 
 class Account(SQLModel, table=True):
@@ -45,7 +47,7 @@ class RoleGrant(SQLModel, table=True):
     delegation_id: int | None = Field(
         default=None, foreign_key="delegation.id", ondelete="SET NULL"
     )
-    """For delegates: the delegation they belong to."""
+    """For delegates and heads of delegation: the delegation they belong to, or head."""
     person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     """For speakers: their entry on the programme."""
     created_at: datetime = timestamp_field()

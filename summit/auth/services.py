@@ -68,6 +68,8 @@ def grant_role(
             raise DomainError("No such person in this summit.", field="person_id")
     if data.role is Role.SPEAKER and data.person_id is None:
         raise DomainError("A speaker account is linked to its programme entry.", field="person_id")
+    if data.role is Role.DELEGATION_HEAD and data.delegation_id is None:
+        raise DomainError("Choose the delegate's delegation.", field="delegation_id")
     grant = db.exec(
         select(RoleGrant).where(
             RoleGrant.account_id == account.id,

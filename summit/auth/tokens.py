@@ -60,7 +60,7 @@ def issue_invitation(
             raise DomainError("No such person in this summit.", field="person_id")
     if role is Role.SPEAKER and person_id is None:
         raise DomainError("Choose the speaker's entry on the programme.", field="person_id")
-    if role is Role.DELEGATE and delegation_id is None:
+    if role in {Role.DELEGATE, Role.DELEGATION_HEAD} and delegation_id is None:
         raise DomainError("Choose the delegate's delegation.", field="delegation_id")
     token = secrets.token_urlsafe(_TOKEN_BYTES)
     row = AccountToken(

@@ -268,6 +268,10 @@ class Dispatcher:
             return event_marker(event.id) + (REFRESH if view.page == "award-results" else "")
         if event.kind == "award.revealed":
             return event_marker(event.id) + self._render_reveal(event, language, summit)
+        if event.kind == "election.published":
+            return event_marker(event.id) + self._render_reveal(
+                event, language, summit, template_name="elections/reveal.html"
+            )
         if event.kind != "session.status":
             return event_marker(event.id)
         programme = await self.programme(summit)
@@ -315,10 +319,18 @@ class Dispatcher:
             self._last_release = (event.id or 0, release)
         return self._last_release[1]
 
-    def _render_reveal(self, event: LiveEvent, language: str, summit: Summit) -> str:
-        """The ``#award-reveal`` region every page of the summit carries."""
+    def _render_reveal(
+        self,
+        event: LiveEvent,
+        language: str,
+        summit: Summit,
+        *,
+        template_name: str = "awards/results/reveal.html",
+    ) -> str:
+        """The ``#award-reveal`` region every page of the summit carries: an award's place, or
+        an election's published results."""
         viewer = Viewer(language if language in LANGUAGES else "en", "UTC")
-        template = self._app.state.templates.env.get_template("awards/results/reveal.html")
+        template = self._app.state.templates.env.get_template(template_name)
         with viewing_as(viewer):
             return str(
                 template.render(

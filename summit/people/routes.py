@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -11,6 +12,8 @@ from starlette.responses import Response
 from summit.agenda import queries
 from summit.agenda.routes import followed_by, programme_page
 from summit.auth.permissions import Access
+from summit.bodies import queries as bodies_queries
+from summit.bodies.models import Body, BodyMember
 from summit.i18n.formatting import pick
 from summit.web.access import page
 from summit.web.context import current_summit, database
@@ -52,10 +55,15 @@ async def delegations(request: Request) -> Response:
 async def delegation(request: Request) -> Response:
     summit = current_summit(request)
     slug = request.path_params["delegation_slug"]
-    entries = await database(request).run_read(lambda db: queries.delegations(db, summit=summit))
-    entry = next((item for item in entries if item.delegation.slug == slug), None)
-    if entry is None:
-        raise HTTPException(status_code=404)
+
+    def load(db: Session) -> tuple[queries.DelegationEntry, list[tuple[Body, BodyMember]]]:
+        entries = queries.delegations(db, summit=summit)
+        entry = next((item for item in entries if item.delegation.slug == slug), None)
+        if entry is None:
+            raise HTTPException(status_code=404)
+        return entry, bodies_queries.memberships(db, delegation=entry.delegation)
+
+    entry, seats = await database(request).run_read(load)
     programme = await request.app.state.programme_cache.programme(database(request), summit)
     member_ids = {person.id for person in entry.members}
     cards = [
@@ -63,7 +71,7 @@ async def delegation(request: Request) -> Response:
         for card in programme.cards
         if any(person.id in member_ids for _, person in card.people)
     ]
-    context = {"summit": summit, "entry": entry, "cards": cards}
+    context = {"summit": summit, "entry": entry, "cards": cards, "seats": seats}
     return render(
         request, "people/delegation.html", {**context, "followed": await followed_by(request)}
     )

@@ -20,6 +20,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from summit.agenda.models import Summit
+from summit.auth.audit import AuditAction, record
 from summit.auth.permissions import Access
 from summit.errors import DomainError
 from summit.i18n.viewer import translate_error
@@ -61,6 +62,8 @@ class Kind:
     columns: Sequence[tuple[str, Callable[[Any], str]]] = field(default_factory=tuple)
     extra_values: Callable[[Session, Summit, Any], dict[str, str]] | None = None
     """Form values that are not attributes of the row (kept in other tables)."""
+    audit: AuditAction | None = None
+    """Recorded in the audit log, with who saved which row, each time a form is saved."""
 
 
 def form_values(kind: Kind, form: dict[str, str]) -> dict[str, Any]:
@@ -166,7 +169,17 @@ def routes_for(kind: Kind) -> list[Route]:
                     if spec.key:
                         values[spec.name] = getattr(row, spec.name)
             try:
-                return kind.save(db, summit, values), {}
+                saved = kind.save(db, summit, values)
+                if kind.audit is not None:
+                    record(
+                        db,
+                        action=kind.audit,
+                        summit_id=summit.id,
+                        account_id=request.state.principal.account_id,
+                        target=f"{kind.name}:{getattr(saved, 'id', '')}",
+                        created=row is None,
+                    )
+                return saved, {}
             except ValidationError as invalid:
                 errors = field_errors(invalid)
             except DomainError as refused:

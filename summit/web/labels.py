@@ -15,6 +15,8 @@ from babel import Locale
 from summit.agenda.models import SessionRoleKind
 from summit.auth.audit import AuditAction
 from summit.auth.models import Role
+from summit.bodies.models import BodyKind, MemberRole, SeatKind
+from summit.elections.models import TieRule, VotingMethod
 from summit.i18n.formatting import language_name, pick
 from summit.i18n.viewer import N_, current_viewer, gettext
 from summit.mail.models import MailKind, MailStatus
@@ -25,6 +27,7 @@ ROLE_NAMES: dict[str, str] = {
     Role.JUROR: N_("juror"),
     Role.DELEGATE: N_("delegate"),
     Role.SPEAKER: N_("speaker"),
+    Role.DELEGATION_HEAD: N_("head of delegation"),
 }
 """An account's role in a summit."""
 
@@ -70,6 +73,13 @@ AUDIT_ACTIONS: dict[str, str] = {
     AuditAction.POLL_CREATED: N_("Made a poll"),
     AuditAction.POLL_OPENED: N_("Opened a poll"),
     AuditAction.POLL_CLOSED: N_("Closed a poll"),
+    AuditAction.BODY_SAVED: N_("Saved a committee or network"),
+    AuditAction.BODY_MEMBER_SAVED: N_("Saved a seat on a committee or network"),
+    AuditAction.BODY_MEMBER_REMOVED: N_("Removed a seat from a committee or network"),
+    AuditAction.ELECTION_OPENED: N_("Opened an election"),
+    AuditAction.BALLOT_CAST: N_("Cast a ballot"),
+    AuditAction.ELECTION_COUNTED: N_("Counted an election"),
+    AuditAction.ELECTION_PUBLISHED: N_("Published an election's results"),
 }
 """What an audit log entry records."""
 
@@ -91,6 +101,34 @@ CHANGE_KINDS: dict[str, str] = {
     "details": N_("details changed"),
 }
 """What a publication changed in a session (``agenda.publishing``)."""
+
+BODY_KINDS: dict[str, str] = {
+    BodyKind.COMMITTEE: N_("Committee"),
+    BodyKind.NETWORK: N_("Network"),
+}
+
+SEAT_KINDS: dict[str, str] = {
+    SeatKind.GOVERNMENT: N_("Government seat"),
+    SeatKind.CIVIL_SOCIETY: N_("Civil-society seat"),
+    SeatKind.EXECUTIVE: N_("Executive seat"),
+}
+
+MEMBER_ROLES: dict[str, str] = {
+    MemberRole.CHAIR: N_("Chair"),
+    MemberRole.CO_CHAIR: N_("Co-chair"),
+    MemberRole.MEMBER: N_("Member"),
+}
+"""A seat's role on a committee or network."""
+
+VOTING_METHODS: dict[str, str] = {
+    VotingMethod.PLURALITY: N_("Plurality: each ballot names up to one candidate a seat"),
+    VotingMethod.APPROVAL: N_("Approval: each ballot names every candidate it approves of"),
+}
+
+TIE_RULES: dict[str, str] = {
+    TieRule.DRAW: N_("Ties decided by a draw from a seed declared at the opening"),
+    TieRule.NAME: N_("Ties decided by short name, A to Z"),
+}
 
 DELEGATION_KINDS: dict[str, str] = {
     DelegationKind.GOVERNMENT: N_("Government"),
@@ -161,6 +199,26 @@ def change_kind(kind: str) -> str:
 
 def delegation_kind(kind: str) -> str:
     return _word(DELEGATION_KINDS, kind)
+
+
+def body_kind(kind: str) -> str:
+    return _word(BODY_KINDS, kind)
+
+
+def seat_kind(kind: str) -> str:
+    return _word(SEAT_KINDS, kind)
+
+
+def member_role(role: str) -> str:
+    return _word(MEMBER_ROLES, role)
+
+
+def voting_method(method: str) -> str:
+    return _word(VOTING_METHODS, method)
+
+
+def tie_rule(rule: str) -> str:
+    return _word(TIE_RULES, rule)
 
 
 def country_name(code: str | None) -> str:

@@ -1,0 +1,1 @@
+"""The partnership's institutions: committees and networks, their members and terms."""

@@ -1,0 +1,1 @@
+"""Elections to a body's seats, with secret ballots counted at close."""
