@@ -37,12 +37,19 @@ EXPORTS = [
     "/ogp2021/changes.atom",
 ]
 # Addresses of standards the documents name (the Atom namespace, the frab schema).
-FOREIGN_HOSTS = {"www.w3.org", "c3voc.de"}
+FOREIGN_HOSTS = {
+    "www.w3.org",
+    "c3voc.de",
+    # The demo sessions' players and captions, which the exports link to.
+    "www.youtube-nocookie.com",
+    "player.vimeo.com",
+    "captions.example.org",
+}
 
 
 def ours(body: str) -> list[str]:
-    """Every absolute URL in ``body`` that is not a standard's address (calendar lines folded
-    at 75 octets are unfolded first)."""
+    """Every absolute URL in ``body`` that is not a standard's or a player's address (calendar
+    lines folded at 75 octets are unfolded first)."""
     found = _URL.findall(body.replace("\r\n ", ""))
     return [url for url in found if urlsplit(url).hostname not in FOREIGN_HOSTS]
 

@@ -250,7 +250,7 @@ def test_a_publication_moves_retimes_and_removes_followed_sessions_on_open_agend
     assert 'data-refresh="1"' not in message
     assert set(pushed) == {opening, mena}
     assert pushed == {session_id: _entries(reloaded)[session_id] for session_id in pushed}
-    assert f'<div id="agenda-entry-{closing}" hx-swap-oob="delete"></div>' in message
+    assert f'<div id="agenda-entry-{closing}" data-hx-swap-oob="delete"></div>' in message
     assert f"agenda-entry-{closing}" not in reloaded
     # The MENA dialogue now starts a day later: its entry says which day it belongs to.
     assert f'data-day="{new_day}"' in pushed[mena]
@@ -271,11 +271,13 @@ def test_following_or_unfollowing_elsewhere_reaches_the_accounts_open_agendas_on
             _follow(other, ids["CLOSING"])
             theirs = other_page.receive_text()
 
-    summit_arrivals = re.search(r'<div id="agenda-arrivals-(\d+)" hx-swap-oob="beforeend">', added)
+    summit_arrivals = re.search(
+        r'<div id="agenda-arrivals-(\d+)" data-hx-swap-oob="beforeend">', added
+    )
     assert summit_arrivals is not None
     assert f'<div class="session-card-wrap agenda-entry" id="agenda-entry-{opening}">' in added
     assert 'aria-pressed="true"' in added
-    assert _block(dropped) == f'<div id="agenda-entry-{opening}" hx-swap-oob="delete"></div>'
+    assert _block(dropped) == f'<div id="agenda-entry-{opening}" data-hx-swap-oob="delete"></div>'
     # The other account's follow never reached the first page: its next message was its own.
     assert f"agenda-entry-{ids['CLOSING']}" in theirs and f"agenda-entry-{opening}" not in theirs
 

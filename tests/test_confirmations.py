@@ -164,7 +164,7 @@ def test_cancelling_a_session_asks_first(organiser: TestClient, demo_database: D
         if 'value="cancelled"' in form
     )
     assert (
-        'hx-confirm="Cancel “\u2068Official opening of the OGP Global Summit 2021\u2069”?"'
+        'data-hx-confirm="Cancel “\u2068Official opening of the OGP Global Summit 2021\u2069”?"'
         in cancel
     )
     assert "everyone following it is told at once" in cancel

@@ -252,7 +252,7 @@ class _Forms(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
         if tag == "form":
-            action = values.get("hx-post") or values.get("action") or ""
+            action = values.get("data-hx-post") or values.get("action") or ""
             self._action = urllib.parse.urlsplit(action).path or None
         elif self._action is None:
             return

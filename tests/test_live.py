@@ -300,7 +300,9 @@ def test_the_changes_page_announces_the_day_as_it_happens(
         message = socket.receive_text()
     fragment = organiser_client.get("/ogp2021/changes", headers={"hx-request": "true"}).text
 
-    pushed = re.search(r'<ul id="announcements" hx-swap-oob="afterbegin">(.*)</ul>', message, re.S)
+    pushed = re.search(
+        r'<ul id="announcements" data-hx-swap-oob="afterbegin">(.*)</ul>', message, re.S
+    )
     assert pushed is not None
     assert "running 10 minutes late" in pushed.group(1)
     # The same line the page itself shows, at the top of its list.

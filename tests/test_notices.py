@@ -88,7 +88,7 @@ def test_a_follower_hears_a_session_run_late_on_any_page(
 
     assert status == 204
     assert 'id="live-last-event"' in marker
-    assert 'id="live-notices" hx-swap-oob="beforeend"' in notice
+    assert 'id="live-notices" data-hx-swap-oob="beforeend"' in notice
     assert "is running 10 minutes late" in notice
     assert f"/ogp2021/sessions/{ids['OPENING']}" in notice
 

@@ -23,7 +23,7 @@ PAYLOADS = [
     "<script>alert(1)</script>",
     '"><img src=x onerror=alert(1)>',
     "<svg/onload=alert(1)>",
-    '<a hx-get="/x" hx-trigger="load">',
+    '<a data-hx-get="/x" data-hx-trigger="load">',
     "{{7*7}}",
     '=HYPERLINK("http://x","y")',
     "\u202eevil\u202c",

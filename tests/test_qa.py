@@ -541,7 +541,7 @@ def test_the_session_page_loads_its_questions(accounts: Accounts, opening_id: in
     page = accounts.use(None).get(f"/ogp2021/sessions/{opening_id}").text
 
     questions = f"/ogp2021/sessions/{opening_id}/questions"
-    assert f'<section id="qa-{opening_id}" class="qa" hx-get="{questions}"' in page
+    assert f'<section id="qa-{opening_id}" class="qa" data-hx-get="{questions}"' in page
     assert f'<a href="{questions}">' in page
 
 

@@ -287,4 +287,4 @@ def test_an_htmx_moderation_answers_with_every_list_it_may_have_changed(
 
     for block in ("questions", "questions-answered", "questions-pending", "questions-hidden"):
         assert f'<div id="{block}-{opening_id}"' in organiser
-    assert 'hx-swap-oob="true"' in organiser
+    assert 'data-hx-swap-oob="true"' in organiser

@@ -377,7 +377,7 @@ def test_a_change_saves_and_says_saved(juror_client: TestClient, judging: Databa
 
     assert response.status_code == 200
     assert "Saved" in response.text
-    assert 'id="card-revision" name="revision" value="1" hx-swap-oob="true"' in response.text
+    assert 'id="card-revision" name="revision" value="1" data-hx-swap-oob="true"' in response.text
     assert 'value="6.5"' in juror_client.get(path).text
 
 
@@ -594,7 +594,7 @@ def test_a_score_off_its_scale_is_not_saved_and_says_why_beside_its_field(
 
     impact_error = (
         f'<p class="field-error" id="score-{ids["impact"]}-error" '
-        f'data-error-for="score-{ids["impact"]}" hx-swap-oob="true">'
+        f'data-error-for="score-{ids["impact"]}" data-hx-swap-oob="true">'
         "Give a score from 0 to 10.</p>"
     )
     assert fragment.status_code == whole.status_code == 422
@@ -622,7 +622,7 @@ def test_a_corrected_score_saves_and_clears_its_error(
     assert "Saved" in response.text
     assert (
         f'<p class="field-error" id="score-{impact}-error" data-error-for="score-{impact}" '
-        'hidden hx-swap-oob="true"></p>'
+        'hidden data-hx-swap-oob="true"></p>'
     ) in response.text
     assert _stored(judging) == {impact: 9.0}
 
@@ -668,7 +668,7 @@ def test_a_stale_save_that_changes_nothing_leaves_the_tab_on_its_revision(
     later = _post(juror_client, path, {**tab2, f"score-{ids['impact']}": "5"})
 
     assert same.status_code == 200
-    assert 'name="revision" value="0" hx-swap-oob="true"' in same.text
+    assert 'name="revision" value="0" data-hx-swap-oob="true"' in same.text
     assert later.status_code == 422  # still the stale tab: the juror chooses
     assert _stored(judging) == {ids["transparency"]: 8.0}
 
@@ -697,5 +697,5 @@ def test_the_sheet_shows_the_deadline_the_weights_and_the_running_total(
     assert weights == ["30", "25", "20", "15", "10"]
     assert "0.0 of 100" in page and "0 of 5 criteria scored" in page
     # 30% of 8/10 and 25% of 5/10: 24 + 12.5 points.
-    assert 'id="sheet-total" aria-live="polite" hx-swap-oob="true"' in saved.text
+    assert 'id="sheet-total" aria-live="polite" data-hx-swap-oob="true"' in saved.text
     assert "36.5 of 100" in saved.text and "2 of 5 criteria scored" in saved.text

@@ -119,7 +119,7 @@ def test_htmx_sends_the_token_as_a_header(client: TestClient) -> None:
 def test_pages_carry_the_token_for_htmx(client: TestClient) -> None:
     page = client.get("/ogp2021/").text
 
-    assert 'hx-headers=\'{"X-CSRF-Token": "' in page
+    assert 'data-hx-headers=\'{"X-CSRF-Token": "' in page
 
 
 def test_every_html_answer_carries_the_security_headers(client: TestClient) -> None:

@@ -1,6 +1,6 @@
 // Asks before an action that cannot simply be undone, in the page's own <dialog id="confirm-dialog">
 // (templates/_confirm_dialog.html), never in the browser's confirm().
-// - htmx elements say hx-confirm="<question>"; htmx fires htmx:confirm, and the request goes
+// - htmx elements say data-hx-confirm="<question>"; htmx fires htmx:confirm, and the request goes
 //   only once the dialog is confirmed;
 // - plain forms say data-confirm="<question>"; their submission waits for the dialog.
 // Either may add data-confirm-detail (the exact consequence), data-confirm-button (the words on
@@ -53,7 +53,7 @@
 
   document.addEventListener("htmx:confirm", function (event) {
     var question = event.detail.question;
-    if (!question) { return; }  // htmx asks about every request; only hx-confirm ones wait
+    if (!question) { return; }  // htmx asks about every request; only data-hx-confirm ones wait
     event.preventDefault();
     ask(event.detail.elt, question, function () { event.detail.issueRequest(true); });
   });

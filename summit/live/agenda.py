@@ -87,8 +87,9 @@ def _follow(
         return _removal(session_id)
     item = render_block(templates.env, TEMPLATE, "item", {**context, "card": card})
     # Added at the end of this summit's arrivals; agenda.js puts it in its day.
-    return f'<div id="agenda-arrivals-{context["summit"].id}" hx-swap-oob="beforeend">{item}</div>'
+    summit_id = context["summit"].id
+    return f'<div id="agenda-arrivals-{summit_id}" data-hx-swap-oob="beforeend">{item}</div>'
 
 
 def _removal(session_id: int) -> str:
-    return f'<div id="agenda-entry-{session_id}" hx-swap-oob="delete"></div>'
+    return f'<div id="agenda-entry-{session_id}" data-hx-swap-oob="delete"></div>'

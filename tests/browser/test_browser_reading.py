@@ -51,7 +51,7 @@ def test_cancelling_a_session_asks_in_a_dialog(
     page = chromium.new_context(locale="en-GB", timezone_id="Asia/Seoul").new_page()
     problems = watch_for_problems(page)
     sign_in(page, live_server, "organiser@example.org", f"/ogp2021/sessions/{opening}")
-    cancel = page.locator("form[hx-confirm] button")
+    cancel = page.locator("form[data-hx-confirm] button")
 
     cancel.click()
     dialog = page.locator("#confirm-dialog")

