@@ -53,6 +53,7 @@ def test_an_election_is_held_and_revealed_live_in_arabic(
     organiser.context.add_cookies([{"name": "summit_lang", "value": "ar", "url": base}])
     sign_in(organiser, base, "organiser@example.org", "/ogp2021/manage/elections")
     now = datetime.now(UTC).astimezone(SEOUL)
+    organiser.select_option("#body_id", label="اللجنة التوجيهية لشراكة الحكومة المفتوحة")
     organiser.fill("#slug", "sc-demo")
     organiser.fill("#title_ar", "انتخاب مقعد في اللجنة التوجيهية (تجريبي)")
     organiser.fill("#seats", "1")
