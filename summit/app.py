@@ -23,9 +23,15 @@ from starlette.staticfiles import StaticFiles
 from starlette_compress import CompressMiddleware
 
 from summit import ops
-from summit.agenda import editor_routes, export_routes, publish_routes, session_form_routes
+from summit.agenda import (
+    agenda_routes,
+    editor_routes,
+    export_routes,
+    publish_routes,
+    session_form_routes,
+)
 from summit.agenda import manage_routes as agenda_manage_routes
-from summit.agenda import routes as agenda_routes
+from summit.agenda import routes as programme_routes
 from summit.agenda.grid import grid_stylesheet
 from summit.api import routes as api_routes
 from summit.api.declare import PREFIX as API_PREFIX
@@ -193,6 +199,7 @@ def create_app(
             *judging_routes.routes,
             *submit_routes.routes,
             *export_routes.routes,
+            *programme_routes.routes,
             *agenda_routes.routes,
             *people_routes.routes,
             *bodies_routes.routes,

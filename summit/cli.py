@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import getpass
 import os
 import sys
 from collections.abc import Sequence
@@ -12,19 +11,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-from sqlmodel import select
 from starlette.applications import Starlette
 
+from summit import cli_accounts
 from summit.agenda import search_index
-from summit.agenda.queries import summit_by_slug
-from summit.auth.api_tokens import DEFAULT_DAYS, ApiScope, issue_api_token
-from summit.auth.forms import AccountInput, RoleInput
-from summit.auth.models import Account, Role
-from summit.auth.permissions import is_organiser
-from summit.auth.services import disable_account, grant_role, upsert_account
+from summit.auth.api_tokens import DEFAULT_DAYS, ApiScope
+from summit.auth.models import Role
 from summit.columns import utcnow
-from summit.errors import DomainError
 from summit.live.routes import MAX_INCOMING_BYTES
 from summit.mail.transports import parse_mail_url
 from summit.migrate import upgrade
@@ -39,7 +32,6 @@ from summit.preflight import (
 from summit.seedfiles import SeedError
 from summit.seeding import DEMO_PASSWORD, SeedReport, demo_moment, load_summit
 from summit.settings import Settings
-from summit.web.session import load_principal
 
 # How uvicorn serves pages and live sockets; bench/reference_server.py uses the same, so that the
 # fan-out benchmark compares like with like.
@@ -114,13 +106,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="VAR",
         help="read the password from this environment variable instead of asking",
     )
-    create_user.set_defaults(handler=_create_user)
+    create_user.set_defaults(handler=cli_accounts.create_user)
 
     disable = commands.add_parser(
         "disable-user", help="disable an account and end its sessions (open pages included)"
     )
     disable.add_argument("--email", required=True)
-    disable.set_defaults(handler=_disable_user)
+    disable.set_defaults(handler=cli_accounts.disable_user)
 
     token = commands.add_parser("token", help="API tokens")
     token_commands = token.add_subparsers(required=True, metavar="ACTION")
@@ -138,7 +130,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     token_create.add_argument("--name", default="command line", help="what the token is for")
     token_create.add_argument("--days", type=int, default=DEFAULT_DAYS, help="lifetime in days")
-    token_create.set_defaults(handler=_create_token)
+    token_create.set_defaults(handler=cli_accounts.create_token)
 
     demo = commands.add_parser(
         "demo", help="migrate, load the demo summit and serve it on a clock set inside the summit"
@@ -276,96 +268,6 @@ def _load(
         return None
     finally:
         database.dispose()
-
-
-def _create_user(settings: Settings, args: argparse.Namespace) -> int:
-    if args.password_env:
-        password = os.environ.get(args.password_env, "")
-    else:
-        password = getpass.getpass("Password: ")
-        if password != getpass.getpass("Password again: "):
-            print("summit: the passwords differ", file=sys.stderr)
-            return 2
-    try:
-        account_data = AccountInput(email=args.email, display_name=args.name, password=password)
-    except ValidationError as error:
-        print(f"summit: {error}", file=sys.stderr)
-        return 2
-    database = open_database(settings)
-    try:
-        with database.write() as db:
-            summit = summit_by_slug(db, args.summit)
-            if summit is None:
-                print(f"summit: no summit {args.summit!r}", file=sys.stderr)
-                return 2
-            account = upsert_account(db, data=account_data)
-            grant_role(db, summit=summit, account=account, data=RoleInput(role=args.role))
-    except DomainError as error:
-        print(f"summit: {error.message}", file=sys.stderr)
-        return 2
-    finally:
-        database.dispose()
-    print(f"summit: {account_data.email} is {args.role} of {args.summit}")
-    return 0
-
-
-def _disable_user(settings: Settings, args: argparse.Namespace) -> int:
-    database = open_database(settings)
-    try:
-        with database.write() as db:
-            account = db.exec(select(Account).where(Account.email == args.email.lower())).first()
-            if account is None:
-                print(f"summit: no account {args.email!r}", file=sys.stderr)
-                return 2
-            disable_account(db, account=account)
-    finally:
-        database.dispose()
-    # Running servers notice within seconds and close the account's open sockets.
-    print(f"summit: {args.email} is disabled and signed out everywhere")
-    return 0
-
-
-def _create_token(settings: Settings, args: argparse.Namespace) -> int:
-    database = open_database(settings)
-    try:
-        with database.write() as db:
-            summit = summit_by_slug(db, args.summit)
-            if summit is None or summit.id is None:
-                print(f"summit: no summit {args.summit!r}", file=sys.stderr)
-                return 2
-            account = db.exec(select(Account).where(Account.email == args.email.lower())).first()
-            if account is None or account.id is None:
-                print(f"summit: no account {args.email!r}", file=sys.stderr)
-                return 2
-            principal = load_principal(db, (account.id, account.session_version))
-            if not is_organiser(principal, summit.id):
-                print(
-                    f"summit: {args.email} is not an active organiser of {args.summit}",
-                    file=sys.stderr,
-                )
-                return 2
-            issued = issue_api_token(
-                db,
-                summit=summit,
-                account=account,
-                name=args.name,
-                scopes=[ApiScope(scope) for scope in args.scope],
-                now=utcnow(),
-                days=args.days,
-            )
-    except DomainError as error:
-        print(f"summit: {error.message}", file=sys.stderr)
-        return 2
-    finally:
-        database.dispose()
-    print(issued.token)
-    print(
-        f"summit: token {issued.row.id} for {args.email} in {args.summit} "
-        f"({', '.join(issued.row.scopes)}), valid until {issued.row.expires_at:%Y-%m-%d %H:%M} UTC;"
-        " it is shown only this once",
-        file=sys.stderr,
-    )
-    return 0
 
 
 def _demo(settings: Settings, args: argparse.Namespace) -> int:
