@@ -6,7 +6,7 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from starlette.applications import Starlette
-from starlette.testclient import TestClient
+from starlette.testclient import TestClient, WebSocketTestSession
 
 from summit.app import create_app
 from summit.db import Database, create_db_engine
@@ -179,6 +179,16 @@ def choose_english(client: TestClient) -> None:
     """This browser chose English (the language switcher's cookie), which wins over a signed-in
     account's own language: for tests that read English text as a French or Arabic account."""
     client.cookies.set("summit_lang", "en")
+
+
+def receive_until(socket: WebSocketTestSession, found: Callable[[str], bool]) -> str:
+    """Reads a live socket until a message satisfies ``found``: other news (a count, an event
+    the dispatcher read a moment later than the socket opened) may come first."""
+    for _ in range(10):
+        message = socket.receive_text()
+        if found(message):
+            return message
+    raise AssertionError("no such message")
 
 
 def make_client(app: Starlette) -> TestClient:

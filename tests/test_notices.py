@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 
 from summit.agenda.models import ProgrammeSession
 from summit.db import Database
-from tests.conftest import BASE_URL, choose_english, csrf_token, make_client, sign_in
+from tests.conftest import BASE_URL, choose_english, csrf_token, make_client, receive_until, sign_in
 
 WS = BASE_URL.replace("http://", "ws://")
 
@@ -84,7 +84,7 @@ def test_a_follower_hears_a_session_run_late_on_any_page(
             {"status": "late", "delay_minutes": "10"},
         )
         marker = socket.receive_text()
-        notice = socket.receive_text()
+        notice = receive_until(socket, lambda message: "live-notices" in message)
 
     assert status == 204
     assert 'id="live-last-event"' in marker
@@ -133,10 +133,8 @@ def test_a_follower_hears_a_published_move_in_their_language(
             data={"comment": "", "csrf_token": csrf_token(organiser, "/ogp2021/manage/")},
             headers={"origin": BASE_URL},
         )
-        socket.receive_text()
-        notice = socket.receive_text()
+        notice = receive_until(socket, lambda message: "live-notices" in message)
 
-    assert "live-notices" in notice
     assert "a été déplacée" in notice
 
 

@@ -3,8 +3,6 @@ process, updated as people come and go."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from sqlalchemy import text
 from sqlmodel import col, select
@@ -17,7 +15,7 @@ from summit.app import create_app
 from summit.db import Database
 from summit.eventlog import SessionPresence
 from summit.settings import Settings
-from tests.conftest import BASE_URL, make_client
+from tests.conftest import BASE_URL, make_client, receive_until
 from tests.factories import make_summit
 
 WS = BASE_URL.replace("http://", "ws://")
@@ -42,15 +40,6 @@ def _tick(client: TestClient, app: Starlette) -> None:
     client.portal.call(app.state.presence.tick)
 
 
-def _until(socket: WebSocketTestSession, found: Callable[[str], bool]) -> str:
-    """Reads until a message satisfies ``found`` (the background count may come first)."""
-    for _ in range(10):
-        message = socket.receive_text()
-        if found(message):
-            return message
-    raise AssertionError("no such message")
-
-
 def test_open_pages_see_how_many_have_the_session_open(
     demo_app: Starlette, demo_database: Database
 ) -> None:
@@ -58,13 +47,13 @@ def test_open_pages_see_how_many_have_the_session_open(
     with make_client(demo_app) as client:
         with _page(client, opening) as first, _page(client, opening, "fr") as second:
             _tick(client, demo_app)
-            seen_first = _until(first, lambda m: "2 people have this session open" in m)
-            seen_second = _until(second, lambda m: f'id="presence-{opening}"' in m)
+            seen_first = receive_until(first, lambda m: "2 people have this session open" in m)
+            seen_second = receive_until(second, lambda m: f'id="presence-{opening}"' in m)
             with _page(client, opening):
                 _tick(client, demo_app)
-                three = _until(first, lambda m: "3 people" in m)
+                three = receive_until(first, lambda m: "3 people" in m)
             _tick(client, demo_app)
-            back_to_two = _until(first, lambda m: "2 people" in m)
+            back_to_two = receive_until(first, lambda m: "2 people" in m)
 
     assert seen_first.startswith(f'<p id="presence-{opening}" class="presence">')
     assert "2 personnes" in seen_second
@@ -80,7 +69,7 @@ def test_counts_add_up_over_processes_and_a_stopped_one_stops_counting(
         with _page(here, opening) as mine, _page(there, opening), _page(there, opening):
             _tick(there, other)
             _tick(here, one)
-            message = _until(mine, lambda m: "3 people" in m)
+            message = receive_until(mine, lambda m: "3 people" in m)
             with demo_database.read() as db:
                 processes = {row.process for row in db.exec(select(SessionPresence))}
 
@@ -134,7 +123,7 @@ def test_a_bad_socket_does_not_stop_the_counts_of_good_pages(
             bad.receive_text()
         with _page(client, opening) as good:
             _tick(client, demo_app)
-            count = _until(good, lambda m: f'id="presence-{opening}"' in m)
+            count = receive_until(good, lambda m: f'id="presence-{opening}"' in m)
 
     assert "1 person has this session open" in count
 
@@ -157,7 +146,7 @@ def test_a_page_whose_session_was_deleted_does_not_stop_the_other_counts(
                     text("DELETE FROM programme_session WHERE id = :id"), {"id": doomed}
                 )
             _tick(client, demo_app)
-            count = _until(good, lambda m: f'id="presence-{opening}"' in m)
+            count = receive_until(good, lambda m: f'id="presence-{opening}"' in m)
             with demo_database.read() as db:
                 rows = {row.session_id: row.viewers for row in db.exec(select(SessionPresence))}
 
