@@ -145,14 +145,20 @@ def test_a_reconnecting_follower_gets_the_notices_it_missed(
         f"{WS}/ogp2021/live?page=other", headers={"origin": BASE_URL}
     ) as socket:
         _post(organiser, f"/ogp2021/manage/sessions/{ids['OPENING']}/status", {"status": "live"})
-        last = _event_id(socket.receive_text())
-        socket.receive_text()
+        seen: list[str] = []
+
+        def live_now(message: str) -> bool:
+            seen.append(message)
+            return "is live now" in message
+
+        receive_until(socket, live_now)
+        last = max(_event_id(message) for message in seen if "data-event-id" in message)
     _post(organiser, f"/ogp2021/manage/sessions/{ids['OPENING']}/status", {"status": "cancelled"})
 
     with delegate.websocket_connect(
         f"{WS}/ogp2021/live?page=other&last={last}", headers={"origin": BASE_URL}
     ) as socket:
-        replayed = socket.receive_text()
+        replayed = receive_until(socket, lambda message: "has been cancelled" in message)
 
     assert _event_id(replayed) > last
     assert "has been cancelled" in replayed
