@@ -63,15 +63,15 @@ def test_a_poll_opens_three_accounts_vote_everyone_sees_the_results_and_it_close
     moderator.click(f"#polls-drafts-{opening} #poll-{poll_id} button[value=open]")
 
     for page in voters:
-        page.locator(f"#polls-{opening} #poll-{poll_id} .poll__vote").wait_for(timeout=10_000)
+        page.locator(f"#polls-{opening} #poll-{poll_id} .poll__vote").wait_for()
     for index, page in enumerate(voters):
         poll = page.locator(f"#polls-{opening} #poll-{poll_id}")
         poll.locator("input[name=option]").nth(0 if index < 2 else 1).check()
         poll.locator(".poll__vote button[type=submit]").click()
-        page.locator(f"#polls-{opening} #poll-{poll_id}.poll--voted").wait_for(timeout=10_000)
+        page.locator(f"#polls-{opening} #poll-{poll_id}.poll--voted").wait_for()
 
     for page in pages:
-        page.locator(f"#poll-{poll_id}", has_text="3 people voted").wait_for(timeout=10_000)
+        page.locator(f"#poll-{poll_id}", has_text="3 people voted").wait_for()
         counts = page.locator(f"#poll-{poll_id} .poll__count").all_inner_texts()
         assert counts == ["2 votes · 67%", "1 vote · 33%"]
     # The pushed block is the same for everyone: each voter's own choice is ticked by their page.
@@ -85,7 +85,7 @@ def test_a_poll_opens_three_accounts_vote_everyone_sees_the_results_and_it_close
 
     moderator.click(f"#polls-{opening} #poll-{poll_id} button[value=closed]")
     for page in pages:
-        page.locator(f"#poll-{poll_id}.poll--closed").wait_for(timeout=10_000)
+        page.locator(f"#poll-{poll_id}.poll--closed").wait_for()
         assert page.locator(f"#poll-{poll_id} .poll__vote").count() == 0
         assert page.evaluate("() => window.__noReload") == 1
     assert problems == [[], [], [], []]
