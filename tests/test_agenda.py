@@ -289,3 +289,34 @@ def test_the_agenda_fragment_is_its_live_region(delegate: TestClient, ids: dict[
 
     assert fragment.lstrip().startswith('<div id="agenda" class="agenda" data-live-region>')
     assert list(_entries(fragment)) == [ids["OPENING"]]
+
+
+def test_a_reloaded_agenda_does_not_replay_the_follows_it_already_shows(
+    delegate: TestClient, organiser: TestClient, ids: dict[str, int]
+) -> None:
+    mena = ids["MENA-DIALOGUE"]
+    delegate.get("/ogp2021/agenda")  # the programme is loaded before the follows change
+    _follow(delegate, mena, "0")
+    _follow(delegate, mena)
+    followed = delegate.get("/ogp2021/agenda").text
+    # A status change since: the programme is newer than the page's follows, so a page made
+    # now replays from the status's event on.
+    status = f"/ogp2021/manage/sessions/{ids['OPENING']}/status"
+    assert _organiser_post(organiser, status, {"status": "live"}) == 204
+    after_status = delegate.get("/ogp2021/agenda").text
+
+    def replayed_from(page: str) -> int:
+        found = re.search(r"&amp;last=(\d+)", page)
+        assert found is not None
+        return int(found.group(1))
+
+    with delegate.websocket_connect(
+        f"{WS}/ogp2021/live?page=agenda&last={replayed_from(followed)}",
+        headers={"origin": BASE_URL},
+    ) as socket:
+        first = socket.receive_text()
+
+    # The unfollow and the follow are not sent again: the first message is the status.
+    assert f"agenda-entry-{mena}" not in first
+    assert f"agenda-session-{ids['OPENING']}" in first
+    assert replayed_from(after_status) > replayed_from(followed)

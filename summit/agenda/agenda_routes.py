@@ -9,7 +9,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from summit.agenda import calendar_tokens, follows, queries
-from summit.agenda.routes import followed_by
 from summit.auth.permissions import Access, Principal
 from summit.errors import DomainError
 from summit.eventlog import record
@@ -82,10 +81,19 @@ async def _agenda_page(request: Request, *, feed_url: str | None) -> Response:
     summit = current_summit(request)
     principal: Principal = request.state.principal
     account_id = principal.account_id
-    # The programme first: the page replays from the newest event the programme includes, so
-    # a follow changed in between is replayed rather than missed.
-    programme = await request.app.state.programme_cache.programme(database(request), summit)
-    followed = await followed_by(request)
+    # The programme first: the page replays from the newest event the programme and the
+    # follows both include, so a follow changed in between is replayed rather than missed.
+    state = await request.app.state.programme_cache.state(database(request), summit)
+    programme = state.programme
+    followed, live_last = await database(request).run_read(
+        lambda db: follows.followed_since(
+            db,
+            summit=summit,
+            account_id=account_id or 0,
+            programme_stamp=state.stamp,
+            programme_seen=programme.last_event_id,
+        )
+    )
     feed_made = await database(request).run_read(
         lambda db: calendar_tokens.issued_at(db, summit=summit, account_id=account_id or 0)
     )
@@ -99,7 +107,7 @@ async def _agenda_page(request: Request, *, feed_url: str | None) -> Response:
             "clashes": follows.overlapping(cards),
             "feed_url": feed_url,
             "feed_made": feed_made,
-            "live_last": programme.last_event_id,
+            "live_last": live_last,
         },
         block="agenda" if feed_url is None else None,
     )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from summit.agenda.models import Follow, ProgrammeSession, PublishedSession, Summit
 from summit.agenda.queries import SessionCard
 from summit.errors import DomainError
+from summit.eventlog import LiveEvent
 from summit.events import DomainEvent, FollowChanged
 from summit.persistence import pk
 
@@ -18,6 +19,25 @@ def followed_ids(db: Session, *, summit: Summit, account_id: int) -> set[int]:
         .where(Follow.account_id == account_id, ProgrammeSession.summit_id == summit.id)
     )
     return set(rows)
+
+
+def followed_since(
+    db: Session, *, summit: Summit, account_id: int, programme_stamp: int, programme_seen: int
+) -> tuple[set[int], int]:
+    """The sessions followed, and the event an agenda page showing them with a programme at
+    ``programme_stamp`` (up to event ``programme_seen``) replays from.
+
+    The newest event is read first: a follow committed after it is both shown and replayed,
+    which the page takes as the same entry again. When the programme has not changed since
+    (the stamp rises with every status and publication), the page replays from that event, so
+    a reload does not replay the follows it already shows (an unfollow, then the follow,
+    would take the entry away for a moment); else from what the programme includes.
+    """
+    newest = db.exec(select(func.max(LiveEvent.id))).one() or 0
+    fresh = db.get(Summit, summit.id)
+    stamp = fresh.programme_stamp if fresh is not None else programme_stamp + 1
+    followed = followed_ids(db, summit=summit, account_id=account_id)
+    return followed, max(newest, programme_seen) if stamp == programme_stamp else programme_seen
 
 
 def set_follow(
