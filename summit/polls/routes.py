@@ -15,25 +15,23 @@ from limits import parse
 from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
-from summit.agenda import queries as agenda_queries
 from summit.agenda.exports.sheets import to_csv
-from summit.auth.permissions import Access, Principal, allows
-from summit.errors import DomainError, NotFound
-from summit.eventlog import record
+from summit.auth.permissions import Access
+from summit.errors import NotFound
 from summit.i18n.viewer import gettext as _
-from summit.i18n.viewer import translate_error
 from summit.parsing import or_none, row_id
 from summit.polls import queries, regions, services
 from summit.polls.models import PollStatus, ResultsShown
-from summit.qa import queries as qa_queries
+from summit.qa.queries import QaSession
 from summit.qa.services import NotAllowed, may_moderate
+from summit.qa.session_request import SessionRequest
 from summit.settings import LANGUAGES
 from summit.web.access import page
-from summit.web.context import current_summit, database, now
+from summit.web.context import database
 from summit.web.forms import FieldReader, FieldsRefused, read_form, text_fields, validated
-from summit.web.htmx import is_fragment_request, is_htmx
+from summit.web.htmx import is_fragment_request
 
 VOTES_PER_ACCOUNT = parse("60/minute")
 POLLS_PER_ACCOUNT = parse("10/minute")
@@ -43,7 +41,7 @@ POLLS_PER_ACCOUNT = parse("10/minute")
 class Board:
     """Everything the panel shows to one viewer."""
 
-    session: qa_queries.QaSession
+    session: QaSession
     polls: list[queries.PollView]
     drafts: list[queries.PollView]
     my_choices: set[int]
@@ -51,47 +49,37 @@ class Board:
     can_vote: bool
 
 
-async def _board(request: Request) -> Board:
-    summit = current_summit(request)
-    principal: Principal = request.state.principal
-    session_id: int = request.path_params["session_id"]
-    account_id = principal.account_id
+async def _board(asker: SessionRequest) -> Board:
+    account_id = asker.account_id
 
-    def load(db: Session) -> Board | None:
-        session = qa_queries.qa_session(db, summit_id=summit.id or 0, session_id=session_id)
-        if session is None:
-            return None
-        moderating = may_moderate(principal, session)
+    def load(db: Session, session: QaSession) -> Board:
+        moderating = may_moderate(asker.principal, session)
         return Board(
             session=session,
-            polls=queries.shown(db, session_id=session_id),
-            drafts=queries.drafts(db, session_id=session_id) if moderating else [],
+            polls=queries.shown(db, session_id=session.id),
+            drafts=queries.drafts(db, session_id=session.id) if moderating else [],
             my_choices=(
-                queries.choices_of(db, session_id=session_id, account_id=account_id)
+                queries.choices_of(db, session_id=session.id, account_id=account_id)
                 if account_id is not None
                 else set()
             ),
             moderating=moderating,
-            can_vote=allows(principal, Access.MEMBER, summit.id),
+            can_vote=asker.takes_part,
         )
 
-    found = await database(request).run_read(load)
-    if found is None:
-        raise HTTPException(status_code=404)
-    return found
+    return await asker.read(load)
 
 
-def _context(request: Request, board: Board, **extra: Any) -> dict[str, Any]:
-    whole_page = not is_fragment_request(request)
+def _context(asker: SessionRequest, board: Board, **extra: Any) -> dict[str, Any]:
     return {
-        "summit": current_summit(request),
+        "summit": asker.summit,
         "session_id": board.session.id,
         "polls": board.polls,
         "drafts": board.drafts,
         "my_choices": board.my_choices,
         "moderating": board.moderating,
         "can_vote": board.can_vote,
-        "form_token": request.state.csrf_token if whole_page else "",
+        "form_token": asker.form_token(),
         "oob": False,
         "notice": "",
         "errors": {},
@@ -101,88 +89,36 @@ def _context(request: Request, board: Board, **extra: Any) -> dict[str, Any]:
     }
 
 
-async def _respond(
-    request: Request, context: dict[str, Any], *, blocks: list[str], status_code: int = 200
-) -> Response:
-    """For htmx, the named blocks one after the other; else the whole page."""
-    fragment = is_fragment_request(request)
-    if not fragment:
-        summit = current_summit(request)
-        programme = await request.app.state.programme_cache.programme(database(request), summit)
-        card = agenda_queries.session_card(programme, context["session_id"])
-        context = {**context, "title": card.session.title if card else {}}
-    response: Response = request.app.state.templates.TemplateResponse(
-        request,
-        regions.TEMPLATE,
-        context,
-        status_code=status_code,
-        headers={"vary": "HX-Request, HX-Target, Cookie"},
-        **({"block_names": blocks} if fragment else {}),
-    )
-    return response
-
-
-def _page_url(request: Request) -> str:
-    summit = current_summit(request)
-    session_id = request.path_params["session_id"]
-    return str(request.url_for("polls", slug=summit.slug, session_id=session_id))
-
-
 async def polls(request: Request) -> Response:
     """The whole page; for htmx the shared block when that is what it reloads (its
     ``HX-Target``), else the panel the session page loads."""
-    board = await _board(request)
+    asker = SessionRequest.of(request)
+    board = await _board(asker)
     session_id = board.session.id
     if is_fragment_request(request) and request.headers.get("hx-target") == regions.list_id(
         session_id
     ):
-        summit = current_summit(request)
-        shared = regions.shared_context(summit, session_id, polls=board.polls)
-        return await _respond(request, shared, blocks=[regions.BLOCK])
-    return await _respond(request, _context(request, board), blocks=["panel"])
+        shared = regions.shared_context(asker.summit, session_id, polls=board.polls)
+        return await asker.respond(regions.TEMPLATE, shared, blocks=[regions.BLOCK])
+    return await asker.respond(regions.TEMPLATE, _context(asker, board), blocks=["panel"])
 
 
-async def _write(request: Request, change: Any) -> None:
-    """Run ``change(db)`` (which returns events), record them, and announce them."""
-    moment = now(request)
-
-    def run(db: Session) -> None:
-        record(db, change(db), at=moment)
-
-    try:
-        await database(request).run_write(run)
-    except NotAllowed as refused:
-        raise HTTPException(status_code=403) from refused
-    except NotFound as missing:
-        raise HTTPException(status_code=404) from missing
-    except DomainError as failure:
-        raise HTTPException(
-            status_code=422, detail=translate_error(failure.template, failure.params)
-        ) from failure
-    await request.app.state.broker.announce()
-
-
-async def _after(request: Request, blocks: list[str], **extra: Any) -> Response:
-    if not is_htmx(request):
-        return RedirectResponse(_page_url(request), status_code=303)
-    board = await _board(request)
+async def _after(asker: SessionRequest, blocks: list[str], **extra: Any) -> Response:
+    """Back to the page without JavaScript; for htmx, the changed blocks as out-of-band swaps."""
+    if asker.wants_page:
+        return asker.back_to_page("polls")
+    board = await _board(asker)
     if not board.moderating:
         blocks = [block for block in blocks if block != "drafts"]
-    return await _respond(request, _context(request, board, oob=True, **extra), blocks=blocks)
-
-
-def _client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
+    context = _context(asker, board, oob=True, **extra)
+    return await asker.respond(regions.TEMPLATE, context, blocks=blocks)
 
 
 async def create(request: Request) -> Response:
     """Make a poll (moderators): a question and 2 to 8 options, each in up to three languages."""
-    summit = current_summit(request)
-    principal: Principal = request.state.principal
-    session_id: int = request.path_params["session_id"]
-    account_id = principal.account_id
-    assert account_id is not None  # noqa: S101 - the route is for members
-    if not (await _board(request)).moderating:
+    asker = SessionRequest.of(request)
+    account_id = asker.member_id
+    if not (await _board(asker)).moderating:
         raise HTTPException(status_code=403)
     names = [f"question_{language}" for language in LANGUAGES] + [
         f"option_{slot}_{language}"
@@ -212,57 +148,52 @@ async def create(request: Request) -> Response:
             await database(request).run_write(
                 lambda db: services.create_poll(
                     db,
-                    summit=summit,
-                    principal=principal,
-                    session_id=session_id,
+                    summit=asker.summit,
+                    principal=asker.principal,
+                    session_id=asker.session_id,
                     data=data,
-                    client_ip=_client_ip(request),
+                    client_ip=asker.client_ip,
                 )
             )
         except NotAllowed as refused:
             raise HTTPException(status_code=403) from refused
         except NotFound as missing:
             raise HTTPException(status_code=404) from missing
-    board = await _board(request)
+    board = await _board(asker)
     if errors:
-        context = _context(request, board, errors=errors, values=form)
-        return await _respond(request, context, blocks=["create"], status_code=422)
-    if not is_htmx(request):
-        return RedirectResponse(_page_url(request), status_code=303)
-    context = _context(request, board, oob=True)
-    return await _respond(request, context, blocks=["create", "drafts"])
+        context = _context(asker, board, errors=errors, values=form)
+        return await asker.respond(regions.TEMPLATE, context, blocks=["create"], status_code=422)
+    if asker.wants_page:
+        return asker.back_to_page("polls")
+    context = _context(asker, board, oob=True)
+    return await asker.respond(regions.TEMPLATE, context, blocks=["create", "drafts"])
 
 
 async def set_state(request: Request) -> Response:
     """Open a poll (``status=open``) or close it (``status=closed``): moderators."""
-    summit = current_summit(request)
-    principal: Principal = request.state.principal
+    asker = SessionRequest.of(request)
     wanted = text_fields(await read_form(request), "status")["status"]
     if wanted not in {PollStatus.OPEN, PollStatus.CLOSED}:
         raise HTTPException(status_code=422, detail=_("A poll opens or closes."))
-    moment = now(request)
-    await _write(
-        request,
+    await asker.write(
         lambda db: services.set_state(
             db,
-            summit=summit,
-            principal=principal,
-            session_id=request.path_params["session_id"],
+            summit=asker.summit,
+            principal=asker.principal,
+            session_id=asker.session_id,
             poll_id=request.path_params["poll_id"],
             status=PollStatus(wanted),
-            now=moment,
-            client_ip=_client_ip(request),
+            now=asker.now,
+            client_ip=asker.client_ip,
         ),
     )
-    return await _after(request, [regions.BLOCK, "drafts"])
+    return await _after(asker, [regions.BLOCK, "drafts"])
 
 
 async def vote(request: Request) -> Response:
     """The account's choice (``option``, once or several times); none takes the vote back."""
-    summit = current_summit(request)
-    principal: Principal = request.state.principal
-    account_id = principal.account_id
-    assert account_id is not None  # noqa: S101 - the route is for members
+    asker = SessionRequest.of(request)
+    account_id = asker.member_id
     raw = await read_form(request)
     chosen = [value for value in raw.getlist("option") if isinstance(value, str)]
     option_ids = [or_none(row_id, value, field="option") for value in chosen[:20]]
@@ -272,47 +203,38 @@ async def vote(request: Request) -> Response:
         VOTES_PER_ACCOUNT, "poll-vote", str(account_id)
     ):
         raise HTTPException(status_code=429)
-    await _write(
-        request,
+    await asker.write(
         lambda db: services.vote(
             db,
-            summit=summit,
-            session_id=request.path_params["session_id"],
+            summit=asker.summit,
+            session_id=asker.session_id,
             poll_id=request.path_params["poll_id"],
             account_id=account_id,
             option_ids=[option for option in option_ids if option is not None],
         ),
     )
-    return await _after(request, ["my_choices", regions.BLOCK])
+    return await _after(asker, ["my_choices", regions.BLOCK])
 
 
 async def results_csv(request: Request) -> Response:
     """A poll's results for a spreadsheet (moderators), once they show: live, or closed."""
-    summit = current_summit(request)
-    principal: Principal = request.state.principal
-    session_id: int = request.path_params["session_id"]
+    asker = SessionRequest.of(request)
     poll_id: int = request.path_params["poll_id"]
 
-    def load(db: Session) -> queries.PollView:
-        session = qa_queries.qa_session(db, summit_id=summit.id or 0, session_id=session_id)
-        if session is None:
-            raise NotFound("No such session in this summit.")
-        if not may_moderate(principal, session):
-            raise NotAllowed("Only organisers and the session's moderator may run its polls.")
-        services.poll_of(db, session_id=session_id, poll_id=poll_id)
-        found = [view for view in queries.shown(db, session_id=session_id) if view.id == poll_id]
-        if not found or found[0].voters is None:
-            raise DomainError("The results show when the poll closes.")
-        return found[0]
+    def load(db: Session, session: QaSession) -> queries.PollView | None:
+        if not may_moderate(asker.principal, session):
+            raise HTTPException(status_code=403)
+        try:
+            services.poll_of(db, session_id=session.id, poll_id=poll_id)
+        except NotFound as missing:
+            raise HTTPException(status_code=404) from missing
+        found = [view for view in queries.shown(db, session_id=session.id) if view.id == poll_id]
+        return found[0] if found and found[0].voters is not None else None
 
-    try:
-        view = await database(request).run_read(load)
-    except NotAllowed as refused:
-        raise HTTPException(status_code=403) from refused
-    except NotFound as missing:
-        raise HTTPException(status_code=404) from missing
-    except DomainError as failure:
-        raise HTTPException(status_code=409, detail=translate_error(failure.template)) from failure
+    view = await asker.read(load)
+    if view is None:
+        raise HTTPException(status_code=409, detail=_("The results show when the poll closes."))
+    name = f"{asker.summit.slug}-poll-{poll_id}.csv"
     header = [*(f"option ({language})" for language in LANGUAGES), "votes", "percent"]
     rows = [
         [
@@ -325,7 +247,7 @@ async def results_csv(request: Request) -> Response:
     return Response(
         to_csv(header, rows),
         media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="{summit.slug}-poll-{poll_id}.csv"'},
+        headers={"content-disposition": f'attachment; filename="{name}"'},
     )
 
 
