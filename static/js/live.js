@@ -4,7 +4,9 @@
 //   that htmx has nothing to complain about;
 // - the id of the last event seen, put into each (re)connection's address, so that a reconnect
 //   replays exactly what was missed;
-// - a refresh of the page's live region when the server says too much was missed;
+// - a refresh of the page's live region, and of each list that names its own address
+//   ("data-live-src": a session's questions and polls), when the server says too much was
+//   missed;
 // - notices about followed sessions, kept few and dismissable;
 // and it reloads the page when the server ends the session (signed out elsewhere).
 (function () {
@@ -51,12 +53,17 @@
     return socket;
   };
 
+  // Each request's source is the element it replaces: without one, htmx makes every request
+  // from the body, and keeps only the last of those waiting, so all but two would be lost.
   function refreshRegions() {
     var refresh = document.getElementById("live-refresh");
     if (!refresh || !refresh.dataset.refresh) { return; }
     refresh.removeAttribute("data-refresh");
     Array.prototype.slice.call(document.querySelectorAll("[data-live-region]")).forEach(function (region) {
-      htmx.ajax("GET", window.location.href, { target: "#" + region.id, swap: "outerHTML" });
+      htmx.ajax("GET", window.location.href, { source: region, target: region, swap: "outerHTML" });
+    });
+    Array.prototype.slice.call(document.querySelectorAll("[data-live-src]")).forEach(function (list) {
+      htmx.ajax("GET", list.dataset.liveSrc, { source: list, target: list, swap: "outerHTML" });
     });
   }
 

@@ -1,7 +1,7 @@
 // Live polls. The polls are the same HTML for everyone (live pushes are shared), so the choices
 // of the person looking are ticked here, from the panel's own "data-my-choices" element, and
 // their polls say that they voted. When the live socket says too much was missed, the polls
-// are fetched again.
+// are fetched again (static/js/live.js).
 (function () {
   "use strict";
 
@@ -22,24 +22,7 @@
     });
   }
 
-  var refreshWanted = false;
-
-  document.addEventListener("htmx:wsBeforeMessage", function (event) {
-    var message = event.detail && event.detail.message;
-    if (typeof message === "string" && message.indexOf('data-refresh="1"') !== -1) {
-      refreshWanted = true;
-    }
-  });
-
-  document.addEventListener("htmx:wsAfterMessage", function () {
-    if (refreshWanted) {
-      refreshWanted = false;
-      Array.prototype.slice.call(document.querySelectorAll(".polls__list[data-src]")).forEach(function (list) {
-        htmx.ajax("GET", list.getAttribute("data-src"), { target: "#" + list.id, swap: "outerHTML" });
-      });
-    }
-    markChoices();
-  });
+  document.addEventListener("htmx:wsAfterMessage", markChoices);
   document.addEventListener("htmx:afterSettle", markChoices);
   document.addEventListener("htmx:oobAfterSwap", markChoices);
   document.addEventListener("DOMContentLoaded", markChoices);

@@ -2,7 +2,8 @@
 // votes of the person looking are marked here, from the panel's own "data-my-votes" element:
 // their vote buttons are pressed, and pressing one again takes the vote back; and the vote
 // buttons of their own questions ("data-my-questions") are not offered. When the live
-// socket says too much was missed, the lists are fetched again (each names its address).
+// socket says too much was missed, the lists are fetched again (each names its address:
+// static/js/live.js).
 (function () {
   "use strict";
 
@@ -24,24 +25,7 @@
     });
   }
 
-  var refreshWanted = false;
-
-  document.addEventListener("htmx:wsBeforeMessage", function (event) {
-    var message = event.detail && event.detail.message;
-    if (typeof message === "string" && message.indexOf('data-refresh="1"') !== -1) {
-      refreshWanted = true;
-    }
-  });
-
-  document.addEventListener("htmx:wsAfterMessage", function () {
-    if (refreshWanted) {
-      refreshWanted = false;
-      Array.prototype.slice.call(document.querySelectorAll(".questions[data-src]")).forEach(function (list) {
-        htmx.ajax("GET", list.getAttribute("data-src"), { target: "#" + list.id, swap: "outerHTML" });
-      });
-    }
-    markVotes();
-  });
+  document.addEventListener("htmx:wsAfterMessage", markVotes);
   document.addEventListener("htmx:afterSettle", markVotes);
   document.addEventListener("htmx:oobAfterSwap", markVotes);
   document.addEventListener("DOMContentLoaded", markVotes);

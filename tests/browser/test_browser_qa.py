@@ -3,12 +3,18 @@ voter's own button only, and the Content Security Policy holds (no console error
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlmodel import select
 
+from summit.agenda.models import ProgrammeSession, Summit
+from summit.auth.models import Account
+from summit.db import Database, create_db_engine
+from summit.qa import services
 from tests.browser.helpers import choose_english, wait_until_live
-from tests.conftest import DEMO_PASSWORD
+from tests.conftest import DEMO_PASSWORD, sqlite_settings
 
 pytestmark = pytest.mark.browser
 
@@ -178,4 +184,43 @@ def test_moderators_undo_hiding_and_answering_and_nobody_votes_for_their_own(
     ):
         assert words in audit
     assert reader.evaluate("() => window.__noReload") == 9
+    assert problems == []
+
+
+def _ask_unheard(database_file: Path, body: str) -> None:
+    """A question written with no event (as if its news were lost), and a draft change to
+    publish: the page hears of the question only by fetching its lists again."""
+    database = Database(create_db_engine(sqlite_settings(database_file)))
+    try:
+        with database.write() as db:
+            summit = db.exec(select(Summit).where(Summit.slug == "ogp2021")).one()
+            asker = db.exec(select(Account).where(Account.email == "delegate2@example.org")).one()
+            assert asker.id is not None
+            services.ask(db, summit=summit, session_id=1, account_id=asker.id, body=body)
+            session = db.get(ProgrammeSession, 2)
+            assert session is not None and session.ends_at is not None
+            session.title = {**session.title, "en": "Retitled in the draft"}
+            db.add(session)
+    finally:
+        database.dispose()
+
+
+def test_a_page_told_to_refresh_fetches_its_questions_again(
+    chromium: Any, live_server: str, tmp_path: Path
+) -> None:
+    problems: list[str] = []
+    path = "/ogp2021/sessions/1"
+    delegate = _delegate(chromium, live_server, "delegate@example.org", path, problems)
+    delegate.evaluate("() => { window.__noReload = 9; }")
+    organiser = _delegate(chromium, live_server, "organiser@example.org", path, problems)
+
+    _ask_unheard(tmp_path / "live.db", "Which question did the socket never carry?")
+    organiser.goto(f"{live_server}/ogp2021/manage/publish")
+    organiser.click("form.stack-form button[type=submit]")  # a publication: pages refresh
+
+    delegate.wait_for_function(
+        "() => document.querySelector('#questions-1')?.textContent.includes('never carry')",
+        timeout=10_000,
+    )
+    assert delegate.evaluate("() => window.__noReload") == 9
     assert problems == []
