@@ -4,7 +4,7 @@ the presence table, the live count of open session pages."""
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index
+from sqlalchemy import JSON, Column, ForeignKey, Index
 from sqlmodel import Field, Session, SQLModel
 
 from summit.columns import BigID, timestamp_field, utc_field
@@ -66,3 +66,16 @@ class SessionPresence(SQLModel, table=True):
     )
     viewers: int
     seen_at: datetime = utc_field()
+
+
+class NoticeSeen(SQLModel, table=True):
+    """An account that had a page open when the news of a followed session's change reached
+    it (the notice was shown, or replayed when the page came back). The mail schedule tells
+    the other followers by mail (``summit/mail/programme_mail.py``)."""
+
+    __tablename__ = "notice_seen"
+
+    event_id: int = Field(
+        sa_column=Column(BigID, ForeignKey("live_event.id", ondelete="CASCADE"), primary_key=True)
+    )
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE", primary_key=True)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import SQLModel
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, SQLModel
 
 
 def assign(row: SQLModel, values: dict[str, Any]) -> bool:
@@ -23,3 +25,16 @@ def pk(row: SQLModel) -> int:
     if not isinstance(value, int):
         raise RuntimeError(f"{type(row).__name__} has no id yet: flush it first")
     return value
+
+
+def insert_new(
+    db: Session, model: type[SQLModel], rows: list[dict[str, Any]], *, unique: list[str]
+) -> None:
+    """Insert ``rows``, leaving out those whose ``unique`` columns are taken (by an earlier
+    insert or another process's): one statement, in the caller's transaction."""
+    if not rows:
+        return
+    insert = postgres_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    table = model.__table__  # type: ignore[attr-defined]
+    # Core, not the ORM's bulk insert, which handles each row on its own (thousands at once).
+    db.connection().execute(insert(table).on_conflict_do_nothing(index_elements=unique), rows)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import time
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from summit.columns import utcnow
 from summit.db import Database, create_db_engine
 from summit.settings import Settings
 from tests.conftest import DEMO_PASSWORD, sqlite_settings
+from tests.mailbox import wait_until
 from tests.servers import private_redis, serving
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -103,14 +102,6 @@ class Browser:
         self.client.close()
 
 
-def _wait_for(condition: Callable[[], bool], what: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still waiting for {what}")
-        time.sleep(0.1)
-
-
 def _every_limited_route(address: str, invitation: str, opening: int) -> dict[str, int]:
     """One request on each route that counts attempts, as a fresh browser makes it."""
     statuses: dict[str, int] = {}
@@ -181,7 +172,7 @@ def test_a_dead_rate_limit_store_fails_no_request_and_the_limits_still_hold(
             fallbacks = log_path.read_text().count(FALLBACK)
 
             store.start()
-            _wait_for(
+            wait_until(
                 lambda: httpx.get(f"{address}/readyz").json()["rate_limit"] == "ok",
                 "the server to use Redis again",
             )

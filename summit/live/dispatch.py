@@ -194,6 +194,7 @@ class Dispatcher:
             return
         programme = await self.programme(summit)
         rendered: dict[tuple[notices.Notice, str, str], str] = {}
+        shown: set[int] = set()
         for account_id, sessions in following.items():
             for subscription in listening.get(account_id, ()):
                 language, zone = subscription.group.split("|")[3:5]
@@ -207,6 +208,17 @@ class Dispatcher:
                     html += rendered[key]
                 if html:
                     self._hub.deliver([subscription], (0, html))
+                    shown.add(account_id)
+        if shown and event.id is not None and notices.mailed_unless_seen(event):
+            await self.mark_seen({event.id: shown})
+
+    async def mark_seen(self, seen: dict[int, set[int]]) -> None:
+        """Followers shown a notice get no mail about it. Should the write fail, they get one
+        anyway: a mail too many, never a change nobody hears of."""
+        try:
+            await self.database.run_write(lambda db: notices.mark_seen(db, seen))
+        except SQLAlchemyError as error:
+            await log.awarning("recording shown notices failed", error=type(error).__name__)
 
     def notice(
         self, notice: notices.Notice, language: str, zone: str, programme: queries.Programme

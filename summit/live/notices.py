@@ -17,10 +17,14 @@ from starlette.templating import Jinja2Templates
 
 from summit.agenda import queries
 from summit.agenda.models import Follow, ScheduleRelease
-from summit.eventlog import LiveEvent
+from summit.eventlog import LiveEvent, NoticeSeen
 from summit.i18n.viewer import Viewer, viewing_as
+from summit.persistence import insert_new
 
 ANNOUNCED_STATUSES = frozenset({"live", "late", "cancelled"})
+MAILED_STATUSES = frozenset({"late", "cancelled"})
+"""The statuses a follower with no page open is told of by mail (going live is what the
+reminder before the start is for); see ``summit/mail/status_mail.py``."""
 ANNOUNCED_CHANGES = ("cancelled", "removed", "moved", "retimed")
 """What a publication changed that a follower must hear of, most important first."""
 
@@ -96,6 +100,25 @@ def followers(db: Session, session_ids: set[int], accounts: set[int]) -> dict[in
     for account_id, session_id in rows:
         found.setdefault(account_id, set()).add(session_id)
     return found
+
+
+def mailed_unless_seen(event: LiveEvent) -> bool:
+    """Whether the followers who do not see ``event`` on a page are told of it by mail."""
+    return event.kind == "session.status" and event.payload.get("status") in MAILED_STATUSES
+
+
+def mark_seen(db: Session, seen: dict[int, set[int]]) -> None:
+    """Record that each account (event id → accounts) was shown the event's notice on a page."""
+    insert_new(
+        db,
+        NoticeSeen,
+        [
+            {"event_id": event_id, "account_id": account_id}
+            for event_id, accounts in sorted(seen.items())
+            for account_id in sorted(accounts)
+        ],
+        unique=["event_id", "account_id"],
+    )
 
 
 def render_notice(

@@ -79,6 +79,16 @@ async def _with_notices(
         return pushes
     programme = await dispatcher.programme(summit)
     language, zone = group.split("|")[3:5]
+    # A page that comes back in time shows what it missed: no mail about it then.
+    seen = {
+        event.id: {account}
+        for event, event_notices in zip(events, found, strict=True)
+        if event.id is not None
+        and notices.mailed_unless_seen(event)
+        and any(notice.session_id in following for notice in event_notices)
+    }
+    if seen:
+        await dispatcher.mark_seen(seen)
     return [
         (
             event_id,

@@ -20,6 +20,7 @@ class MailKind(StrEnum):
     SPEAKER_CHANGE = "speaker_change"
     SESSION_REMINDER = "session_reminder"
     PROGRAMME_DIGEST = "programme_digest"
+    SESSION_CHANGE = "session_change"
 
 
 REQUIRED_KINDS = frozenset({MailKind.INVITATION, MailKind.RESET})

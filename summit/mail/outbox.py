@@ -16,12 +16,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, update
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from summit.columns import utcnow
 from summit.mail.models import MailKind, MailStatus, OutboxMessage
+from summit.persistence import insert_new
 
 WITHHELD = ""
 """What a sent message that carried a one-time link keeps of its bodies."""
@@ -79,12 +78,8 @@ def queue_many(db: Session, drafts: list[Draft]) -> None:
         }
         for draft in drafts
     ]
-    insert = postgres_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
     # Rows without a key never conflict (NULLs are distinct), so one statement serves all.
-    table = OutboxMessage.__table__  # type: ignore[attr-defined]
-    statement = insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    # Core, not the ORM's bulk insert, which handles each row on its own (thousands at once).
-    db.connection().execute(statement, rows)
+    insert_new(db, OutboxMessage, rows, unique=["dedupe_key"])
 
 
 def claim(db: Session, *, now: datetime, limit: int, lease: timedelta) -> list[OutboxMessage]:

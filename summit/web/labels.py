@@ -147,6 +147,7 @@ MAIL_KINDS: dict[str, str] = {
     MailKind.SPEAKER_CHANGE: N_("change to a speaker's session"),
     MailKind.SESSION_REMINDER: N_("reminder before a followed session"),
     MailKind.PROGRAMME_DIGEST: N_("changes to followed sessions"),
+    MailKind.SESSION_CHANGE: N_("a followed session late or cancelled, when no page is open"),
 }
 """A kind of outgoing mail."""
 
