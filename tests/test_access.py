@@ -534,6 +534,16 @@ MATRIX: dict[tuple[str, str], Expectation] = {
     ),
     ("GET", "/mail/unsubscribe/{token}"): ("/mail/unsubscribe/not-a-token", {}, everyone(404)),
     ("POST", "/mail/unsubscribe/{token}"): ("/mail/unsubscribe/not-a-token", {}, everyone(404)),
+    ("GET", "/mail/unsubscribe/{token}/one-click"): (
+        "/mail/unsubscribe/not-a-token/one-click",
+        {},
+        everyone(404),
+    ),
+    ("POST", "/mail/unsubscribe/{token}/one-click"): (
+        "/mail/unsubscribe/not-a-token/one-click",
+        {"List-Unsubscribe": "One-Click"},
+        everyone(404),
+    ),
     ("POST", "/{slug}/manage/mail/{message_id}/resend"): (
         "/ogp2021/manage/mail/999999/resend",
         {},

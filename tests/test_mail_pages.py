@@ -224,6 +224,38 @@ def test_a_reminder_arrives_in_arabic_with_links_that_work(
     assert message["To"] == "delegate@example.org"
     assert str(message["Subject"]).startswith("تبدأ قريبًا: ")
     assert '<html lang="ar" dir="rtl">' in page.get_content()
-    assert message["List-Unsubscribe"] == f"<{BASE_URL}{links[-1]}>"
+    assert message["List-Unsubscribe"] == f"<{BASE_URL}{links[-1]}/one-click>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert [link.split("/")[2] for link in links] == ["sessions", "unsubscribe"]
     assert answers == [200, 200]
+
+
+def test_a_mail_provider_unsubscribes_in_one_click_with_no_cookie_or_form_token(
+    app: Starlette, demo_database: Database
+) -> None:
+    with demo_database.read() as db:
+        account_id = db.exec(
+            select(Account.id).where(Account.email == "delegate@example.org")
+        ).one()
+    link = unsubscribe_url(
+        base_url=BASE_URL,
+        secret_key=app.state.settings.secret_key,
+        account_id=account_id or 0,
+        kind=MailKind.PROGRAMME_DIGEST,
+    ).removeprefix(BASE_URL)
+    one_click = {"List-Unsubscribe": "One-Click"}
+    with make_client(app) as provider:
+        # Not a browser: no Origin, no cookie, no form token (RFC 8058).
+        without_body = provider.post(f"{link}/one-click", data={})
+        forged = provider.post(f"{link[:-3]}AAA/one-click", data=one_click)
+        before = _choices(demo_database, "delegate@example.org")
+        answer = provider.post(f"{link}/one-click", data=one_click)
+        page = provider.get(f"{link}/one-click")
+
+    assert without_body.status_code == 400
+    assert forged.status_code == 404
+    assert MailKind.PROGRAMME_DIGEST not in before.off
+    assert answer.status_code == 200
+    assert _choices(demo_database, "delegate@example.org").off == {MailKind.PROGRAMME_DIGEST}
+    # A client that cannot post opens the same address: the page with its button.
+    assert page.status_code == 200 and f'{link}"' in page.text

@@ -30,6 +30,9 @@ from summit.paths import data_dir
 from summit.settings import LANGUAGES
 from summit.web import labels
 
+ONE_CLICK_SUFFIX = "/one-click"
+"""After an unsubscribe link: the address a mail provider posts to (RFC 8058)."""
+
 
 @dataclass(frozen=True)
 class Recipient:
@@ -88,9 +91,9 @@ def compose(
     dedupe_key: str | None = None,
 ) -> Draft:
     """The message of ``kind`` for ``recipient``. ``unsubscribe_url`` (for kinds one may turn
-    off) becomes a ``List-Unsubscribe`` header and a link at the foot of the message. It opens
-    a page with a button: a one-click (RFC 8058) post would come without the form token every
-    post to this app must carry."""
+    off) is a link at the foot of the message, to a page with a button; the
+    ``List-Unsubscribe`` header gives its one-click address (RFC 8058), where the mail
+    provider posts ``List-Unsubscribe=One-Click`` with no cookie and no form token."""
     language = recipient.language if recipient.language in LANGUAGES else "en"
     viewer = Viewer(language, recipient.timezone)
     env = _environment()
@@ -102,7 +105,8 @@ def compose(
         html = env.get_template(f"mail/{kind.value}.html").render({**values, "subject": subject})
     headers = {}
     if unsubscribe_url is not None:
-        headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        headers["List-Unsubscribe"] = f"<{unsubscribe_url}{ONE_CLICK_SUFFIX}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return Draft(
         kind=kind,
         recipient=recipient.email,

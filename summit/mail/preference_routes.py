@@ -8,10 +8,11 @@ from typing import Any
 from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from summit.auth.permissions import Access, Principal
 from summit.i18n.viewer import gettext as _
+from summit.mail.compose import ONE_CLICK_SUFFIX
 from summit.mail.models import MailKind
 from summit.mail.preferences import (
     OPTIONAL_KINDS,
@@ -20,7 +21,7 @@ from summit.mail.preferences import (
     read_unsubscribe_token,
     set_choice,
 )
-from summit.web.access import page
+from summit.web.access import page, signed_link
 from summit.web.context import database
 from summit.web.forms import read_form
 from summit.web.rendering import render
@@ -100,6 +101,23 @@ async def unsubscribe(request: Request) -> Response:
     return render(request, "unsubscribe.html", {"kind": kind, "token": token, "done": True})
 
 
+async def unsubscribe_one_click(request: Request) -> Response:
+    """RFC 8058: the recipient's mail provider posts ``List-Unsubscribe=One-Click`` to the
+    address in the message's ``List-Unsubscribe`` header (see ``signed_link``)."""
+    found = read_unsubscribe_token(
+        secret_key=request.app.state.settings.secret_key, token=request.path_params["token"]
+    )
+    if found is None:
+        raise HTTPException(status_code=404)
+    if (await read_form(request)).get("List-Unsubscribe") != "One-Click":
+        return PlainTextResponse("Post List-Unsubscribe=One-Click.", status_code=400)
+    account_id, kind = found
+    await database(request).run_write(
+        lambda db: set_choice(db, account_id=account_id, kind=kind, enabled=False)
+    )
+    return PlainTextResponse("Unsubscribed.")
+
+
 routes = [
     page("/account/mail", mail_preferences, access=Access.SIGNED_IN, name="mail_preferences"),
     page(
@@ -118,5 +136,17 @@ routes = [
         access=Access.PUBLIC,
         methods=["POST"],
         name="unsubscribe_post",
+    ),
+    # A mail client that cannot post opens the header's address: the same page and button.
+    page(
+        "/mail/unsubscribe/{token:str}" + ONE_CLICK_SUFFIX,
+        unsubscribe_form,
+        access=Access.PUBLIC,
+        name="unsubscribe_one_click_page",
+    ),
+    signed_link(
+        "/mail/unsubscribe/{token:str}" + ONE_CLICK_SUFFIX,
+        unsubscribe_one_click,
+        name="unsubscribe_one_click",
     ),
 ]

@@ -102,6 +102,26 @@ def page(
     return Route(path, guarded, methods=list(methods), name=name or endpoint.__name__)
 
 
+def signed_link(path: str, endpoint: Endpoint, *, name: str) -> Route:
+    """A post to an address that carries its own signed token (a mail's one-click
+    unsubscribe, RFC 8058), made by a mail provider rather than a browser: no cookie, no
+    session and no form token come with it. Nothing ambient is used, only the token in the
+    address, which the endpoint checks: there is nothing a forged request could borrow, so
+    the CSRF check that every other post passes has nothing to protect here."""
+
+    async def guarded(request: Request) -> Response:
+        try:
+            request.state.principal = ANONYMOUS
+            return await endpoint(request)
+        finally:
+            await request.close()
+
+    setattr(guarded, ACCESS_ATTRIBUTE, Access.PUBLIC)
+    guarded.__name__ = endpoint.__name__
+    guarded.__doc__ = endpoint.__doc__
+    return Route(path, guarded, methods=["POST"], name=name)
+
+
 def socket(path: str, endpoint: SocketEndpoint, *, access: Access, name: str) -> WebSocketRoute:
     """A WebSocket route: the Origin is checked and the caller identified before accepting."""
 
