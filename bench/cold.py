@@ -75,15 +75,18 @@ def main() -> None:
     parser.add_argument("--database", type=Path, default=None)
     parser.add_argument("--profile", default=None, choices=sorted(ADDRESSES))
     parser.add_argument("--encoding", default="identity", help="the Accept-Encoding sent")
+    parser.add_argument("--only", nargs="*", default=sorted(ADDRESSES), choices=sorted(ADDRESSES))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         database = args.database or Path(folder) / "cold.db"
         if not database.exists():
             build(database, args.sessions)
-        asyncio.run(measure(database, args.profile, args.repeat, args.encoding))
+        asyncio.run(measure(database, args.profile, args.repeat, args.encoding, args.only))
 
 
-async def measure(database: Path, profile: str | None, repeat: int, encoding: str) -> None:
+async def measure(
+    database: Path, profile: str | None, repeat: int, encoding: str, only: list[str]
+) -> None:
     app = create_app(settings(database))
     transport = httpx.ASGITransport(app=app)
     async with (
@@ -95,8 +98,9 @@ async def measure(database: Path, profile: str | None, repeat: int, encoding: st
             answer = await client.get(path, headers={"accept": accept, "accept-encoding": encoding})
             assert answer.status_code == 200, answer.status_code  # noqa: S101
 
-        for path, accept in ADDRESSES.values():  # templates compiled, caches made
-            await get(path, accept)
+        for label, (path, accept) in ADDRESSES.items():  # templates compiled, caches made
+            if label in only or label == profile:
+                await get(path, accept)
         if profile:
             path, accept = ADDRESSES[profile]
             profiler = cProfile.Profile()
@@ -110,6 +114,8 @@ async def measure(database: Path, profile: str | None, repeat: int, encoding: st
             stats.sort_stats("cumulative").print_stats(60)
             return
         for label, (path, accept) in ADDRESSES.items():
+            if label not in only:
+                continue
             times, cpu = [], []
             for _ in range(repeat):
                 bump(database)
