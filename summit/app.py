@@ -78,6 +78,7 @@ from summit.web.access import error_page
 from summit.web.addresses import ProxyHeadersMiddleware
 from summit.web.body import BodyLimitMiddleware
 from summit.web.cache import ProgrammeCache
+from summit.web.encoded import COMPRESS_FROM_BYTES
 from summit.web.error_pages import render_error
 from summit.web.headers import SecurityHeadersMiddleware
 from summit.web.ratelimit import RateLimiter, SocketQuota
@@ -86,9 +87,6 @@ from summit.web.templates import create_templates
 from summit.web.viewer import ViewerMiddleware
 
 log = structlog.get_logger("summit")
-
-COMPRESS_FROM_BYTES = 1024
-"""Smaller answers go as they are: a compressed frame would not save a packet."""
 
 
 def create_app(

@@ -4,7 +4,8 @@ session render again; the others stay warm, and every page shows the status as i
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import col, select
@@ -49,12 +50,12 @@ def visitor(demo_app: Starlette) -> Iterator[TestClient]:
         yield client
 
 
-def _set_late(demo_app: Starlette, session_id: int) -> None:
+def _set_late(demo_app: Starlette, session_id: int, delay_minutes: int = 10) -> None:
     with make_client(demo_app) as organiser:
         sign_in(organiser, "organiser@example.org")
         answer = organiser.post(
             f"/ogp2021/manage/sessions/{session_id}/status",
-            data={"status": "late", "delay_minutes": "10"},
+            data={"status": "late", "delay_minutes": str(delay_minutes)},
             headers={
                 "origin": BASE_URL,
                 "hx-request": "true",
@@ -104,3 +105,45 @@ def test_a_status_change_renders_again_only_what_shows_the_session(
         after[f"{EXPORT}/sessions/{changed.id}.ics"].text
         != before[f"{EXPORT}/sessions/{changed.id}.ics"]
     )
+
+
+ZONES = ("UTC", "Asia/Seoul", "Europe/Paris", "America/New_York", "Pacific/Auckland")
+
+
+def _late_evening(demo_database: Database) -> tuple[PublishedSession, str, int, date]:
+    """A session, a zone where it starts less than four hours before midnight, the delay that
+    moves its start into the next day there, and that day."""
+    with demo_database.read() as db:
+        sessions = list(db.exec(select(PublishedSession).order_by(col(PublishedSession.starts_at))))
+    for zone in ZONES:
+        for session in sessions:
+            local = session.starts_at.astimezone(ZoneInfo(zone))
+            midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0)
+            to_midnight = int((midnight - local).total_seconds() // 60)
+            if 5 <= to_midnight <= 230:
+                return session, zone, to_midnight + 5, midnight.date()
+    raise AssertionError("no session of the demo starts late in the evening in these zones")
+
+
+def test_a_delay_into_the_next_day_renders_that_days_pages_again(
+    demo_app: Starlette, demo_database: Database, visitor: TestClient
+) -> None:
+    session, zone, delay, next_day = _late_evening(demo_database)
+    visitor.get(f"/ogp2021/?tz={zone}")  # this browser's zone from now on
+    day = (next_day - timedelta(days=1)).isoformat()
+    pages = {
+        when: [f"/ogp2021/programme?day={when}", f"/ogp2021/programme/grid?day={when}"]
+        for when in (day, next_day.isoformat())
+    }
+    card = f'session-{session.id}"'  # the list's card, the grid's block
+    before = {path: visitor.get(path).text for paths in pages.values() for path in paths}
+    assert all(card in before[path] for path in pages[day])
+    assert not any(card in before[path] for path in pages[next_day.isoformat()])
+
+    _set_late(demo_app, session.id or 0, delay)
+    after = {path: visitor.get(path).text for path in before}
+
+    # The next day's pages never showed the session, and now must.
+    for path in pages[next_day.isoformat()]:
+        assert card in after[path], path
+    assert card not in after[f"/ogp2021/programme?day={day}"]

@@ -114,6 +114,7 @@ async def _export(
         headers=headers,
         etag=stored["etag"],
         last_modified=datetime.fromisoformat(stored["last-modified"]),
+        encoded=cache.encoded(key, body),
     )
 
 

@@ -24,6 +24,7 @@ from summit.web.access import page
 from summit.web.addresses import base_url
 from summit.web.cache import CSRF_PLACEHOLDER, ProgrammeCache, shown_sessions
 from summit.web.context import current_summit, database, now, viewer
+from summit.web.encoded import chosen_encoding
 from summit.web.htmx import is_fragment_request
 from summit.web.rendering import render
 
@@ -102,11 +103,21 @@ async def programme_page(
                 shown=None if minute_bound else frozenset(shown),
             )
     status, body, headers = found
-    return Response(
-        body.replace(CSRF_PLACEHOLDER.encode(), request.state.csrf_token.encode()),
-        status_code=status,
-        headers=headers,
-    )
+    token = request.state.csrf_token.encode()
+    placeholder = CSRF_PLACEHOLDER.encode()
+    size = len(body) + body.count(placeholder) * (len(token) - len(placeholder))
+    encoding = chosen_encoding(request, headers.get("content-type", ""), size)
+    if status == 200 and encoding is not None:
+        # Kept compressed with the entry; the token goes in uncompressed (summit/web/encoded.py).
+        compressed = cache.encoded(key, body).body(encoding, token)
+        if compressed is not None:
+            vary = ", ".join(filter(None, (headers.get("vary"), "Accept-Encoding")))
+            return Response(
+                compressed,
+                status_code=status,
+                headers={**headers, "content-encoding": encoding, "vary": vary},
+            )
+    return Response(body.replace(placeholder, token), status_code=status, headers=headers)
 
 
 async def followed_by(request: Request) -> set[int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -50,11 +51,21 @@ def from_iso(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+# A programme page shows the same few dozen start and end times on hundreds of cards: each
+# distinct (moment, zone, language) is formatted by Babel once per process, not once per card.
+# The results depend on nothing else (aware moments compare and hash by their instant, which is
+# all the formatting reads, since the zone is given).
+FORMATTED = 8192
+
+
 def local_time(moment: datetime, zone: str | None = None, fmt: str = "short") -> str:
     viewer = current_viewer()
-    return format_time(
-        moment, fmt, tzinfo=ZoneInfo(zone or viewer.timezone), locale=viewer.language
-    )
+    return _local_time(moment, zone or viewer.timezone, fmt, viewer.language)
+
+
+@lru_cache(maxsize=FORMATTED)
+def _local_time(moment: datetime, zone: str, fmt: str, language: str) -> str:
+    return format_time(moment, fmt, tzinfo=ZoneInfo(zone), locale=language)
 
 
 def local_datetime(
@@ -76,8 +87,13 @@ def local_datetime(
 def weekday_date(moment: datetime, zone: str | None = None) -> str:
     """The weekday and date, short ("Wed, Dec 15"), for lists whose sessions span days."""
     viewer = current_viewer()
-    local = moment.astimezone(ZoneInfo(zone or viewer.timezone))
-    return format_skeleton("MMMEd", local, tzinfo=local.tzinfo, locale=viewer.language)
+    return _weekday_date(moment, zone or viewer.timezone, viewer.language)
+
+
+@lru_cache(maxsize=FORMATTED)
+def _weekday_date(moment: datetime, zone: str, language: str) -> str:
+    local = moment.astimezone(ZoneInfo(zone))
+    return format_skeleton("MMMEd", local, tzinfo=local.tzinfo, locale=language)
 
 
 def local_day(moment: datetime, zone: str | None = None, fmt: str = "full") -> str:
@@ -108,11 +124,21 @@ def decimal(value: float, digits: int = 1) -> str:
 
 def short_date(day: date) -> str:
     """A calendar day with its weekday, short ("Wed, Dec 15"): jump links and tabs."""
-    return format_skeleton("MMMEd", day, locale=current_viewer().language)
+    return _short_date(day, current_viewer().language)
+
+
+@lru_cache(maxsize=FORMATTED)
+def _short_date(day: date, language: str) -> str:
+    return format_skeleton("MMMEd", day, locale=language)
 
 
 def long_date(day: date, fmt: str = "long") -> str:
-    return format_date(day, fmt, locale=current_viewer().language)
+    return _long_date(day, fmt, current_viewer().language)
+
+
+@lru_cache(maxsize=FORMATTED)
+def _long_date(day: date, fmt: str, language: str) -> str:
+    return format_date(day, fmt, locale=language)
 
 
 def date_range(first: date, last: date) -> str:

@@ -21,7 +21,9 @@ import dataclasses
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
 
@@ -29,6 +31,7 @@ from summit.agenda import queries
 from summit.agenda.models import PublishedSession, SessionStatus, Summit
 from summit.db import Database
 from summit.eventlog import LiveEvent
+from summit.web.encoded import Encoded
 
 CSRF_PLACEHOLDER = "csrf-token-placeholder-0b1c2d"
 PageKey = tuple[int, int, str, str, str, bool]
@@ -54,11 +57,30 @@ class ProgrammeState:
     cards: dict[int, queries.SessionCard]
     changes: list[tuple[int, int]] = field(default_factory=list)
     """(stamp, session) for every status applied since the load, in stamp order."""
+    moves: list[tuple[int, tuple[datetime, datetime], tuple[datetime, datetime]]] = field(
+        default_factory=list
+    )
+    """(stamp, shown start and end before, after) for every status that shifted a session's
+    times (a delay set, changed or ended), in stamp order."""
 
     def changed_since(self, stamp: int) -> set[int]:
         """The sessions whose status changed after ``stamp``."""
         start = bisect.bisect_right(self.changes, (stamp, 2**63))
         return {session_id for _, session_id in self.changes[start:]}
+
+    def crossed_a_day_since(self, stamp: int, zone: str) -> bool:
+        """Whether a delay set after ``stamp`` took a session's start or end to another day in
+        ``zone``: that day's pages never showed the session, and now must."""
+        where = ZoneInfo(zone)
+        for moved_at, before, after in reversed(self.moves):
+            if moved_at <= stamp:
+                break
+            if any(
+                old.astimezone(where).date() != new.astimezone(where).date()
+                for old, new in zip(before, after, strict=True)
+            ):
+                return True
+        return False
 
 
 class ProgrammeCache:
@@ -74,6 +96,8 @@ class ProgrammeCache:
         self._max_pages = max_pages
         self._max_searches = max_searches
         self._rendering: dict[PageKey, asyncio.Future[Entry]] = {}
+        self._encoded: dict[PageKey, tuple[bytes, Encoded]] = {}
+        """Each kept entry's compressed forms, beside the body they were made from."""
 
     async def programme(self, database: Database, summit: Summit) -> queries.Programme:
         return (await self.state(database, summit)).programme
@@ -101,6 +125,7 @@ class ProgrammeCache:
             if not self._still_true(key):
                 del pages[key]
                 self._made.pop(key, None)
+                self._encoded.pop(key, None)
                 return None
             pages.move_to_end(key)
             return found
@@ -118,6 +143,9 @@ class ProgrammeCache:
         if stamp >= state.stamp:
             return True
         if shown is None or not shown.isdisjoint(state.changed_since(stamp)):
+            return False
+        # A delay across midnight adds the session to pages of a day that did not show it.
+        if state.crossed_a_day_since(stamp, key[4] or state.programme.summit.timezone):
             return False
         self._made[key] = (state.stamp, shown)  # checked up to now: next time costs nothing
         return True
@@ -145,10 +173,25 @@ class ProgrammeCache:
         )
         pages[key] = (status, body, headers)
         self._made[key] = (made_at, shown)
+        self._encoded.pop(key, None)
         pages.move_to_end(key)
         while len(pages) > most:
             dropped, _ = pages.popitem(last=False)
             self._made.pop(dropped, None)
+            self._encoded.pop(dropped, None)
+
+    def encoded(self, key: PageKey, body: bytes) -> Encoded:
+        """The compressed forms of the entry ``key`` whose body is ``body``: kept with the
+        entry, so that each is made once (summit/web/encoded.py)."""
+        kept = self._encoded.get(key)
+        if kept is not None and kept[0] is body:
+            return kept[1]
+        made = Encoded(body, CSRF_PLACEHOLDER.encode())
+        stored = self._pages.get(key) or self._searches.get(key)
+        # Only beside the very body stored: an answer that raced a newer rendering keeps its own.
+        if stored is not None and stored[1] is body:
+            self._encoded[key] = (body, made)
+        return made
 
     async def render_once(
         self,
@@ -252,11 +295,15 @@ def _refresh(db: Session, summit: Summit, state: ProgrammeState | None) -> Progr
 def _apply(state: ProgrammeState, statuses: list[LiveEvent], stamp: int) -> None:
     for event in statuses:
         session_id = int(event.payload.get("session_id", 0))
-        session = state.cards[session_id].session
+        card = state.cards[session_id]
+        session = card.session
         status = SessionStatus(str(event.payload.get("status")))
         delay = int(event.payload.get("delay_minutes", 0))
         if (session.status, session.delay_minutes) != (status, delay):
+            before = (card.shown_start, card.shown_end)
             # As ``lifecycle.set_status`` did (unless the load already saw it done).
             session.status, session.delay_minutes = status, delay
             session.revision += 1
+            if (card.shown_start, card.shown_end) != before:
+                state.moves.append((stamp, before, (card.shown_start, card.shown_end)))
         state.changes.append((stamp, session_id))

@@ -10,6 +10,8 @@ from email.utils import format_datetime, parsedate_to_datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
+from summit.web.encoded import Encoded, chosen_encoding
+
 
 def etag_of(body: bytes) -> str:
     """A strong validator: the same bytes give the same tag in every process."""
@@ -55,11 +57,20 @@ def answer(
     headers: dict[str, str],
     etag: str,
     last_modified: datetime | None,
+    encoded: Encoded | None = None,
 ) -> Response:
-    """``body`` with its validators, or an empty 304 when the client already has it."""
+    """``body`` with its validators, or an empty 304 when the client already has it.
+    ``encoded``: its compressed forms, kept (a cached body's): the one the client accepts is
+    sent as it is, rather than compressed again by the middleware."""
     validators = {"etag": etag, **headers}
     if last_modified is not None:
         validators["last-modified"] = http_date(last_modified)
     if not_modified(request, etag=etag, last_modified=last_modified):
         return Response(status_code=304, headers=validators)
+    encoding = chosen_encoding(request, media_type, len(body)) if encoded is not None else None
+    if encoded is not None and encoding is not None:
+        compressed = encoded.body(encoding, b"")
+        if compressed is not None:
+            headers = {**validators, "content-encoding": encoding, "vary": "Accept-Encoding"}
+            return Response(compressed, media_type=media_type, headers=headers)
     return Response(body, media_type=media_type, headers=validators)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from babel import Locale
 
-from summit.agenda.models import SessionRoleKind
+from summit.agenda.models import SessionKind, SessionRoleKind
 from summit.auth.audit import AuditAction
 from summit.auth.models import Role
 from summit.bodies.models import BodyKind, MemberRole, SeatKind
@@ -37,6 +37,16 @@ SESSION_ROLE_NAMES: dict[str, str] = {
     SessionRoleKind.CHAIR: N_("chair"),
 }
 """What a person does in a session."""
+
+SESSION_KIND_NAMES: dict[str, str] = {
+    SessionKind.PLENARY: N_("Plenary"),
+    SessionKind.HIGH_LEVEL_DIALOGUE: N_("High-level dialogue"),
+    SessionKind.PANEL: N_("Panel"),
+    SessionKind.WORKSHOP: N_("Workshop"),
+    SessionKind.CEREMONY: N_("Ceremony"),
+    SessionKind.SIDE_EVENT: N_("Side event"),
+}
+"""What kind of session it is: a filter rather than a macro, as every programme card shows it."""
 
 AUDIT_ACTIONS: dict[str, str] = {
     AuditAction.SIGN_IN: N_("Signed in"),
@@ -171,6 +181,10 @@ def role_name(role: str) -> str:
 
 def session_role_name(role: str) -> str:
     return _word(SESSION_ROLE_NAMES, role)
+
+
+def session_kind_name(kind: str) -> str:
+    return _word(SESSION_KIND_NAMES, kind)
 
 
 def channel_name(channel: str) -> str:

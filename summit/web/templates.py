@@ -32,16 +32,16 @@ def _viewer_context(request: Request) -> dict[str, Any]:
     }
 
 
-_PATHS: WeakKeyDictionary[Starlette, dict[tuple[str, tuple[tuple[str, Any], ...]], URLPath]] = (
+_URLS: WeakKeyDictionary[Starlette, dict[tuple[str, str, tuple[tuple[str, Any], ...]], URL]] = (
     WeakKeyDictionary()
 )
-"""Each app's paths by route name and parameters (weakly held: tests make many apps)."""
+"""Each app's URLs by root path, route name and parameters (weakly held: tests make many apps)."""
 MAX_PATHS = 20_000
 
 
 @pass_context
 def url_for(context: Mapping[str, Any], name: str, /, **path_params: Any) -> URL:
-    """Starlette's ``url_for``, remembering each path: finding one searches every route, and a
+    """Starlette's ``url_for``, remembering each URL: finding one searches every route, and a
     programme page links each of its hundreds of sessions and speakers.
 
     The URL is a path from the site's root, without scheme or host: pages and pushed fragments
@@ -49,17 +49,18 @@ def url_for(context: Mapping[str, Any], name: str, /, **path_params: Any) -> URL
     that leave the app take their address from ``summit.web.addresses.base_url``)."""
     request: Request = context["request"]
     app = request.app
-    paths = _PATHS.get(app)
-    if paths is None:
-        paths = _PATHS[app] = {}
-    key = (name, tuple(sorted(path_params.items())))
-    path = paths.get(key)
-    if path is None:
-        if len(paths) >= MAX_PATHS:
-            paths.clear()
-        path = paths[key] = app.router.url_path_for(name, **path_params)
+    urls = _URLS.get(app)
+    if urls is None:
+        urls = _URLS[app] = {}
     root = str(request.scope.get("app_root_path", request.scope.get("root_path", "")))
-    return URL(root.rstrip("/") + path)
+    key = (root, name, tuple(sorted(path_params.items())))
+    url = urls.get(key)
+    if url is None:
+        if len(urls) >= MAX_PATHS:
+            urls.clear()
+        path: URLPath = app.router.url_path_for(name, **path_params)
+        url = urls[key] = URL(root.rstrip("/") + path)
+    return url
 
 
 def create_templates(*, players: PlayerPolicy = DEFAULT_PLAYERS) -> Jinja2Blocks:
@@ -89,6 +90,7 @@ def create_templates(*, players: PlayerPolicy = DEFAULT_PLAYERS) -> Jinja2Blocks
         from_iso=formatting.from_iso,
         role_name=labels.role_name,
         session_role_name=labels.session_role_name,
+        session_kind_name=labels.session_kind_name,
         channel_name=labels.channel_name,
         audit_action=labels.audit_action,
         mail_kind=labels.mail_kind,
