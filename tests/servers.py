@@ -37,13 +37,15 @@ def serving(
     broker_url: str = "memory://",
     environment: Mapping[str, str | None] | None = None,
     command: Sequence[str] = ("serve",),
-    ready_within: float = 30,
+    ready_within: float = 120,
 ) -> Iterator[str]:
     """A server on ``database_url`` until the block ends; yields its address once it is ready
     (and, with a shared broker, once that broker listens). Without ``base_url`` the server has
     no ``SUMMIT_BASE_URL`` and takes its links' address from each request, as a demo does.
     ``command`` is the ``summit`` command that serves (``demo`` first migrates and loads the
-    demo); a variable given as None in ``environment`` is left unset."""
+    demo); a variable given as None in ``environment`` is left unset. The wait is for a
+    condition, so a generous limit costs nothing when the machine is quick: on a loaded one
+    (CI under stress), a server has taken over 30 s to start."""
     port = port or free_port()
     address = f"http://127.0.0.1:{port}"
     given = {
