@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from tests.browser.helpers import axe_violations as _violations
 from tests.browser.helpers import sign_in
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 ARTEFACTS = Path(
     os.environ.get("SUMMIT_TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts")
 )
@@ -28,20 +28,6 @@ PUBLIC_PAGES = {
     "preferences": "/preferences?next=/ogp2021/",
 }
 ORGANISER_PAGES = {"editor": "/ogp2021/manage/schedule?day=2021-12-15"}
-
-
-def _violations(page: Any) -> list[str]:
-    """Serious and critical axe-core findings, one line each (rule, and where)."""
-    # Axe is added by the test, not served by the app: the context bypasses the CSP for it.
-    page.add_script_tag(path=str(AXE))
-    results = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-    )
-    return [
-        f"{found['id']} ({found['impact']}): {[node['target'] for node in found['nodes']][:5]}"
-        for found in results
-        if found["impact"] in {"serious", "critical"}
-    ]
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
