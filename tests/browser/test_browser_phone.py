@@ -170,12 +170,12 @@ def _problems(page: Any) -> list[str]:
 @pytest.mark.parametrize("role", list(MAIN))
 def test_every_main_page_fits_and_passes_axe(
     chromium: Any,
-    judging_server: tuple[str, int],
+    reading_server: tuple[str, int],
     role: str,
     language: str,
     size: dict[str, int],
 ) -> None:
-    base, submission = judging_server
+    base, submission = reading_server
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     # Axe is added by the test, not served by the app: the context bypasses the CSP for it.
     context = chromium.new_context(viewport=size, timezone_id="Asia/Seoul", bypass_csp=True)
