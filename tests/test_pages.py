@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from starlette.testclient import TestClient
 
 from summit.app import create_app
+from summit.db import Database
+from summit.seeding import load_summit
 from summit.settings import Settings
-from tests.conftest import DURING_THE_SUMMIT, make_client
+from tests.conftest import DEMO_FOLDER, DURING_THE_SUMMIT, make_client
 
 
 def _plain(page: str) -> str:
@@ -160,6 +163,51 @@ def test_home_says_what_comes_next_during_the_summit(client: TestClient) -> None
     live_strip = page.split('id="live-strip"', 1)[1].split("</section>", 1)[0]
     assert "Coming next" in live_strip
     assert live_strip.count('<article class="session-card') == 5
+
+
+def test_home_highlights_tell_the_summits_story(client: TestClient) -> None:
+    page = client.get("/ogp2021/").text
+    highlights = page.split('id="highlights-heading"', 1)[1].split("</section>", 1)[0]
+    titles = [
+        re.sub(r"<[^>]+>", "", title).strip()
+        for title in re.findall(r'<h3 class="highlight__title">(.*?)</h3>', highlights)
+    ]
+    linked = re.findall(r'href="(/ogp2021/[^"]+)"', highlights)
+
+    assert titles == [
+        "Official opening of the OGP Global Summit 2021",
+        "African Open Government Network",
+        "OGP Steering Committee",
+        "Open Gov Award for local innovation",
+        "High-level dialogues",
+    ]
+    assert "Launch of the African Open Government Network" in highlights
+    assert "Welcoming the new members of the OGP Steering Committee" in highlights
+    assert "Open Gov Awards ceremony" in highlights
+    assert "Future challenges of inclusion, equality and participation" in highlights  # MENA
+    assert {
+        "/ogp2021/bodies/steering-committee",
+        "/ogp2021/bodies/african-open-government-network",
+        "/ogp2021/awards/open-gov-award-local-innovation-2021",
+    } <= set(linked)
+    assert {client.get(link).status_code for link in linked} == {200}
+
+
+def test_home_live_cards_have_their_stream_buttons(
+    demo_settings: Settings, demo_database: Database
+) -> None:
+    # The demo's moment: the second day, mid-morning in Seoul, three sessions live.
+    moment = datetime(2021, 12, 16, 1, 15, tzinfo=UTC)
+    with demo_database.write() as db:
+        load_summit(db, DEMO_FOLDER, now=moment)
+    app = create_app(demo_settings, clock=lambda: moment)
+    with make_client(app) as client:
+        page = client.get("/ogp2021/").text
+    live = page.split('id="live-heading"', 1)[1].split("Coming next", 1)[0]
+
+    assert live.count('<article class="session-card') == live.count('class="watch-links"') > 0
+    assert "Watch the stream" in live or "Watch live" in live
+    assert "Join the room" in live
 
 
 def test_home_says_the_summit_has_ended_afterwards(demo_settings: Settings) -> None:

@@ -45,6 +45,31 @@ def _day(request: Request, summit: Any, raw: str | None = None) -> date:
     return wanted if wanted in days else days[0]
 
 
+NUDGE = timedelta(minutes=SLOT_MINUTES)
+Nudge = tuple[str | None, str | None]
+
+
+def _clock(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%H:%M")
+
+
+def _nudges(cards: list[editor.DraftCard], zone: ZoneInfo, day: date) -> dict[int, Nudge]:
+    """Each scheduled session's start a quarter of an hour earlier and later, as the move form
+    takes it (a time on the shown day): the keyboard's way to move a card. None where the
+    move would leave the day."""
+    found: dict[int, Nudge] = {}
+    for card in cards:
+        if card.session.starts_at is None or card.session.id is None:
+            continue
+        start = card.session.starts_at.astimezone(zone)
+        earlier, later = start - NUDGE, start + NUDGE
+        found[card.session.id] = (
+            _clock(earlier, zone) if earlier.date() == day else None,
+            _clock(later, zone) if later.date() == day else None,
+        )
+    return found
+
+
 def _editor_context(state: editor.EditorState, day: date) -> dict[str, Any]:
     zone = ZoneInfo(state.summit.timezone)
     grid: DayGrid = day_grid(
@@ -66,6 +91,7 @@ def _editor_context(state: editor.EditorState, day: date) -> dict[str, Any]:
         "days": queries.summit_days(state.summit),
         "slots": slots,
         "slot_span": SLOT_MINUTES // 5,
+        "nudges": _nudges(state.cards, zone, day),
         "error": None,
     }
 

@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from summit.agenda import announcements, follows, publishing, queries, search
+from summit.agenda import announcements, follows, highlights, publishing, queries, search
 from summit.agenda.grid import DayGrid, day_grid
 from summit.agenda.models import ScheduleRelease, SessionKind
 from summit.auth.permissions import Access, Principal
@@ -152,9 +152,13 @@ async def summit_home(request: Request) -> Response:
 
     async def build(programme: queries.Programme) -> dict[str, Any]:
         live, upcoming = queries.now_and_next(programme, now=moment)
+        found = await database(request).run_read(
+            lambda db: highlights.highlights(db, programme=programme)
+        )
         return {
             "live": live,
             "upcoming": upcoming,
+            "highlights": found,
             "tracks": programme.tracks,
             "phase": queries.summit_phase(programme.summit, moment),
             "session_count": len(programme.cards),

@@ -346,7 +346,14 @@ class Dispatcher:
         with viewing_as(viewer):
             return str(
                 template.render(
-                    {**self._context, "viewer": viewer, "summit": summit, "reveal": event.payload}
+                    {
+                        **self._context,
+                        "viewer": viewer,
+                        "summit": summit,
+                        "reveal": event.payload,
+                        # What a browser remembers when its reader dismisses the banner.
+                        "reveal_key": f"{summit.slug}-{event.id}",
+                    }
                 )
             )
 

@@ -39,17 +39,38 @@ def live_server(tmp_path: Path, demo_database_file: Path) -> Iterator[str]:
         yield address
 
 
-@pytest.fixture
-def judging_server(live_server: str, tmp_path: Path) -> tuple[str, int]:
-    """The live server's demo, with judging open until long after today."""
-    database = Database(create_db_engine(sqlite_settings(tmp_path / "live.db")))
+def open_judging_until_2100(database_file: Path) -> int:
+    """Open the demo's judging in ``database_file`` until long after today; the id of the
+    submission the tests score."""
+    database = Database(create_db_engine(sqlite_settings(database_file)))
     with database.write() as db:
         award = open_judging(db)
         award.scoring_closes_at = datetime(2100, 1, 1, tzinfo=UTC)
         submission = db.exec(select(Submission).where(Submission.code == "KE-RIVERSIDE")).one()
         submission_id = pk(submission)
     database.dispose()
-    return live_server, submission_id
+    return submission_id
+
+
+@pytest.fixture
+def judging_server(live_server: str, tmp_path: Path) -> tuple[str, int]:
+    """The live server's demo, with judging open until long after today."""
+    return live_server, open_judging_until_2100(tmp_path / "live.db")
+
+
+@pytest.fixture(scope="module")
+def reading_server(
+    tmp_path_factory: pytest.TempPathFactory, demo_database_file: Path
+) -> Iterator[tuple[str, int]]:
+    """One server, with judging open, for a module whose tests only read pages (signing in
+    aside): it starts once, not once a test."""
+    folder = tmp_path_factory.mktemp("reading")
+    shutil.copyfile(demo_database_file, folder / "live.db")
+    submission_id = open_judging_until_2100(folder / "live.db")
+    with serving(
+        sqlite_settings(folder / "live.db").database_url, folder / "server.log"
+    ) as address:
+        yield address, submission_id
 
 
 # Module scope: Playwright's sync API runs an event loop in this thread while it is open, which

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from tests.conftest import DEMO_PASSWORD
@@ -54,3 +55,20 @@ def submit_and_wait(page: Any, action: Any) -> None:
     that page has the same address as the one before."""
     with page.expect_navigation():
         action()
+
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page: Any) -> list[str]:
+    """Serious and critical axe-core findings on ``page``, one line each (rule, and where). The
+    page's context must bypass the CSP: axe is added by the test, not served by the app."""
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+    )
+    return [
+        f"{found['id']} ({found['impact']}): {[node['target'] for node in found['nodes']][:5]}"
+        for found in results
+        if found["impact"] in {"serious", "critical"}
+    ]

@@ -134,3 +134,62 @@ def test_a_card_moves_by_its_handle_with_pointer_events(chromium: Any, live_serv
     moved = page.locator(f"#{card_id} .editor-session__when").inner_text()
     assert moved.startswith("9:15")
     assert page.evaluate("() => window.nativeDrop === undefined")
+
+
+def test_after_a_keyboard_move_focus_stays_on_the_moved_card(
+    chromium: Any, live_server: str
+) -> None:
+    page = chromium.new_context(
+        viewport={"width": 1280, "height": 800}, timezone_id="Asia/Seoul", locale="en-GB"
+    ).new_page()
+    sign_in(page, live_server, "organiser@example.org", EDITOR)
+    card = page.locator(".editor-session", has_text="Official opening")
+    card_id = card.get_attribute("id")
+    menu = card.locator(".editor-session__menu-button")
+
+    # The keyboard's way: focus the card's menu, open it, go to "15 minutes later", press it.
+    menu.focus()
+    page.keyboard.press("Enter")
+    later = card.get_by_role("button", name="15 minutes later")
+    later.wait_for()
+    later.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "id => document.querySelector('#' + id + ' .editor-session__when')"
+        "?.textContent.startsWith('9:15')",
+        arg=card_id,
+    )
+    page.wait_for_function(
+        "id => document.activeElement?.closest('.editor-session')?.id === id", arg=card_id
+    )
+    page.keyboard.press("Enter")  # the focused menu button opens the moved card's menu again
+
+    assert card.locator(".editor-session__menu").get_attribute("open") is not None
+
+
+def test_a_session_is_resized_by_dragging_its_end_edge(chromium: Any, live_server: str) -> None:
+    page = chromium.new_context(
+        viewport={"width": 1280, "height": 800}, timezone_id="Asia/Seoul", locale="en-GB"
+    ).new_page()
+    sign_in(page, live_server, "organiser@example.org", EDITOR)
+    card = page.locator(".editor-session", has_text="Official opening")
+    card_id = card.get_attribute("id")
+    before = card.locator(".editor-session__when").inner_text()
+    edge = card.locator(".editor-session__resize").bounding_box()
+    # The slot of the same stream that starts at 10:45: dropping in its lower half ends the
+    # session at 11:00 (it ran from 9:00 to 10:30).
+    slot = page.locator('.slot[data-stream-id="1"][data-start="10:45"]').bounding_box()
+    assert edge is not None and slot is not None
+
+    page.mouse.move(edge["x"] + edge["width"] / 2, edge["y"] + edge["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(edge["x"] + edge["width"] / 2, slot["y"] + slot["height"] * 0.75, steps=8)
+    page.mouse.up()
+    page.wait_for_function(
+        "id => document.querySelector('#' + id + ' .editor-session__when')"
+        "?.textContent.includes('11:00')",
+        arg=card_id,
+    )
+
+    assert before.startswith("9:00") and "10:30" in before
+    assert page.locator(f"#{card_id} .editor-session__when").inner_text().startswith("9:00")

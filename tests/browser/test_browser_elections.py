@@ -15,8 +15,7 @@ from sqlmodel import select
 from summit.db import Database, create_db_engine
 from summit.elections.models import Election
 from summit.people.models import Delegation
-from tests.browser.helpers import confirm, sign_in, submit_and_wait, wait_until_live
-from tests.browser.test_browser_a11y import _violations
+from tests.browser.helpers import axe_violations, confirm, sign_in, submit_and_wait, wait_until_live
 from tests.conftest import sqlite_settings
 
 pytestmark = pytest.mark.browser
@@ -107,7 +106,7 @@ def test_body_pages_are_accessible_and_fit_a_phone(
     widths = {}
     for path in PUBLIC:
         page.goto(f"{live_server}{path}?lang={language}")
-        found[path] = _violations(page)
+        found[path] = axe_violations(page)
         widths[path] = page.evaluate("document.documentElement.scrollWidth")
 
     assert found == dict.fromkeys(PUBLIC, [])

@@ -80,6 +80,39 @@ def test_a_reveal_appears_on_an_open_page(chromium: Any, judging_server: tuple[s
     assert "Riverside Example County Council" in shown
 
 
+def test_a_dismissed_reveal_stays_dismissed_in_this_browser(
+    chromium: Any, judging_server: tuple[str, int]
+) -> None:
+    base, submission_id = judging_server
+    organiser = chromium.new_context(locale="en-GB").new_page()
+    board = f"/ogp2021/manage/awards/{AWARD_SLUG}/results"
+    sign_in(organiser, base, "organiser@example.org", board)
+    organiser.select_option("#place-3", str(submission_id))
+    organiser.fill("#reason", "Decided in the room")
+    submit_and_wait(organiser, lambda: organiser.click("text=Save the places"))
+    visitor = chromium.new_context(locale="en-GB").new_page()
+    problems = watch_for_problems(visitor)
+    visitor.goto(f"{base}/ogp2021/")
+    wait_until_live(visitor)
+    organiser.click("text=Reveal the third place")
+    confirm(organiser)
+    banner = visitor.locator("#award-reveal.award-reveal--shown")
+    banner.wait_for()
+
+    visitor.get_by_role("button", name="Dismiss").click()
+    banner.wait_for(state="hidden")
+    # The same reveal again, as a page that reconnects replays it: it stays hidden.
+    visitor.evaluate(
+        "() => { const shown = document.getElementById('award-reveal');"
+        " shown.hidden = false; shown.outerHTML = shown.outerHTML; }"
+    )
+    remembered = visitor.evaluate("() => localStorage.getItem('summit.dismissedReveals')")
+
+    assert banner.is_hidden()
+    assert remembered is not None and banner.get_attribute("data-reveal") in remembered
+    assert problems == []
+
+
 REFUSED = (
     "Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)"
 )

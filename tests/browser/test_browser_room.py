@@ -14,8 +14,7 @@ from sqlmodel import select
 
 from summit.agenda.models import ProgrammeSession
 from summit.db import Database, create_db_engine
-from tests.browser.helpers import sign_in, wait_until_live, watch_for_problems
-from tests.browser.test_browser_a11y import _violations
+from tests.browser.helpers import axe_violations, sign_in, wait_until_live, watch_for_problems
 from tests.conftest import sqlite_settings
 
 pytestmark = pytest.mark.browser
@@ -137,6 +136,6 @@ def test_the_room_its_form_polls_and_presenter_view_pass_axe_and_fit_a_phone(
         sideways = page.evaluate(
             "() => document.documentElement.scrollWidth > document.documentElement.clientWidth"
         )
-        found[name] = (_violations(page), sideways)
+        found[name] = (axe_violations(page), sideways)
 
     assert found == dict.fromkeys(("room", "form", "polls", "present"), ([], False))
