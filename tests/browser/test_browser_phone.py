@@ -61,6 +61,7 @@ ROLES = {
     "delegate": ("delegate@example.org", DELEGATE),
     "organiser": ("organiser@example.org", ORGANISER),
     "juror": ("juror1@example.org", ["/ogp2021/jury", "/ogp2021/jury/{submission}"]),
+    "speaker": ("speaker@example.org", ["/ogp2021/me", "/ogp2021/sessions/1/slides"]),
 }
 
 # Boxes that scroll inside themselves on purpose (tabs, the editor's grid): what they hold may
@@ -131,7 +132,9 @@ def test_the_header_folds_into_a_menu_on_a_phone(chromium: Any, live_server: str
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "ar"])
-@pytest.mark.parametrize("email", ["organiser@example.org", "juror2@example.org"])
+@pytest.mark.parametrize(
+    "email", ["organiser@example.org", "juror2@example.org", "speaker@example.org"]
+)
 def test_a_signed_in_header_fits_on_one_row_at_1280px(
     chromium: Any, live_server: str, email: str, language: str
 ) -> None:
