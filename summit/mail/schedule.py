@@ -16,6 +16,7 @@ from summit.columns import utcnow
 from summit.mail.award_mail import queue_award_mail
 from summit.mail.mailing import Mailing
 from summit.mail.programme_mail import queue_programme_mail
+from summit.mail.speaker_mail import queue_speaker_reminders
 
 DEFAULT_MAIL_BASE_URL = "http://localhost:8000"
 """Links in scheduled mail when ``SUMMIT_BASE_URL`` is unset (a demo on this machine)."""
@@ -34,4 +35,5 @@ class MailSchedule:
         mailing.remember_recent(since=utcnow() - KEYS_KEPT)
         queue_award_mail(mailing, now=now)
         queue_programme_mail(mailing, now=now)
+        queue_speaker_reminders(mailing, now=now)
         mailing.flush()
