@@ -365,3 +365,18 @@ def test_the_people_list_invites_a_speaker(app: Starlette, database: Database) -
     assert f"role=speaker&amp;person_id={noor.id}" in listed.text
     assert f'<option value="{noor.id}" selected>' in form.text
     assert '<option value="speaker" selected>' in form.text
+
+
+def test_a_speaker_edits_nothing_else(speaker: TestClient, database: Database) -> None:
+    aziz = person(database, "aziz-akhannouch")
+
+    people = speaker.get("/ogp2021/manage/people")
+    edited = post(
+        speaker,
+        f"/ogp2021/manage/people/{aziz.id}",
+        {"slug": "aziz-akhannouch", "full_name": "Someone else"},
+    )
+    editor = speaker.get("/ogp2021/manage/schedule")
+
+    assert (people.status_code, edited.status_code, editor.status_code) == (403, 403, 403)
+    assert person(database, "aziz-akhannouch").full_name == "Aziz Akhannouch"
