@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
@@ -67,6 +68,7 @@ from summit.mail.sender import MailSender, SenderSettings
 from summit.mail.transports import Mailer, create_mailer
 from summit.paths import data_dir
 from summit.people import manage_routes as people_manage_routes
+from summit.people import portal_routes
 from summit.people import routes as people_routes
 from summit.polls import routes as poll_routes
 from summit.preflight import ConfigurationError, refuse_demo_accounts
@@ -199,6 +201,7 @@ def create_app(
             *export_routes.routes,
             *programme_routes.routes,
             *agenda_routes.routes,
+            *portal_routes.routes,
             *people_routes.routes,
             *bodies_routes.routes,
             *elections_routes.routes,
@@ -231,7 +234,9 @@ def create_app(
             Middleware(
                 BodyLimitMiddleware,
                 max_bytes=settings.max_request_bytes,
-                upload_paths=submit_routes.UPLOAD_PATHS,
+                upload_paths=re.compile(
+                    f"{submit_routes.UPLOAD_PATHS.pattern}|{portal_routes.UPLOAD_PATHS.pattern}"
+                ),
                 max_upload_bytes=settings.max_upload_bytes,
             ),
             Middleware(

@@ -45,6 +45,7 @@ AWARD = "open-gov-award-local-innovation-2021"
 RESULTS = f"/ogp2021/manage/awards/{AWARD}/results"
 JUROR_ONLY = {**ORGANISER_ONLY, "juror": 200, "organiser": 403}
 JUROR_ONLY_POST = {**JUROR_ONLY, "anonymous": 403}
+SPEAKER_ONLY = {**ORGANISER_ONLY, "organiser": 403}
 
 
 def everyone(status: int) -> dict[str, int]:
@@ -298,6 +299,32 @@ MATRIX: dict[tuple[str, str], Expectation] = {
     ("GET", "/{slug}/programme/grid"): ("/ogp2021/programme/grid", {}, everyone(200)),
     ("GET", "/{slug}/now"): ("/ogp2021/now", {}, everyone(200)),
     ("GET", "/{slug}/sessions/{session_id}"): ("/ogp2021/sessions/{opening}", {}, everyone(200)),
+    # The speaker portal: only the demo's speaker (not among these callers) reaches it;
+    # tests/test_speaker_portal.py drives it as that speaker.
+    ("GET", "/{slug}/me"): ("/ogp2021/me", {}, SPEAKER_ONLY),
+    ("POST", "/{slug}/me/profile"): ("/ogp2021/me/profile", {}, MEMBER_POST),
+    ("POST", "/{slug}/me/availability"): ("/ogp2021/me/availability", {}, MEMBER_POST),
+    ("POST", "/{slug}/me/sessions/{session_id}/answer"): (
+        "/ogp2021/me/sessions/{opening}/answer",
+        {"answer": "confirmed"},
+        MEMBER_POST,
+    ),
+    ("POST", "/{slug}/me/sessions/{session_id}/slides"): (
+        "/ogp2021/me/sessions/{opening}/slides",
+        {},
+        MEMBER_POST,
+    ),
+    ("GET", "/{slug}/sessions/{session_id}/slides"): (
+        "/ogp2021/sessions/{opening}/slides",
+        {},
+        everyone(200),
+    ),
+    ("GET", "/{slug}/slides/{slides_id}"): ("/ogp2021/slides/999999", {}, everyone(404)),
+    ("GET", "/{slug}/speakers/{person_slug}/photo"): (
+        "/ogp2021/speakers/aziz-akhannouch/photo",
+        {},
+        everyone(404),
+    ),
     ("GET", "/{slug}/changes"): ("/ogp2021/changes", {}, everyone(200)),
     ("GET", "/{slug}/agenda"): ("/ogp2021/agenda", {}, {"anonymous": 303, **SIGNED_IN}),
     ("POST", "/{slug}/sessions/{session_id}/follow"): (

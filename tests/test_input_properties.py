@@ -76,6 +76,7 @@ CALLERS = {
     "member": "delegate@example.org",
     "delegate": "delegate@example.org",
     "juror": "juror1@example.org",
+    "speaker": "speaker@example.org",
     "organiser": "organiser@example.org",
 }
 
@@ -313,6 +314,7 @@ def _path_values(database: Database) -> dict[str, str]:
         "conflict_id": "1",
         "card_id": str(card.id if card else 1),
         "attachment_id": "1",
+        "slides_id": "1",
         "grant_id": str(grant.id if grant else 1),
         "token_id": "1",
         "message_id": "1",

@@ -29,6 +29,7 @@ START = [
     "/ogp2021/manage/",
     "/ogp2021/jury",
     "/ogp2021/agenda",
+    "/ogp2021/me",
 ]
 
 
@@ -64,7 +65,13 @@ def check(pages: dict[str, str], folder: Path) -> list[str]:
 @pytest.mark.parametrize("language", ["en", "ar"])
 @pytest.mark.parametrize(
     "email",
-    [None, "delegate@example.org", "organiser@example.org", "juror1@example.org"],
+    [
+        None,
+        "delegate@example.org",
+        "organiser@example.org",
+        "juror1@example.org",
+        "speaker@example.org",
+    ],
 )
 @pytest.mark.timeout(900)
 def test_every_page_is_valid_html(

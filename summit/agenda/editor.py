@@ -46,6 +46,12 @@ class DraftCard:
     session: ProgrammeSession
     people: list[tuple[str, Person]] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
+    answers: dict[int, str] = field(default_factory=dict)
+    """What each person said on their speaker page: ``confirmed`` or ``declined``, by person id;
+    those who have not answered are absent."""
+
+    def answered(self, answer: str) -> int:
+        return sum(1 for given in self.answers.values() if given == answer)
 
     @property
     def shown_start(self) -> datetime:
@@ -131,11 +137,15 @@ def editor_state(db: Session, *, summit: Summit) -> EditorState:
         for session_id in conflict.session_ids:
             by_session[session_id].append(conflict)
     people_of: dict[int, list[tuple[str, Person]]] = defaultdict(list)
+    answers_of: dict[int, dict[int, str]] = defaultdict(dict)
     for link in links:
         if link.person_id in people:
             people_of[link.session_id].append((link.role, people[link.person_id]))
+        if link.answer is not None:
+            answers_of[link.session_id][link.person_id] = link.answer
     cards = [
-        DraftCard(session, people_of[pk(session)], by_session[pk(session)]) for session in sessions
+        DraftCard(session, people_of[pk(session)], by_session[pk(session)], answers_of[pk(session)])
+        for session in sessions
     ]
     return EditorState(
         summit=summit,

@@ -197,6 +197,11 @@ class SessionSearch(SQLModel, table=True):
     """The abstract in every language: ranks last."""
 
 
+class SpeakerAnswer(StrEnum):
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+
+
 class SessionPerson(SQLModel, table=True):
     """A person's role in one session."""
 
@@ -207,6 +212,9 @@ class SessionPerson(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", index=True)
     role: SessionRoleKind = Field(sa_type=String(16))
     position: int = 0
+    answer: SpeakerAnswer | None = Field(default=None, sa_type=String(16))
+    """What the person said on their portal: they will take part, or not; None before."""
+    answered_at: datetime | None = timestamp_field(nullable=True)
 
     __table_args__ = (UniqueConstraint("session_id", "person_id", "role"),)
 

@@ -54,10 +54,15 @@ def _invitation_context(db: Session, summit: Summit, request: Request) -> dict[s
 async def invitations(request: Request) -> Response:
     summit = current_summit(request)
     context = await database(request).run_read(lambda db: _invitation_context(db, summit, request))
+    # The people list's "Invite as speaker" opens this form filled in; nothing is sent yet.
+    values = {
+        name: request.query_params.get(name, "")[:320]
+        for name in ("email", "role", "person_id", "delegation_id")
+    }
     return render(
         request,
         "manage/invitations.html",
-        {**context, "errors": {}, "values": {}, "issued_link": None},
+        {**context, "errors": {}, "values": values, "issued_link": None},
     )
 
 

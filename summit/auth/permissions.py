@@ -60,6 +60,8 @@ class Access(StrEnum):
     """A delegate of the summit named in the path."""
     MEMBER = "member"
     """Anyone holding any role in the summit named in the path."""
+    SPEAKER = "speaker"
+    """A speaker of the summit named in the path, linked to their programme entry."""
 
 
 def is_organiser(principal: Principal, summit_id: int) -> bool:
@@ -82,8 +84,25 @@ def allows(principal: Principal, access: Access, summit_id: int | None) -> bool:
         Access.ORGANISER: Role.ORGANISER,
         Access.JUROR: Role.JUROR,
         Access.DELEGATE: Role.DELEGATE,
+        Access.SPEAKER: Role.SPEAKER,
     }[access]
+    if access is Access.SPEAKER:
+        return speaker_person(principal, summit_id) is not None
     return principal.has_role(summit_id, role)
+
+
+def speaker_person(principal: Principal, summit_id: int) -> int | None:
+    """The person a speaker account speaks as in this summit: the only one its portal edits.
+
+    None for anyone else, and for a speaker whose programme entry was removed."""
+    return next(
+        (
+            grant.person_id
+            for grant in principal.grants
+            if grant.summit_id == summit_id and grant.role == Role.SPEAKER and grant.person_id
+        ),
+        None,
+    )
 
 
 def can_invite(principal: Principal, summit_id: int) -> bool:

@@ -13,7 +13,7 @@ from summit.agenda.models import Summit
 from summit.auth import tokens
 from summit.auth.audit import AuditAction, record
 from summit.auth.mails import queue_reset_mail
-from summit.auth.models import Account, TokenPurpose
+from summit.auth.models import Account, Role, TokenPurpose
 from summit.auth.permissions import Access, Principal
 from summit.auth.services import authenticate, change_password, end_sessions
 from summit.errors import DomainError
@@ -346,7 +346,9 @@ async def invitation_accept(request: Request) -> Response:
     if account is None:
         return _expired(request)
     summit = context["invited_summit"]
-    return _signed_in(request, account, f"/{summit.slug}/")
+    # A new speaker lands on their own page, where the organisers' questions wait.
+    speaker = context["invitation"].role == Role.SPEAKER
+    return _signed_in(request, account, f"/{summit.slug}/me" if speaker else f"/{summit.slug}/")
 
 
 class _FormError(Exception):

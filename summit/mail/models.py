@@ -18,6 +18,7 @@ class MailKind(StrEnum):
     ENTRANT_RECEIVED = "entrant_received"
     ENTRANT_RESULT = "entrant_result"
     SPEAKER_CHANGE = "speaker_change"
+    SPEAKER_REMINDER = "speaker_reminder"
     SESSION_REMINDER = "session_reminder"
     PROGRAMME_DIGEST = "programme_digest"
     SESSION_CHANGE = "session_change"

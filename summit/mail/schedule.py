@@ -16,6 +16,7 @@ from summit.columns import utcnow
 from summit.mail.award_mail import queue_award_mail
 from summit.mail.mailing import Mailing
 from summit.mail.programme_mail import queue_programme_mail
+from summit.mail.speaker_mail import queue_speaker_reminders
 from summit.mail.status_mail import queue_status_mail
 
 DEFAULT_MAIL_BASE_URL = "http://localhost:8000"
@@ -36,4 +37,5 @@ class MailSchedule:
         queue_award_mail(mailing, now=now)
         queue_programme_mail(mailing, now=now)
         queue_status_mail(mailing, now=now)
+        queue_speaker_reminders(mailing, now=now)
         mailing.flush()

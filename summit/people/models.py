@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from summit.columns import Localized, localized_field, timestamp_field, utc_field
+from summit.columns import Localized, list_field, localized_field, timestamp_field, utc_field
 
 
 class DelegationKind(StrEnum):
@@ -50,6 +50,11 @@ class Person(SQLModel, table=True):
     delegation_role: DelegationRole | None = Field(default=None, sa_type=String(8))
     email: str | None = Field(default=None, max_length=320)
     """Private contact for organisers; never shown publicly."""
+    links: list[str] = list_field()
+    """Web addresses the person gives (their site, a profile), ``https://`` only."""
+    photo_name: str | None = Field(default=None, max_length=64)
+    """The stored (re-encoded, resized) photo's random name under the upload folder's
+    ``photos/``; never a name the sender chose."""
     created_at: datetime = timestamp_field()
 
     __table_args__ = (
@@ -79,3 +84,21 @@ class PersonAvailability(SQLModel, table=True):
     ends_at: datetime = utc_field()
 
     __table_args__ = (CheckConstraint("ends_at > starts_at", "ends_after_start"),)
+
+
+class SessionSlides(SQLModel, table=True):
+    """A speaker's slides for one session (one file a speaker a session; a new upload
+    replaces it). The file is kept like award attachments: a random name, outside static."""
+
+    __tablename__ = "session_slides"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="programme_session.id", ondelete="CASCADE", index=True)
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE")
+    original_name: str = Field(max_length=255)
+    stored_name: str = Field(max_length=64)
+    size_bytes: int
+    sha256: str = Field(max_length=64)
+    uploaded_at: datetime = timestamp_field()
+
+    __table_args__ = (UniqueConstraint("session_id", "person_id"),)

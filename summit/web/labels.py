@@ -155,6 +155,7 @@ MAIL_KINDS: dict[str, str] = {
     MailKind.ENTRANT_RECEIVED: N_("submission received"),
     MailKind.ENTRANT_RESULT: N_("award result"),
     MailKind.SPEAKER_CHANGE: N_("change to a speaker's session"),
+    MailKind.SPEAKER_REMINDER: N_("speaker's reminder the day before"),
     MailKind.SESSION_REMINDER: N_("reminder before a followed session"),
     MailKind.PROGRAMME_DIGEST: N_("changes to followed sessions"),
     MailKind.SESSION_CHANGE: N_("a followed session late or cancelled, when no page is open"),

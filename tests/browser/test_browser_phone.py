@@ -49,6 +49,8 @@ MAIN = {
         "award-admin": AWARD,
         "people": "/ogp2021/manage/people",
     },
+    # A speaker's own page (their profile, availability, sessions and slides).
+    "speaker": {"speaker-portal": "/ogp2021/me"},
 }
 # The other pages each role reaches, read at 360px only.
 OTHERS = {
@@ -61,6 +63,7 @@ OTHERS = {
     ],
     "delegate": ["/preferences", "/account/password"],
     "juror": [],
+    "speaker": ["/ogp2021/sessions/1/slides"],
     "organiser": [
         "/ogp2021/manage/",
         "/ogp2021/manage/sessions/new",
@@ -85,6 +88,7 @@ ACCOUNTS = {
     "delegate": "delegate@example.org",
     "juror": "juror1@example.org",
     "organiser": "organiser@example.org",
+    "speaker": "speaker@example.org",
 }
 
 # Boxes that scroll inside themselves on purpose (tabs, the editor's grid): what they hold may
@@ -222,7 +226,9 @@ def test_the_header_folds_into_a_menu_on_a_phone(chromium: Any, live_server: str
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "ar"])
-@pytest.mark.parametrize("email", ["organiser@example.org", "juror2@example.org"])
+@pytest.mark.parametrize(
+    "email", ["organiser@example.org", "juror2@example.org", "speaker@example.org"]
+)
 def test_a_signed_in_header_fits_on_one_row_at_1280px(
     chromium: Any, live_server: str, email: str, language: str
 ) -> None:
