@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
@@ -69,6 +70,9 @@ from summit.paths import data_dir
 from summit.people import manage_routes as people_manage_routes
 from summit.people import routes as people_routes
 from summit.polls import routes as poll_routes
+from summit.practices import moderate_routes as practice_moderate_routes
+from summit.practices import routes as practice_routes
+from summit.practices import submit_routes as practice_submit_routes
 from summit.preflight import ConfigurationError, refuse_demo_accounts
 from summit.qa import present_routes
 from summit.qa import routes as qa_routes
@@ -89,6 +93,11 @@ log = structlog.get_logger("summit")
 
 COMPRESS_FROM_BYTES = 1024
 """Smaller answers go as they are: a compressed frame would not save a packet."""
+
+UPLOAD_PATHS = re.compile(
+    f"{submit_routes.UPLOAD_PATHS.pattern}|{practice_submit_routes.UPLOAD_PATHS.pattern}"
+)
+"""The routes that take files (an award's entry, a good practice): a larger body limit."""
 
 
 def create_app(
@@ -203,6 +212,9 @@ def create_app(
             *agenda_routes.routes,
             *people_routes.routes,
             *bodies_routes.routes,
+            *practice_submit_routes.routes,
+            *practice_moderate_routes.routes,
+            *practice_routes.routes,
             *elections_routes.routes,
             *qa_routes.routes,
             *present_routes.routes,
@@ -233,7 +245,7 @@ def create_app(
             Middleware(
                 BodyLimitMiddleware,
                 max_bytes=settings.max_request_bytes,
-                upload_paths=submit_routes.UPLOAD_PATHS,
+                upload_paths=UPLOAD_PATHS,
                 max_upload_bytes=settings.max_upload_bytes,
             ),
             Middleware(

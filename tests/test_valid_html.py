@@ -29,6 +29,7 @@ START = [
     "/ogp2021/manage/",
     "/ogp2021/jury",
     "/ogp2021/agenda",
+    "/ogp2021/bodies/african-open-government-network/practices",
 ]
 
 

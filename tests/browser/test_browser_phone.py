@@ -20,6 +20,7 @@ ARTEFACTS = Path(
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 AWARD = "/ogp2021/manage/awards/open-gov-award-local-innovation-2021"
+LIBRARY = "/ogp2021/bodies/african-open-government-network/practices"
 
 PUBLIC = [
     "/ogp2021/",
@@ -32,9 +33,19 @@ PUBLIC = [
     "/ogp2021/speakers/aziz-akhannouch",
     "/ogp2021/delegations",
     "/ogp2021/delegations/morocco",
+    f"{LIBRARY}",
+    f"{LIBRARY}?q=منصة",
+    f"{LIBRARY}/1",
     "/signin",
 ]
-DELEGATE = ["/ogp2021/agenda", "/ogp2021/sessions/1", "/preferences", "/account/password"]
+DELEGATE = [
+    "/ogp2021/agenda",
+    "/ogp2021/sessions/1",
+    "/preferences",
+    "/account/password",
+    f"{LIBRARY}/new",
+    f"{LIBRARY}/mine",
+]
 ORGANISER = [
     "/ogp2021/manage/",
     "/ogp2021/manage/schedule?day=2021-12-15",
@@ -54,6 +65,8 @@ ORGANISER = [
     f"{AWARD}/submissions",
     f"{AWARD}/jury",
     f"{AWARD}/results",
+    f"{LIBRARY}/moderation",
+    f"{LIBRARY}/5/moderation",
     "/ogp2021/_design",
 ]
 ROLES = {
