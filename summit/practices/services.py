@@ -22,6 +22,7 @@ from summit.auth.permissions import Principal
 from summit.awards.attachments import MAX_FILES, MAX_FILES_ERROR, check_upload, clean_name
 from summit.bodies.models import Body, BodyMember
 from summit.errors import DomainError
+from summit.i18n.viewer import N_plural
 from summit.persistence import pk
 from summit.practices.access import is_coordinator, member_delegations
 from summit.practices.forms import PracticeInput
@@ -35,6 +36,7 @@ from summit.practices.models import (
 from summit.search_text import index_text
 
 MAX_NOTE = 2000
+NOTE_TOO_LONG = N_plural("Use at most %(num)d character.", "Use at most %(num)d characters.")
 
 
 class Decision(StrEnum):
@@ -198,7 +200,7 @@ def moderate(
     if decision is not Decision.APPROVE and not note:
         raise DomainError("Say why, for the submitter.", field="note")
     if len(note) > MAX_NOTE:
-        raise DomainError("Use at most %(num)d characters.", field="note", num=MAX_NOTE)
+        raise DomainError(NOTE_TOO_LONG, field="note", num=MAX_NOTE)
     status, action = _OUTCOME[decision]
     if PracticeStatus.PUBLISHED in (status, practice.status):
         _public_changed(db, summit=summit)
@@ -239,13 +241,16 @@ def link_sessions(
             "No session has the code %(code)s.", field="sessions", code=", ".join(unknown)
         )
     wanted = set(found.values())
+    changed = False
     for link in db.exec(select(PracticeSession).where(PracticeSession.practice_id == practice.id)):
         if link.session_id in wanted:
             wanted.discard(link.session_id)
         else:
             db.delete(link)
+            changed = True
     for session_id in sorted(wanted):
         db.add(PracticeSession(practice_id=pk(practice), session_id=session_id))
+        changed = True
     if account_id is not None:
         # The seed links without anyone acting; a person's change is on the record.
         record(
@@ -256,7 +261,7 @@ def link_sessions(
             target=f"practice:{practice.id}",
             sessions=sorted(codes),
         )
-    if practice.status == PracticeStatus.PUBLISHED:
+    if changed and practice.status == PracticeStatus.PUBLISHED:
         _public_changed(db, summit=summit)
     db.flush()
 

@@ -20,8 +20,8 @@ from summit.awards import attachments
 from summit.awards.submit_routes import country_options
 from summit.bodies.models import Body
 from summit.errors import DomainError
+from summit.i18n.viewer import N_plural, translate_error
 from summit.i18n.viewer import gettext as _
-from summit.i18n.viewer import translate_error
 from summit.parsing import row_id
 from summit.practices import queries
 from summit.practices.forms import MAX_LINKS, PracticeInput
@@ -38,6 +38,7 @@ from summit.web.rendering import render
 UPLOAD_PATHS = re.compile(r"^/[^/]+/bodies/[^/]+/practices/(new|\d+/edit)$")
 """The routes that take files, and so a larger request body (see ``web.body``)."""
 
+TOO_MANY_LINKS = N_plural("Give at most %(num)d link.", "Give at most %(num)d links.")
 TEXT_FIELDS = (
     "country_code",
     "links",
@@ -102,7 +103,7 @@ def read_practice(form: FormData) -> tuple[PracticeInput | None, dict[str, Any],
         )
     links = values["links"].split()
     if len(links) > MAX_LINKS:
-        fields.refuse(DomainError("Give at most %(num)d links.", field="links", num=MAX_LINKS))
+        fields.refuse(DomainError(TOO_MANY_LINKS, field="links", num=MAX_LINKS))
     data = {
         "title": titles,
         "summary": summaries,
