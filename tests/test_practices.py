@@ -17,6 +17,7 @@ from summit.db import Database
 from summit.people.models import Delegation
 from summit.practices.models import Practice, PracticeFile, PracticeSession, PracticeStatus
 from tests.conftest import BASE_URL, choose_english, csrf_token, sign_in
+from tests.test_queries import count_queries
 
 LIBRARY = "/ogp2021/bodies/african-open-government-network/practices"
 API = "/api/v1/summits/ogp2021/bodies/african-open-government-network/practices"
@@ -452,3 +453,26 @@ def test_a_hostile_decision_is_refused(organiser: TestClient, demo_database: Dat
 
     assert posted.status_code == 422
     assert _waiting(demo_database).id == waiting.id
+
+
+def _catalogue_queries(client: TestClient, demo_database: Database, published: int) -> int:
+    """Queries for the catalogue with ``published`` practices published (of the demo's five)."""
+    with demo_database.write() as db:
+        for index, row in enumerate(db.exec(select(Practice).order_by(col(Practice.id)))):
+            row.status = PracticeStatus.PUBLISHED if index < published else PracticeStatus.REJECTED
+            db.add(row)
+    client.get(LIBRARY)  # templates and catalogs loaded once
+    with count_queries(demo_database.engine) as statements:
+        assert client.get(LIBRARY).status_code == 200
+    return len(statements)
+
+
+def test_catalogue_runs_the_same_queries_for_one_practice_or_three(
+    client: TestClient, demo_app: Any
+) -> None:
+    database = demo_app.state.db
+
+    one = _catalogue_queries(client, database, 1)
+    three = _catalogue_queries(client, database, 3)
+
+    assert one == three

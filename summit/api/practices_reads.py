@@ -115,6 +115,7 @@ OPERATIONS = [
         "A network's published good practices",
         response=PracticeOut,
         many=True,
+        errors=(422,),
         description="Newest first; with `q`, best matches first (a title match before a"
         " summary's). Practices under moderation, sent back or rejected are never listed.",
         query=(
