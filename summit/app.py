@@ -71,6 +71,9 @@ from summit.people import manage_routes as people_manage_routes
 from summit.people import portal_routes
 from summit.people import routes as people_routes
 from summit.polls import routes as poll_routes
+from summit.practices import moderate_routes as practice_moderate_routes
+from summit.practices import routes as practice_routes
+from summit.practices import submit_routes as practice_submit_routes
 from summit.preflight import ConfigurationError, refuse_demo_accounts
 from summit.qa import present_routes
 from summit.qa import routes as qa_routes
@@ -89,6 +92,15 @@ from summit.web.templates import create_templates
 from summit.web.viewer import ViewerMiddleware
 
 log = structlog.get_logger("summit")
+
+UPLOAD_PATHS = re.compile(
+    "|".join(
+        routes.UPLOAD_PATHS.pattern
+        for routes in (submit_routes, portal_routes, practice_submit_routes)
+    )
+)
+"""The routes that take files (an award's entry, a speaker's photo and slides, a good
+practice): a larger body limit."""
 
 
 def create_app(
@@ -204,6 +216,9 @@ def create_app(
             *portal_routes.routes,
             *people_routes.routes,
             *bodies_routes.routes,
+            *practice_submit_routes.routes,
+            *practice_moderate_routes.routes,
+            *practice_routes.routes,
             *elections_routes.routes,
             *qa_routes.routes,
             *present_routes.routes,
@@ -234,9 +249,7 @@ def create_app(
             Middleware(
                 BodyLimitMiddleware,
                 max_bytes=settings.max_request_bytes,
-                upload_paths=re.compile(
-                    f"{submit_routes.UPLOAD_PATHS.pattern}|{portal_routes.UPLOAD_PATHS.pattern}"
-                ),
+                upload_paths=UPLOAD_PATHS,
                 max_upload_bytes=settings.max_upload_bytes,
             ),
             Middleware(

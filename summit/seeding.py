@@ -40,6 +40,7 @@ from summit.eventlog import record
 from summit.people.forms import DelegationInput, PersonInput
 from summit.people.services import upsert_delegation, upsert_person
 from summit.persistence import pk
+from summit.practices.seed import load_practices
 from summit.seedfiles import SeedError, aware, call, read, ref, validate
 
 DEMO_PASSWORD = "summit-demo-2021"  # noqa: S105 - documented demo credential, refused in production
@@ -133,6 +134,17 @@ def load_summit(
     bodies_path = folder / "bodies.toml"
     if bodies_path.exists():
         seats = load_bodies(db, summit=summit, raw=read(bodies_path), delegations=delegations)
+    practices = 0
+    practices_path = folder / "practices.toml"
+    if practices_path.exists():
+        practices = load_practices(
+            db,
+            summit=summit,
+            raw=read(practices_path),
+            zone=zone,
+            delegations=delegations,
+            tracks=tracks,
+        )
 
     if pending_changes(db, summit=summit):
         publish(
@@ -185,6 +197,7 @@ def load_summit(
         "accounts": len(accounts),
         "scoresheets": scoresheets,
         "seats": seats,
+        "practices": practices,
     }
     return report
 

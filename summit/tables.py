@@ -11,6 +11,7 @@ from summit.elections import models as elections
 from summit.mail import models as mail
 from summit.people import models as people
 from summit.polls import models as polls
+from summit.practices import models as practices
 from summit.qa import models as qa
 
 metadata = SQLModel.metadata
@@ -25,5 +26,6 @@ __all__ = [
     "metadata",
     "people",
     "polls",
+    "practices",
     "qa",
 ]

@@ -85,6 +85,13 @@ def _crud_routes() -> dict[tuple[str, str], Expectation]:
 
 _CRUD = _crud_routes()
 _SEATS = "/{slug}/manage/bodies/{row_id}/members"
+_NETWORK = "african-open-government-network"
+_LIBRARY = "/{slug}/bodies/{body_slug}/practices"
+_OURS = f"/ogp2021/bodies/{_NETWORK}/practices"
+MEMBER_PAGE = {**ORGANISER_ONLY, "delegate": 200, "juror": 200}
+"""A page for anyone with a role in the summit (anonymous callers are sent to sign in)."""
+NETWORK_MEMBER_PAGE = {**ORGANISER_ONLY, "delegate": 200, "organiser": 403}
+"""The delegate's delegation (Morocco) holds a seat on the network; the organiser's none."""
 _ELECTIONS = "/{slug}/manage/elections"
 
 _AWARD = "/ogp2021/manage/awards/open-gov-award-local-innovation-2021"
@@ -237,6 +244,10 @@ def _api_routes() -> dict[tuple[str, str], Expectation]:
         f"{summit}/sessions/{{session_id}}/polls": f"{concrete}/sessions/{{closing}}/polls",
         f"{summit}/bodies": f"{concrete}/bodies",
         f"{summit}/bodies/{{body_slug}}": f"{concrete}/bodies/steering-committee",
+        f"{summit}/bodies/{{body_slug}}/practices": f"{concrete}/bodies/{_NETWORK}/practices",
+        f"{summit}/bodies/{{body_slug}}/practices/{{practice_id}}": (
+            f"{concrete}/bodies/{_NETWORK}/practices/1"
+        ),
     }
     bearer = {
         ("GET", "/draft/sessions"): "/draft/sessions",
@@ -480,6 +491,48 @@ MATRIX: dict[tuple[str, str], Expectation] = {
         {**everyone(404), "anonymous": 403, "other_organiser": 403},
     ),
     ("GET", _ELECTIONS): ("/ogp2021/manage/elections", {}, ORGANISER_ONLY),
+    ("GET", "/{slug}/elections"): ("/ogp2021/elections", {}, everyone(200)),
+    ("GET", _LIBRARY): (_OURS, {}, everyone(200)),
+    ("GET", "/{slug}/bodies/{body_slug}/practices.atom"): (f"{_OURS}.atom", {}, everyone(200)),
+    ("GET", f"{_LIBRARY}/{{practice_id}}"): (f"{_OURS}/1", {}, everyone(200)),
+    ("GET", f"{_LIBRARY}/{{practice_id}}/attachments/{{file_id}}"): (
+        f"{_OURS}/1/attachments/999999",
+        {},
+        everyone(404),
+    ),
+    ("GET", f"{_LIBRARY}/new"): (f"{_OURS}/new", {}, NETWORK_MEMBER_PAGE),
+    ("POST", f"{_LIBRARY}/new"): (
+        f"{_OURS}/new",
+        {},
+        {**MEMBER_POST, "delegate": 422},
+    ),
+    ("GET", f"{_LIBRARY}/mine"): (f"{_OURS}/mine", {}, MEMBER_PAGE),
+    ("GET", f"{_LIBRARY}/{{practice_id}}/edit"): (
+        f"{_OURS}/1/edit",
+        {},
+        {**MEMBER_PAGE, "delegate": 404, "juror": 404, "organiser": 404},
+    ),
+    ("POST", f"{_LIBRARY}/{{practice_id}}/edit"): (
+        f"{_OURS}/1/edit",
+        {},
+        {**MEMBER_POST, "delegate": 404},
+    ),
+    ("GET", f"{_LIBRARY}/moderation"): (f"{_OURS}/moderation", {}, ORGANISER_ONLY),
+    ("GET", f"{_LIBRARY}/{{practice_id}}/moderation"): (
+        f"{_OURS}/1/moderation",
+        {},
+        ORGANISER_ONLY,
+    ),
+    ("POST", f"{_LIBRARY}/{{practice_id}}/decision"): (
+        f"{_OURS}/1/decision",
+        {},
+        {**ORGANISER_ONLY_POST, "organiser": 422},
+    ),
+    ("POST", f"{_LIBRARY}/{{practice_id}}/sessions"): (
+        f"{_OURS}/1/sessions",
+        {"sessions": "NO-SUCH-SESSION"},
+        {**ORGANISER_ONLY_POST, "organiser": 422},
+    ),
     ("POST", _ELECTIONS): (
         "/ogp2021/manage/elections",
         {},

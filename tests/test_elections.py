@@ -219,6 +219,7 @@ def _public_answers(client: TestClient) -> list[str]:
             PAGE,
             f"{PAGE}?receipt=ABCD-0000-0000-0000",
             "/ogp2021/bodies/steering-committee",
+            "/ogp2021/elections",
         )
     ]
 
@@ -239,6 +240,21 @@ def test_pages_are_byte_identical_with_a_planted_ballot_before_publication(
 
     assert after == before
     assert re.search(r"\b1 ballot", organiser_page) is None
+
+
+def test_elections_list_says_where_each_stands_and_is_linked_from_bodies(
+    app_client: TestClient, clock: Clock
+) -> None:
+    choose_english(app_client)
+    clock.now = OPENS + timedelta(minutes=1)
+
+    listed = app_client.get("/ogp2021/elections")
+    bodies = app_client.get("/ogp2021/bodies").text
+
+    assert listed.status_code == 200
+    assert f'href="{PAGE}"' in listed.text
+    assert "Open for ballots" in listed.text
+    assert 'href="/ogp2021/elections"' in bodies
 
 
 def test_count_is_sealed_until_published_then_shown_with_the_receipt_check(

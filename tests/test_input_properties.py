@@ -321,7 +321,10 @@ def _path_values(database: Database) -> dict[str, str]:
         "poll_id": "1",
         "election_id": "1",
         "election_slug": "steering-committee-2021",
-        "body_slug": "steering-committee",
+        # The network: it has a good-practice library as well as a page (a committee has none).
+        "body_slug": "african-open-government-network",
+        "practice_id": "1",
+        "file_id": "1",
         "person_slug": "aziz-akhannouch",
         "delegation_slug": "morocco",
         "stream_slug": "plenary",

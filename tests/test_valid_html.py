@@ -30,6 +30,7 @@ START = [
     "/ogp2021/jury",
     "/ogp2021/agenda",
     "/ogp2021/me",
+    "/ogp2021/bodies/african-open-government-network/practices",
 ]
 
 

@@ -20,6 +20,7 @@ from summit.auth.permissions import Access, Principal
 from summit.eventlog import LiveEvent
 from summit.i18n.viewer import current_viewer
 from summit.parsing import calendar_day, or_none
+from summit.practices import queries as practice_queries
 from summit.web.access import page
 from summit.web.addresses import base_url
 from summit.web.cache import CSRF_PLACEHOLDER, ProgrammeCache, shown_sessions
@@ -265,7 +266,11 @@ async def session_page(request: Request) -> Response:
         card = queries.session_card(programme, session_id)
         if card is None:
             raise HTTPException(status_code=404)
-        return {"card": card, "delegations": programme.delegations}
+        # Publishing or linking a practice raises the programme stamp: this stays current.
+        presented = await database(request).run_read(
+            lambda db: practice_queries.presented_at(db, session_id=session_id)
+        )
+        return {"card": card, "delegations": programme.delegations, "practices": presented}
 
     return await programme_page(request, "agenda/session.html", build, block="session")
 

@@ -12,6 +12,7 @@ from summit.api import (
     drafts,
     people_writes,
     polls,
+    practices_reads,
     reads,
     sessions_writes,
     streams_writes,
@@ -33,6 +34,7 @@ async def openapi(call: ApiCall) -> Response:
 OPERATIONS: list[Operation] = [
     *reads.OPERATIONS,
     *bodies_reads.OPERATIONS,
+    *practices_reads.OPERATIONS,
     *sessions_writes.OPERATIONS,
     *drafts.OPERATIONS,
     *streams_writes.OPERATIONS,

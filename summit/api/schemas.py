@@ -280,3 +280,34 @@ class ElectionOut(Out):
     ballots: int | None
     draw_seed: str | None
     results: list[ElectionResultOut]
+
+
+class PracticeFileOut(Out):
+    id: int
+    name: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    url: str
+    """Where to download it (always as a download)."""
+
+
+class PracticeOut(Out):
+    """A published good practice of a network's library."""
+
+    id: int
+    body_slug: str
+    title: Texts_
+    summary: Texts_
+    languages: list[str]
+    """The languages its title is written in."""
+    country_code: str | None
+    delegation_id: int | None
+    """The member delegation that shared it."""
+    theme_slugs: list[str]
+    links: list[str]
+    files: list[PracticeFileOut]
+    session_ids: list[int]
+    """Sessions of the published programme where it was presented."""
+    published_at: datetime
+    updated_at: datetime

@@ -57,6 +57,13 @@ class AuditAction(StrEnum):
     """A delegation voted: who, in which election; never what the ballot says."""
     ELECTION_COUNTED = "election_counted"
     ELECTION_PUBLISHED = "election_published"
+    PRACTICE_SUBMITTED = "practice_submitted"
+    PRACTICE_EDITED = "practice_edited"
+    """Its submitter changed a practice, which goes back to the coordinators."""
+    PRACTICE_APPROVED = "practice_approved"
+    PRACTICE_CHANGES_REQUESTED = "practice_changes_requested"
+    PRACTICE_REJECTED = "practice_rejected"
+    PRACTICE_SESSIONS_LINKED = "practice_sessions_linked"
 
 
 MERGED_ACTIONS = {"conflict_declared": AuditAction.RECUSAL}

@@ -34,17 +34,33 @@ class ElectionView:
     """Empty until the organiser publishes the count."""
 
     def phase(self, now: datetime) -> str:
-        if self.election.published_at is not None:
-            return "published"
-        if now < self.election.opens_at:
-            return "upcoming"
-        if now < self.election.closes_at:
-            return "open"
-        return "closed"
+        return phase_of(self.election, now)
 
     @property
     def published_figures(self) -> dict[str, Any]:
         return self.election.result if self.election.published_at is not None else {}
+
+
+def phase_of(election: Election, now: datetime) -> str:
+    """Where an election stands: upcoming, open, closed (counted or not) or published."""
+    if election.published_at is not None:
+        return "published"
+    if now < election.opens_at:
+        return "upcoming"
+    if now < election.closes_at:
+        return "open"
+    return "closed"
+
+
+def elections_with_bodies(db: Session, *, summit: Summit) -> list[tuple[Election, Body]]:
+    """Every election of the summit with its body, in one query."""
+    rows = db.exec(
+        select(Election, Body)
+        .join(Body, col(Body.id) == Election.body_id)
+        .where(Election.summit_id == summit.id)
+        .order_by(col(Election.opens_at), col(Election.slug))
+    ).all()
+    return [(election, body) for election, body in rows]
 
 
 def elections(db: Session, *, summit: Summit) -> list[Election]:

@@ -12,7 +12,9 @@ from starlette.responses import Response
 
 from summit.agenda.models import Summit
 from summit.auth.permissions import Access, Principal
+from summit.bodies.models import Body
 from summit.elections import queries
+from summit.elections.models import Election
 from summit.elections.services import cast_ballot, receipt_counted, voting_delegations
 from summit.errors import DomainError
 from summit.i18n.formatting import pick
@@ -73,6 +75,21 @@ async def _page(
     )
 
 
+async def elections_list(request: Request) -> Response:
+    """Every election of the summit with its body and where it stands (never a figure)."""
+    summit = current_summit(request)
+    moment = now(request)
+
+    def load(db: Session) -> list[tuple[Election, Body, str]]:
+        return [
+            (found, body, queries.phase_of(found, moment))
+            for found, body in queries.elections_with_bodies(db, summit=summit)
+        ]
+
+    rows = await database(request).run_read(load)
+    return render(request, "elections/elections.html", {"summit": summit, "rows": rows})
+
+
 async def election(request: Request) -> Response:
     return await _page(request)
 
@@ -110,6 +127,7 @@ async def vote(request: Request) -> Response:
 
 
 routes = [
+    page("/{slug:str}/elections", elections_list, access=Access.PUBLIC, name="elections"),
     page(
         "/{slug:str}/elections/{election_slug:str}",
         election,

@@ -21,6 +21,7 @@ from summit.i18n.formatting import language_name, pick
 from summit.i18n.viewer import N_, current_viewer, gettext
 from summit.mail.models import MailKind, MailStatus
 from summit.people.models import DelegationKind
+from summit.practices.models import PracticeStatus
 
 ROLE_NAMES: dict[str, str] = {
     Role.ORGANISER: N_("organiser"),
@@ -90,6 +91,12 @@ AUDIT_ACTIONS: dict[str, str] = {
     AuditAction.BALLOT_CAST: N_("Cast a ballot"),
     AuditAction.ELECTION_COUNTED: N_("Counted an election"),
     AuditAction.ELECTION_PUBLISHED: N_("Published an election's results"),
+    AuditAction.PRACTICE_SUBMITTED: N_("Submitted a good practice"),
+    AuditAction.PRACTICE_EDITED: N_("Changed a good practice"),
+    AuditAction.PRACTICE_APPROVED: N_("Published a good practice"),
+    AuditAction.PRACTICE_CHANGES_REQUESTED: N_("Asked for changes to a good practice"),
+    AuditAction.PRACTICE_REJECTED: N_("Rejected a good practice"),
+    AuditAction.PRACTICE_SESSIONS_LINKED: N_("Linked a good practice to sessions"),
 }
 """What an audit log entry records."""
 
@@ -129,6 +136,14 @@ MEMBER_ROLES: dict[str, str] = {
     MemberRole.MEMBER: N_("Member"),
 }
 """A seat's role on a committee or network."""
+
+PRACTICE_STATUSES: dict[str, str] = {
+    PracticeStatus.SUBMITTED: N_("Waiting for moderation"),
+    PracticeStatus.CHANGES_REQUESTED: N_("Changes asked for"),
+    PracticeStatus.PUBLISHED: N_("Published"),
+    PracticeStatus.REJECTED: N_("Rejected"),
+}
+"""Where a good practice stands in its moderation."""
 
 VOTING_METHODS: dict[str, str] = {
     VotingMethod.PLURALITY: N_("Plurality: each ballot names up to one candidate a seat"),
@@ -227,6 +242,10 @@ def seat_kind(kind: str) -> str:
 
 def member_role(role: str) -> str:
     return _word(MEMBER_ROLES, role)
+
+
+def practice_status(status: str) -> str:
+    return _word(PRACTICE_STATUSES, status)
 
 
 def voting_method(method: str) -> str:

@@ -101,6 +101,7 @@ def create_templates(*, players: PlayerPolicy = DEFAULT_PLAYERS) -> Jinja2Blocks
         body_kind=labels.body_kind,
         seat_kind=labels.seat_kind,
         member_role=labels.member_role,
+        practice_status=labels.practice_status,
         voting_method=labels.voting_method,
         tie_rule=labels.tie_rule,
         country_name=labels.country_name,

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.browser
 SEOUL = ZoneInfo("Asia/Seoul")
 PUBLIC = ["/ogp2021/bodies", "/ogp2021/bodies/steering-committee"]
 PUBLIC += ["/ogp2021/bodies/african-open-government-network", "/ogp2021/delegations/morocco"]
+PUBLIC += ["/ogp2021/elections"]
 
 
 def _delegation_ids(database: Database) -> dict[str, int]:

@@ -23,6 +23,7 @@ PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 SIZES = [PHONE, {"width": 390, "height": 844}, {"width": 768, "height": 1024}, DESKTOP]
 AWARD = "/ogp2021/manage/awards/open-gov-award-local-innovation-2021"
+LIBRARY = "/ogp2021/bodies/african-open-government-network/practices"
 
 # The main pages, by name, that each role reaches.
 PUBLIC_MAIN = {
@@ -59,9 +60,12 @@ OTHERS = {
         "/ogp2021/speakers",
         "/ogp2021/delegations",
         "/ogp2021/bodies",
+        LIBRARY,
+        f"{LIBRARY}?q=منصة",
+        f"{LIBRARY}/1",
         "/signin",
     ],
-    "delegate": ["/preferences", "/account/password"],
+    "delegate": ["/preferences", "/account/password", f"{LIBRARY}/new", f"{LIBRARY}/mine"],
     "juror": [],
     "speaker": ["/ogp2021/sessions/1/slides"],
     "organiser": [
@@ -80,6 +84,8 @@ OTHERS = {
         f"{AWARD}/submissions",
         f"{AWARD}/jury",
         f"{AWARD}/results",
+        f"{LIBRARY}/moderation",
+        f"{LIBRARY}/5/moderation",
         "/ogp2021/_design",
     ],
 }

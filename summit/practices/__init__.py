@@ -1,0 +1,1 @@
+"""A network's good-practice library: members submit, coordinators moderate, everyone reads."""
