@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.helpers import sign_in, submit_and_wait, watch_for_problems
-from tests.browser.test_browser_a11y import _violations
+from tests.browser.helpers import axe_violations, sign_in, submit_and_wait, watch_for_problems
 
 pytestmark = pytest.mark.browser
 
@@ -74,7 +73,7 @@ def test_library_pages_are_accessible_and_fit_a_phone(
     widths = {}
     for path in paths:
         page.goto(f"{live_server}{path}{'&' if '?' in path else '?'}lang={language}")
-        found[path] = _violations(page)
+        found[path] = axe_violations(page)
         widths[path] = page.evaluate("document.documentElement.scrollWidth")
 
     assert found == dict.fromkeys(paths, [])
