@@ -3,6 +3,7 @@ open were shown it there; the others hear of it by mail, in their language, once
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -13,14 +14,17 @@ from starlette.testclient import TestClient
 
 from summit.agenda.models import Follow, ProgrammeSession
 from summit.auth.models import Account
+from summit.columns import utcnow
 from summit.db import Database
 from summit.eventlog import LiveEvent, NoticeSeen
 from summit.mail.models import MailKind, OutboxMessage
 from summit.mail.preferences import set_choice
 from summit.mail.schedule import MailSchedule
+from summit.mail.sender import MailSender, SenderSettings
 from summit.mail.status_mail import GRACE
+from summit.mail.transports import SmtpMailer, parse_mail_url
 from tests.conftest import BASE_URL, csrf_token, make_client, receive_until, sign_in
-from tests.mailbox import wait_until
+from tests.mailbox import SmtpServer, smtp_server, wait_until
 
 WS = BASE_URL.replace("http://", "ws://")
 SCHEDULE = MailSchedule(base_url="https://summit.example.org", secret_key="k" * 40)
@@ -41,6 +45,25 @@ def opening(demo_database: Database) -> int:
             assert account.id is not None
             db.add(Follow(account_id=account.id, session_id=session_id))
         return session_id
+
+
+@pytest.fixture
+def server() -> Iterator[SmtpServer]:
+    with smtp_server() as running:
+        yield running
+
+
+def _deliver(database: Database, server: SmtpServer) -> None:
+    """What the outbox holds, sent to the test's SMTP server as a process's sender sends it."""
+    address = parse_mail_url(server.url)
+    assert address is not None
+    sender = MailSender(
+        database=database,
+        mailer=SmtpMailer(address, sender="Summit <summit@example.org>", timeout=5),
+        clock=utcnow,
+        settings=SenderSettings(),
+    )
+    asyncio.run(sender.tick())
 
 
 @pytest.fixture
@@ -97,7 +120,11 @@ def _schedule(database: Database, event: LiveEvent, after: timedelta) -> None:
 
 
 def test_only_the_follower_with_no_page_open_is_mailed_once_after_the_grace(
-    demo_app: Starlette, demo_database: Database, organiser: TestClient, opening: int
+    demo_app: Starlette,
+    demo_database: Database,
+    organiser: TestClient,
+    opening: int,
+    server: SmtpServer,
 ) -> None:
     with make_client(demo_app) as watching:
         sign_in(watching, WATCHING)
@@ -116,6 +143,7 @@ def test_only_the_follower_with_no_page_open_is_mailed_once_after_the_grace(
     _schedule(demo_database, event, GRACE)
     _schedule(demo_database, event, GRACE + timedelta(minutes=1))
     sent = _mail(demo_database)
+    _deliver(demo_database, server)
 
     assert too_soon == []
     assert [message.recipient for message in sent] == [AWAY]
@@ -124,6 +152,15 @@ def test_only_the_follower_with_no_page_open_is_mailed_once_after_the_grace(
     assert 'dir="rtl"' in message.html_body
     assert f"https://summit.example.org/ogp2021/sessions/{opening}" in message.text_body
     assert "List-Unsubscribe" in message.headers
+    # It arrives: in Arabic, right to left, with the session's address and a one-click leave.
+    [arrived] = server.inbox.messages
+    text, page = arrived.get_body(("plain",)), arrived.get_body(("html",))
+    assert text is not None and page is not None
+    assert arrived["To"] == AWAY
+    assert "متأخرة 10 دقائق" in str(arrived["Subject"])
+    assert f"https://summit.example.org/ogp2021/sessions/{opening}" in text.get_content()
+    assert '<html lang="ar" dir="rtl">' in page.get_content()
+    assert arrived["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
 def test_a_session_late_then_cancelled_is_mailed_as_cancelled_and_a_choice_is_kept(
