@@ -89,3 +89,21 @@ def test_a_wrong_password_shows_the_error_inline(chromium: Any, live_server: str
     assert "not right" in page.locator(".form-error").inner_text()
     # 422 is an expected answer, swapped in by htmx; the browser logs the status, nothing else.
     assert [problem for problem in problems if "422" not in problem] == []
+
+
+def test_htmx_requests_carry_the_pages_token_from_its_last_element(
+    chromium: Any, live_server: str
+) -> None:
+    problems: list[str] = []
+    page = _new_page(chromium, problems)
+    page.goto(f"{live_server}/ogp2021/programme")
+    page.wait_for_function("() => window.htmx !== undefined")
+    token = page.get_attribute("#csrf-token", "value")
+
+    with page.expect_request(lambda request: "hx-request" in request.headers) as sent:
+        # An htmx request of the page's own: the filters' form asks for its results.
+        page.evaluate("() => htmx.ajax('GET', location.pathname, '#programme-results')")
+
+    assert token and len(token) == 64
+    assert sent.value.headers["x-csrf-token"] == token
+    assert problems == []
