@@ -11,7 +11,9 @@ import hashlib
 import re
 import secrets
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import puremagic
 from sqlmodel import Session, col, select
@@ -101,6 +103,46 @@ def check_upload(name: str, data: bytes) -> str:
     return content_type
 
 
+@dataclass(frozen=True)
+class StoredFile:
+    """A checked upload, written under a name of ours: where it went (to remove should the
+    transaction fail), and what the row that records it holds."""
+
+    path: Path
+    original_name: str
+    stored_name: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+
+    def columns(self) -> dict[str, Any]:
+        return {
+            "original_name": self.original_name,
+            "stored_name": self.stored_name,
+            "content_type": self.content_type,
+            "size_bytes": self.size_bytes,
+            "sha256": self.sha256,
+        }
+
+
+def store_file(folder: Path, *, name: str, data: bytes, content_type: str) -> StoredFile:
+    """Write an upload that ``check_upload`` accepted as ``content_type``, under a random name
+    (never the sender's, so no path can leave ``folder``), kept with a clean original name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_name = secrets.token_hex(24)
+    path = folder / stored_name
+    with path.open("xb") as handle:
+        handle.write(data)
+    return StoredFile(
+        path=path,
+        original_name=clean_name(name, content_type),
+        stored_name=stored_name,
+        content_type=content_type,
+        size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
 def add_attachment(
     db: Session, *, submission: Submission, folder: Path, name: str, data: bytes
 ) -> tuple[Attachment, Path]:
@@ -112,22 +154,11 @@ def add_attachment(
     )
     if count >= MAX_FILES:
         raise DomainError(MAX_FILES_ERROR, field="attachments", num=MAX_FILES)
-    folder.mkdir(parents=True, exist_ok=True)
-    stored_name = secrets.token_hex(24)
-    path = folder / stored_name
-    with path.open("xb") as handle:
-        handle.write(data)
-    attachment = Attachment(
-        submission_id=pk(submission),
-        original_name=clean_name(name, content_type),
-        stored_name=stored_name,
-        content_type=content_type,
-        size_bytes=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-    )
+    stored = store_file(folder, name=name, data=data, content_type=content_type)
+    attachment = Attachment(submission_id=pk(submission), **stored.columns())
     db.add(attachment)
     db.flush()
-    return attachment, path
+    return attachment, stored.path
 
 
 def attachments_of_submissions(

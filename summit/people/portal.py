@@ -7,8 +7,6 @@ Keyword-only; the caller owns the transaction.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +22,7 @@ from summit.agenda.models import (
     SpeakerAnswer,
     Summit,
 )
-from summit.awards.attachments import check_upload, clean_name
+from summit.awards.attachments import check_upload, store_file
 from summit.errors import DomainError, NotFound
 from summit.i18n.viewer import N_plural
 from summit.people.models import Person, SessionSlides
@@ -179,12 +177,7 @@ def add_slides(
         raise DomainError(refused.template, field="slides", **refused.params) from refused
     if content_type != "application/pdf":
         raise DomainError("Slides are given as a PDF file.", field="slides")
-    slides_folder = folder / SLIDES_FOLDER
-    slides_folder.mkdir(parents=True, exist_ok=True)
-    stored_name = secrets.token_hex(24)
-    path = slides_folder / stored_name
-    with path.open("xb") as handle:
-        handle.write(data)
+    stored = store_file(folder / SLIDES_FOLDER, name=name, data=data, content_type=content_type)
     row = db.exec(
         select(SessionSlides).where(
             SessionSlides.session_id == session_id, SessionSlides.person_id == person_id
@@ -200,18 +193,12 @@ def add_slides(
             size_bytes=0,
             sha256="",
         )
-    assign(
-        row,
-        {
-            "original_name": clean_name(name, content_type),
-            "stored_name": stored_name,
-            "size_bytes": len(data),
-            "sha256": hashlib.sha256(data).hexdigest(),
-        },
-    )
+    columns = stored.columns()
+    del columns["content_type"]  # always a PDF
+    assign(row, columns)
     db.add(row)
     db.flush()
-    return path, replaced
+    return stored.path, replaced
 
 
 def slides_path(folder: Path, slides: SessionSlides) -> Path:

@@ -7,8 +7,6 @@ route that forgot to ask would still be refused.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -19,7 +17,7 @@ from sqlmodel import Session, col, select
 from summit.agenda.models import ProgrammeSession, Summit, Track
 from summit.auth.audit import AuditAction, record
 from summit.auth.permissions import Principal
-from summit.awards.attachments import MAX_FILES, MAX_FILES_ERROR, check_upload, clean_name
+from summit.awards.attachments import MAX_FILES, MAX_FILES_ERROR, check_upload, store_file
 from summit.bodies.models import Body, BodyMember
 from summit.errors import DomainError
 from summit.i18n.viewer import N_plural
@@ -278,22 +276,11 @@ def add_file(
     )
     if count >= MAX_FILES:
         raise DomainError(MAX_FILES_ERROR, field="attachments", num=MAX_FILES)
-    folder.mkdir(parents=True, exist_ok=True)
-    stored_name = secrets.token_hex(24)
-    path = folder / stored_name
-    with path.open("xb") as handle:
-        handle.write(data)
-    row = PracticeFile(
-        practice_id=pk(practice),
-        original_name=clean_name(name, content_type),
-        stored_name=stored_name,
-        content_type=content_type,
-        size_bytes=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-    )
+    stored = store_file(folder, name=name, data=data, content_type=content_type)
+    row = PracticeFile(practice_id=pk(practice), **stored.columns())
     db.add(row)
     db.flush()
-    return row, path
+    return row, stored.path
 
 
 def stored_path(folder: Path, row: PracticeFile) -> Path:
