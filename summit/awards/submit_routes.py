@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 
 from summit.auth.permissions import Access, Principal
 from summit.awards import attachments, calls, submissions
@@ -28,6 +28,7 @@ from summit.settings import LANGUAGES
 from summit.validation import country_codes
 from summit.web.access import page
 from summit.web.context import database, viewer
+from summit.web.downloads import stored_file
 from summit.web.forms import field_errors, read_form, text_fields
 from summit.web.rendering import render
 
@@ -245,19 +246,11 @@ async def download(request: Request) -> Response:
             raise HTTPException(status_code=404) from missing
 
     found = await call.read(load)
-    path = attachments.stored_path(_upload_dir(request), found)
-    if not path.is_file():
-        raise HTTPException(status_code=404)
-    return FileResponse(
-        path,
+    return stored_file(
+        attachments.stored_path(_upload_dir(request), found),
         media_type=found.content_type,
         filename=found.original_name,
-        content_disposition_type="attachment",
-        headers={
-            "x-content-type-options": "nosniff",
-            "content-security-policy": "default-src 'none'; sandbox",
-            "cache-control": "private, no-store",
-        },
+        cache_control="private, no-store",
     )
 
 

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from summit.agenda.models import SpeakerAnswer, Summit
 from summit.auth.permissions import Access, Principal, speaker_person
@@ -29,6 +29,7 @@ from summit.people.models import Person, PersonAvailability
 from summit.people.services import set_availability
 from summit.web.access import page
 from summit.web.context import current_summit, database, now
+from summit.web.downloads import stored_file
 from summit.web.forms import read_form, text_fields
 from summit.web.rendering import render
 
@@ -39,10 +40,6 @@ PROFILE_FIELDS = tuple(
     for name in ("title", "organisation", "bio")
     for code in portal.PORTAL_LANGUAGES
 ) + ("links",)
-SAFE_FILE_HEADERS = {
-    "x-content-type-options": "nosniff",
-    "content-security-policy": "default-src 'none'; sandbox",
-}
 
 
 def _folder(request: Request) -> Path:
@@ -297,15 +294,11 @@ async def download_slides(request: Request) -> Response:
             raise HTTPException(status_code=404) from missing
 
     found = await database(request).run_read(load)
-    path = portal.slides_path(_folder(request), found)
-    if not path.is_file():
-        raise HTTPException(status_code=404)
-    return FileResponse(
-        path,
+    return stored_file(
+        portal.slides_path(_folder(request), found),
         media_type="application/pdf",
         filename=found.original_name,
-        content_disposition_type="attachment",
-        headers={**SAFE_FILE_HEADERS, "cache-control": "public, max-age=300"},
+        cache_control="public, max-age=300",
     )
 
 
@@ -321,13 +314,12 @@ async def photo(request: Request) -> Response:
         return person.photo_name if person is not None else None
 
     stored = await database(request).run_read(load)
-    path = photos.photo_path(_folder(request), stored) if stored else None
-    if path is None or not path.is_file():
+    if not stored:
         raise HTTPException(status_code=404)
-    return FileResponse(
-        path,
+    return stored_file(
+        photos.photo_path(_folder(request), stored),
         media_type="image/jpeg",
-        headers={**SAFE_FILE_HEADERS, "cache-control": "public, max-age=300"},
+        cache_control="public, max-age=300",
     )
 
 

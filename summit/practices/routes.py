@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 
 from summit.agenda.models import Summit, Track
 from summit.agenda.routes import followed_by
@@ -26,6 +26,7 @@ from summit.settings import LANGUAGES
 from summit.web.access import page
 from summit.web.addresses import base_url
 from summit.web.context import current_summit, database
+from summit.web.downloads import stored_file
 from summit.web.labels import country_name
 from summit.web.rendering import render
 
@@ -167,18 +168,10 @@ async def download(request: Request) -> Response:
 
     found = await database(request).run_read(load)
     folder: Path = request.app.state.settings.upload_dir
-    path = stored_path(folder / "practices", found)
-    if not path.is_file():
-        raise HTTPException(status_code=404)
-    return FileResponse(
-        path,
+    return stored_file(
+        stored_path(folder / "practices", found),
         media_type=found.content_type,
         filename=found.original_name,
-        content_disposition_type="attachment",
-        headers={
-            "x-content-type-options": "nosniff",
-            "content-security-policy": "default-src 'none'; sandbox",
-        },
     )
 
 
