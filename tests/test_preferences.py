@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 from summit.agenda.models import ProgrammeSession
 from summit.auth.models import Account
 from summit.db import Database
-from tests.conftest import BASE_URL, csrf_token, post_form, sign_in
+from tests.conftest import BASE_URL, csrf_token, post_form, receive_until, sign_in
 
 WS = BASE_URL.replace("http://", "ws://")
 ARABIC = '<html lang="ar" dir="rtl">'
@@ -286,7 +286,6 @@ def test_the_live_socket_speaks_the_accounts_language(
                     {"status": "live"},
                     token_from="/ogp2021/manage/",
                 )
-                messages = [socket.receive_text(), socket.receive_text()]
+                notice = receive_until(socket, lambda message: "live-notices" in message)
 
-    notice = next(message for message in messages if "live-notices" in message)
     assert "تُبث مباشرة الآن" in notice
