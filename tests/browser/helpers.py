@@ -13,9 +13,9 @@ def sign_in(page: Any, base: str, email: str, target: str) -> None:
     page.fill("#email", email)
     page.fill("#password", DEMO_PASSWORD)
     page.click("#sign-in-form button[type=submit]")
-    # A wait for a condition: on a loaded machine (CI under stress), checking the password and
-    # rendering the first page have taken over 30 s, playwright's default.
-    page.wait_for_url(f"{base}{target}", timeout=90_000)
+    # Signed in once the page's document has come: its "load" event also waits for every
+    # resource, and a live stream's player may keep loading (CI saw it never come).
+    page.wait_for_url(f"{base}{target}", wait_until="domcontentloaded", timeout=90_000)
 
 
 def choose_english(page: Any, base: str) -> None:

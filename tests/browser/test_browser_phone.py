@@ -175,6 +175,22 @@ def _problems(page: Any) -> list[str]:
     return found + axe_violations(page)
 
 
+_SESSIONS: dict[tuple[str, str], Any] = {}
+
+
+def _signed_in(chromium: Any, base: str, email: str) -> Any:
+    """The cookies of one sign-in per account and server, shared by the contexts of every size
+    and language: signing in eight times a minute from one address is refused (5 a minute,
+    docs/security.md), as it should be."""
+    key = (base, email)
+    if key not in _SESSIONS:
+        context = chromium.new_context()
+        sign_in(context.new_page(), base, email, "/ogp2021/")
+        _SESSIONS[key] = context.storage_state()
+        context.close()
+    return _SESSIONS[key]
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size['width']}x{size['height']}")
 @pytest.mark.parametrize("language", ["en", "ar"])
 @pytest.mark.parametrize("role", list(MAIN))
@@ -188,11 +204,14 @@ def test_every_main_page_fits_and_passes_axe(
     base, submission = reading_server
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     # Axe is added by the test, not served by the app: the context bypasses the CSP for it.
-    context = chromium.new_context(viewport=size, timezone_id="Asia/Seoul", bypass_csp=True)
-    page = context.new_page()
     email = ACCOUNTS[role]
-    if email:
-        sign_in(page, base, email, "/ogp2021/")
+    context = chromium.new_context(
+        viewport=size,
+        timezone_id="Asia/Seoul",
+        bypass_csp=True,
+        storage_state=_signed_in(chromium, base, email) if email else None,
+    )
+    page = context.new_page()
     label = f"{size['width']}x{size['height']}"
     found: dict[str, list[str]] = {}
     for name, path in MAIN[role].items():
