@@ -24,8 +24,9 @@ def upsert_body(db: Session, *, summit: Summit, data: BodyInput) -> Body:
     return body
 
 
-def link_sessions(db: Session, *, summit: Summit, body: Body, codes: list[str]) -> None:
-    """Make the body's linked sessions exactly those with these codes."""
+def session_ids_of_codes(db: Session, *, summit: Summit, codes: list[str]) -> set[int]:
+    """The ids of the summit's sessions with these codes (a body's, a good practice's links);
+    an unknown code is a field error naming it."""
     found = {
         row.code: pk(row)
         for row in db.exec(
@@ -39,7 +40,12 @@ def link_sessions(db: Session, *, summit: Summit, body: Body, codes: list[str]) 
         raise DomainError(
             "No session has the code %(code)s.", field="sessions", code=", ".join(unknown)
         )
-    wanted = set(found.values())
+    return set(found.values())
+
+
+def link_sessions(db: Session, *, summit: Summit, body: Body, codes: list[str]) -> None:
+    """Make the body's linked sessions exactly those with these codes."""
+    wanted = session_ids_of_codes(db, summit=summit, codes=codes)
     for link in db.exec(select(BodySession).where(BodySession.body_id == body.id)):
         if link.session_id in wanted:
             wanted.discard(link.session_id)

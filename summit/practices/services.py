@@ -14,11 +14,12 @@ from pathlib import Path
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from summit.agenda.models import ProgrammeSession, Summit, Track
+from summit.agenda.models import Summit, Track
 from summit.auth.audit import AuditAction, record
 from summit.auth.permissions import Principal
 from summit.awards.attachments import MAX_FILES, MAX_FILES_ERROR, check_upload, store_file
 from summit.bodies.models import Body, BodyMember
+from summit.bodies.services import session_ids_of_codes
 from summit.errors import DomainError
 from summit.i18n.viewer import N_plural
 from summit.persistence import pk
@@ -225,20 +226,7 @@ def link_sessions(
 ) -> None:
     """Make the sessions where the practice was presented exactly those with these codes;
     recorded in the audit log as ``account_id``'s doing (None: the seed's)."""
-    found = {
-        row.code: pk(row)
-        for row in db.exec(
-            select(ProgrammeSession).where(
-                ProgrammeSession.summit_id == summit.id, col(ProgrammeSession.code).in_(codes)
-            )
-        )
-    }
-    unknown = [code for code in codes if code not in found]
-    if unknown:
-        raise DomainError(
-            "No session has the code %(code)s.", field="sessions", code=", ".join(unknown)
-        )
-    wanted = set(found.values())
+    wanted = session_ids_of_codes(db, summit=summit, codes=codes)
     changed = False
     for link in db.exec(select(PracticeSession).where(PracticeSession.practice_id == practice.id)):
         if link.session_id in wanted:
