@@ -132,7 +132,10 @@ async def _uploads(form: FormData) -> list[tuple[str, bytes]]:
     return found
 
 
-async def new_form(request: Request) -> Response:
+async def _blank_form(
+    request: Request, *, errors: dict[str, str], status_code: int = 200
+) -> Response:
+    """The form for a new practice, to a member of the path's network."""
     summit = current_summit(request)
     principal: Principal = request.state.principal
     slug = request.path_params["body_slug"]
@@ -145,8 +148,13 @@ async def new_form(request: Request) -> Response:
     return render(
         request,
         "practices/form.html",
-        {**context, "practice": None, "values": _values(None, []), "errors": {}},
+        {**context, "practice": None, "values": _values(None, []), "errors": errors},
+        status_code=status_code,
     )
+
+
+async def new_form(request: Request) -> Response:
+    return await _blank_form(request, errors={})
 
 
 async def edit_form(request: Request) -> Response:
@@ -244,27 +252,8 @@ async def save(request: Request) -> Response:
 
 async def unreadable(request: Request) -> Response:
     """A post whose form could not be read at all (a file name of thousands of characters)."""
-    summit = current_summit(request)
-    principal: Principal = request.state.principal
-    slug = request.path_params["body_slug"]
-
-    def load(db: Session) -> dict[str, Any]:
-        body = _member_body(db, summit, slug, principal)
-        return _context(db, request, summit, body)
-
-    context = await database(request).run_read(load)
     message = _("The form could not be read: are the files' names very long?")
-    return render(
-        request,
-        "practices/form.html",
-        {
-            **context,
-            "practice": None,
-            "values": _values(None, []),
-            "errors": {"attachments": message},
-        },
-        status_code=422,
-    )
+    return await _blank_form(request, errors={"attachments": message}, status_code=422)
 
 
 async def mine(request: Request) -> Response:
