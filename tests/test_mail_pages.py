@@ -154,19 +154,24 @@ def _choices(database: Database, email: str) -> Choices:
         return choices_of(db, account_ids=[account.id])[account.id]
 
 
-def test_the_link_in_a_message_turns_its_kind_off_without_signing_in(
-    app: Starlette, demo_database: Database
-) -> None:
-    with demo_database.read() as db:
+def _delegates_unsubscribe_link(app: Starlette, database: Database, kind: MailKind) -> str:
+    """The path of the link at the foot of the demo delegate's mail of ``kind``."""
+    with database.read() as db:
         account_id = db.exec(
             select(Account.id).where(Account.email == "delegate@example.org")
         ).one()
-    link = unsubscribe_url(
+    return unsubscribe_url(
         base_url=BASE_URL,
         secret_key=app.state.settings.secret_key,
         account_id=account_id or 0,
-        kind=MailKind.SESSION_REMINDER,
+        kind=kind,
     ).removeprefix(BASE_URL)
+
+
+def test_the_link_in_a_message_turns_its_kind_off_without_signing_in(
+    app: Starlette, demo_database: Database
+) -> None:
+    link = _delegates_unsubscribe_link(app, demo_database, MailKind.SESSION_REMINDER)
     with make_client(app) as visitor:
         page = visitor.get(link)
         done = post_form(visitor, link, {}, token_from=link)
@@ -233,16 +238,7 @@ def test_a_reminder_arrives_in_arabic_with_links_that_work(
 def test_a_mail_provider_unsubscribes_in_one_click_with_no_cookie_or_form_token(
     app: Starlette, demo_database: Database
 ) -> None:
-    with demo_database.read() as db:
-        account_id = db.exec(
-            select(Account.id).where(Account.email == "delegate@example.org")
-        ).one()
-    link = unsubscribe_url(
-        base_url=BASE_URL,
-        secret_key=app.state.settings.secret_key,
-        account_id=account_id or 0,
-        kind=MailKind.PROGRAMME_DIGEST,
-    ).removeprefix(BASE_URL)
+    link = _delegates_unsubscribe_link(app, demo_database, MailKind.PROGRAMME_DIGEST)
     one_click = {"List-Unsubscribe": "One-Click"}
     with make_client(app) as provider:
         # Not a browser: no Origin, no cookie, no form token (RFC 8058).

@@ -47,6 +47,15 @@ HEADINGS_OVERLAP = """() => {
 }"""
 
 
+def _editor(chromium: Any, live_server: str, *, width: int = 1280) -> Any:
+    """The organiser's schedule editor, in Seoul's time, ``width`` pixels wide."""
+    page = chromium.new_context(
+        viewport={"width": width, "height": 800}, timezone_id="Asia/Seoul", locale="en-GB"
+    ).new_page()
+    sign_in(page, live_server, "organiser@example.org", EDITOR)
+    return page
+
+
 def _lengthen_a_stream_name(tmp_path: Path) -> None:
     database = Database(create_db_engine(sqlite_settings(tmp_path / "live.db")))
     with database.write() as db:
@@ -60,10 +69,7 @@ def test_no_editor_card_clips_and_long_stream_names_stay_in_their_heading(
     chromium: Any, live_server: str, tmp_path: Path, width: int
 ) -> None:
     _lengthen_a_stream_name(tmp_path)
-    page = chromium.new_context(
-        viewport={"width": width, "height": 800}, timezone_id="Asia/Seoul", locale="en-GB"
-    ).new_page()
-    sign_in(page, live_server, "organiser@example.org", EDITOR)
+    page = _editor(chromium, live_server, width=width)
 
     assert page.locator(".editor-session--short").count() > 0
     assert page.evaluate(CLIPPED) == []
@@ -74,10 +80,7 @@ def test_no_editor_card_clips_and_long_stream_names_stay_in_their_heading(
 def test_a_short_cards_actions_open_from_its_menu_and_the_shelf_stays_in_view(
     chromium: Any, live_server: str
 ) -> None:
-    page = chromium.new_context(
-        viewport={"width": 1280, "height": 800}, timezone_id="Asia/Seoul", locale="en-GB"
-    ).new_page()
-    sign_in(page, live_server, "organiser@example.org", EDITOR)
+    page = _editor(chromium, live_server)
     card = page.locator(".editor-session--short").first
     card_id = card.get_attribute("id")
     before = card.locator(".editor-session__when").inner_text()
@@ -107,10 +110,7 @@ def test_a_short_cards_actions_open_from_its_menu_and_the_shelf_stays_in_view(
 
 
 def test_a_card_moves_by_its_handle_with_pointer_events(chromium: Any, live_server: str) -> None:
-    page = chromium.new_context(
-        viewport={"width": 1280, "height": 800}, timezone_id="Asia/Seoul", locale="en-GB"
-    ).new_page()
-    sign_in(page, live_server, "organiser@example.org", EDITOR)
+    page = _editor(chromium, live_server)
     card = page.locator(".editor-session", has_text="Official opening")
     card_id = card.get_attribute("id")
     slot = page.locator('.slot[data-stream-id="4"][data-start="09:15"]')
@@ -139,10 +139,7 @@ def test_a_card_moves_by_its_handle_with_pointer_events(chromium: Any, live_serv
 def test_after_a_keyboard_move_focus_stays_on_the_moved_card(
     chromium: Any, live_server: str
 ) -> None:
-    page = chromium.new_context(
-        viewport={"width": 1280, "height": 800}, timezone_id="Asia/Seoul", locale="en-GB"
-    ).new_page()
-    sign_in(page, live_server, "organiser@example.org", EDITOR)
+    page = _editor(chromium, live_server)
     card = page.locator(".editor-session", has_text="Official opening")
     card_id = card.get_attribute("id")
     menu = card.locator(".editor-session__menu-button")
@@ -168,10 +165,7 @@ def test_after_a_keyboard_move_focus_stays_on_the_moved_card(
 
 
 def test_a_session_is_resized_by_dragging_its_end_edge(chromium: Any, live_server: str) -> None:
-    page = chromium.new_context(
-        viewport={"width": 1280, "height": 800}, timezone_id="Asia/Seoul", locale="en-GB"
-    ).new_page()
-    sign_in(page, live_server, "organiser@example.org", EDITOR)
+    page = _editor(chromium, live_server)
     card = page.locator(".editor-session", has_text="Official opening")
     card_id = card.get_attribute("id")
     before = card.locator(".editor-session__when").inner_text()
