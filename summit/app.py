@@ -166,7 +166,8 @@ def create_app(
                 retry_after=timedelta(seconds=settings.mail_retry_seconds),
             ),
             schedule=MailSchedule(
-                base_url=settings.base_url or DEFAULT_MAIL_BASE_URL, secret_key=settings.secret_key
+                base_url=settings.base_url or settings.served_url or DEFAULT_MAIL_BASE_URL,
+                secret_key=settings.secret_key,
             ),
             message_host=urlsplit(settings.base_url or "http://localhost").hostname or "localhost",
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import ipaddress
 import os
 import sys
 from collections.abc import Sequence
@@ -169,6 +170,17 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=1)
 
 
+def served_url(host: str, port: int) -> str:
+    """The address a browser on this machine reaches ``summit serve --host --port`` at."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return f"http://{host}:{port}"  # a name
+    if address.is_unspecified:
+        return f"http://localhost:{port}"  # 0.0.0.0 or ::, every interface of this machine
+    return f"http://[{address}]:{port}" if address.version == 6 else f"http://{address}:{port}"
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -177,6 +189,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         check_serving(settings, database)
     finally:
         database.dispose()
+    # Pages take their links' address from each request; mail the schedule writes has no
+    # request, so the workers are told where they are served (they read the environment).
+    os.environ["SUMMIT_SERVED_URL"] = served_url(args.host, args.port)
 
     uvicorn.run(
         "summit.cli:served_app",
@@ -290,7 +305,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
     if report is None:
         return 1
     _hand_to_workers(settings, starts_at=starts_at, started=started)
-    address = f"http://{args.host}:{args.port}/{report.summit_slug}/"
+    address = f"{served_url(args.host, args.port)}/{report.summit_slug}/"
     print(f"\nsummit: the demo summit is at {address}")
     if starts_at is None:
         print("summit: it runs on the real clock")

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     (feeds, exports, invitations, resets). Unset, each request's own address is used (see
     ``summit.web.addresses``)."""
 
+    served_url: str | None = None
+    """The address ``summit serve`` listens on, which it sets for its workers. Mail written
+    without a request (the schedule's reminders) has no address to take, so it links there
+    while ``base_url`` is unset: a demo on another port than 8000 still mails links to itself."""
+
     default_language: Literal["en", "fr", "ar"] = "en"
     default_timezone: str = "UTC"
     """Shown to a viewer who has not told us their zone and whose browser has not either."""
@@ -164,7 +169,7 @@ class Settings(BaseSettings):
         parse_mail_url(value.get_secret_value())  # its message never repeats the URL
         return value
 
-    @field_validator("base_url")
+    @field_validator("base_url", "served_url")
     @classmethod
     def _an_http_address(cls, value: str | None) -> str | None:
         if not value:

@@ -168,6 +168,36 @@ def test_a_server_without_a_base_url_links_to_the_address_it_was_asked_on(
         assert httpx.get(reset).status_code == 200
 
 
+def _logged_mail(log_path: Path, subject: str) -> str:
+    """The log line of the first mail whose subject starts with ``subject``."""
+    deadline = time.monotonic() + 60
+    while True:
+        for line in log_path.read_text().splitlines():
+            if "mail" in line and f"subject='{subject}" in line:
+                return line
+        assert time.monotonic() < deadline, f"no mail {subject!r} in {log_path}"
+        time.sleep(0.1)
+
+
+def test_mail_written_without_a_request_links_to_the_port_served(tmp_path: Path) -> None:
+    # summit demo's clock starts the day before a speaker's session: the mail schedule's first
+    # run writes that speaker's reminder, with no request to take an address from.
+    log_path = tmp_path / "demo.log"
+    mail_log = {"SUMMIT_LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"}
+    database_url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    with serving(database_url, log_path, command=("demo",), environment=mail_log) as address:
+        reminder = _logged_mail(log_path, "Tomorrow you speak")
+        links = ours(reminder)
+        answers = [httpx.get(url).status_code for url in links if "/unsubscribe/" not in url]
+
+    assert not address.endswith(":8000")
+    # The session, the speaker's page, the unsubscription.
+    assert len(links) == 3
+    assert [url for url in links if not url.startswith(f"{address}/")] == []
+    # The session's page answers; the speaker's page asks a stranger to sign in first.
+    assert answers == [200, 303]
+
+
 _FORWARDED = {"x-forwarded-proto": "https", "x-forwarded-host": "summit.example.org"}
 
 

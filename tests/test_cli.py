@@ -17,7 +17,7 @@ from summit.app import create_app
 from summit.auth.models import Account, RoleGrant
 from summit.auth.passwords import hash_password, verify_password
 from summit.auth.services import disable_account
-from summit.cli import main
+from summit.cli import main, served_url
 from summit.db import Database, create_db_engine
 from summit.preflight import ConfigurationError, demo_folder
 from summit.seeding import enabled_demo_accounts
@@ -288,3 +288,17 @@ def test_reindex_rebuilds_the_search_index_from_the_published_programme(
         assert len(db.exec(select(SessionSearch.id)).all()) == published
         assert ranked_ids(db, summit=summit, query="african network") != []
     database.dispose()
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("127.0.0.1", "http://127.0.0.1:17100"),
+        ("0.0.0.0", "http://localhost:17100"),  # noqa: S104 - the address served, not bound here
+        ("::", "http://localhost:17100"),
+        ("::1", "http://[::1]:17100"),
+        ("summit.local", "http://summit.local:17100"),
+    ],
+)
+def test_the_served_address_is_one_a_browser_here_can_open(host: str, expected: str) -> None:
+    assert served_url(host, 17100) == expected
