@@ -14,7 +14,13 @@ from sqlmodel import select
 
 from summit.agenda.models import ProgrammeSession
 from summit.db import Database, create_db_engine
-from tests.browser.helpers import choose_english, confirm, sign_in, watch_for_problems
+from tests.browser.helpers import (
+    choose_english,
+    confirm,
+    sign_in,
+    wait_until_live,
+    watch_for_problems,
+)
 from tests.conftest import sqlite_settings
 
 pytestmark = pytest.mark.browser
@@ -88,7 +94,7 @@ def test_an_open_agenda_shows_every_change_without_a_reload(
     delegate.goto(f"{live_server}/ogp2021/agenda")
     delegate.wait_for_function("() => window.htmx !== undefined")
     delegate.evaluate("() => { window.__noReload = 7; }")
-    delegate.wait_for_timeout(500)  # the socket connects
+    wait_until_live(delegate)  # what is pushed from here on reaches it
     mena_day = delegate.locator(f"#agenda-session-{mena}").get_attribute("data-day")
     organiser = chromium.new_context(timezone_id="Asia/Seoul", locale="en-GB").new_page()
     sign_in(organiser, live_server, "organiser@example.org", f"/ogp2021/sessions/{opening}")
