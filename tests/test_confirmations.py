@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 from summit.agenda.models import ProgrammeSession, PublishedSession, ScheduleRelease, Stream
 from summit.db import Database
 from tests.conftest import BASE_URL, csrf_token, htmx_post
+from tests.crawl import crawl
 
 
 def _ids(database: Database) -> tuple[int, int]:
@@ -151,6 +152,27 @@ def test_deleting_asks_first_with_the_consequence(
     assert asking, f"no form on {path} asks {question!r}"
     for form in asking:
         assert 'data-confirm-detail="' in form and 'data-confirm-button="' in form
+
+
+_REMOVES = re.compile(r'(?:action|hx-post|formaction)="[^"]*/(delete|remove|revoke|withdraw)"')
+
+
+def test_every_control_that_removes_something_asks_first(organiser: TestClient) -> None:
+    asking: set[str] = set()
+    silent: list[str] = []
+    for path, page in crawl(organiser, ["/ogp2021/manage/", "/ogp2021/"], limit=400):
+        for control in re.findall(r"<(?:form|button|input)\s[^>]*>", page):
+            removing = _REMOVES.search(control)
+            if removing is None:
+                continue
+            if "confirm=" in control:
+                asking.add(removing.group(1))
+            else:
+                silent.append(f"{path}: {control}")
+
+    # Every kind of removal the demo's pages offer was seen, so the walk reached them.
+    assert asking == {"delete", "remove", "withdraw", "revoke"}
+    assert silent == []
 
 
 def test_cancelling_a_session_asks_first(organiser: TestClient, demo_database: Database) -> None:
