@@ -15,9 +15,15 @@ from summit.agenda.models import ProgrammeSession, PublishedSession, Stream
 from summit.awards.models import Submission
 from summit.db import Database, create_db_engine
 from summit.people.models import Person
-from tests.browser.helpers import sign_in, watch_for_problems
+from tests.browser.helpers import (
+    confirm,
+    sign_in,
+    submit_and_wait,
+    wait_until_live,
+    watch_for_problems,
+)
 from tests.conftest import sqlite_settings
-from tests.jury import demo_award
+from tests.jury import AWARD_SLUG, demo_award
 
 pytestmark = pytest.mark.browser
 
@@ -195,4 +201,64 @@ def test_english_pages_with_arabic_names_read_in_order(
     page.screenshot(path=str(ARTIFACTS / "english-arabic-names-award.png"), full_page=True)
 
     assert speakers is False  # an Arabic name is laid out from right to left
+    assert problems == []
+
+
+def _x_of(page: Any, selector: str, text: str) -> float:
+    """Where the first character of ``text`` inside ``selector`` is laid out, from the left."""
+    return float(
+        page.evaluate(
+            """([selector, text]) => {
+              const root = document.querySelector(selector);
+              const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+              let node;
+              while ((node = walker.nextNode())) {
+                const at = node.data.indexOf(text);
+                if (at < 0) continue;
+                const range = document.createRange();
+                range.setStart(node, at);
+                range.setEnd(node, at + 1);
+                return range.getBoundingClientRect().left;
+              }
+              throw new Error("not found: " + text);
+            }""",
+            [selector, text],
+        )
+    )
+
+
+def test_the_reveal_banner_reads_in_order_in_arabic(
+    chromium: Any, judging_server: tuple[str, int]
+) -> None:
+    base, submission_id = judging_server
+    organiser = chromium.new_context(locale="en-GB").new_page()
+    board = f"/ogp2021/manage/awards/{AWARD_SLUG}/results"
+    sign_in(organiser, base, "organiser@example.org", board)
+    organiser.select_option("#place-3", str(submission_id))
+    organiser.fill("#reason", "Decided in the room")
+    submit_and_wait(organiser, lambda: organiser.click("text=Save the places"))
+    # Wide enough for the winner's line not to wrap: both names are on one line.
+    visitor = chromium.new_context(
+        locale="ar", timezone_id="Asia/Riyadh", viewport={"width": 1280, "height": 800}
+    ).new_page()
+    problems = watch_for_problems(visitor)
+    visitor.goto(f"{base}/ogp2021/?lang=ar")
+    wait_until_live(visitor)
+
+    organiser.click("text=Reveal the third place")
+    confirm(organiser)
+    visitor.locator("#award-reveal .award-reveal__winner").wait_for()
+    # "Name — Title", both Latin, in an Arabic line: isolated, each reads left to right and
+    # the line reads right to left, the name first; unisolated, the whole line would read as
+    # one English sentence, the name on the left.
+    winner = "#award-reveal .award-reveal__winner"
+    name, title = _x_of(visitor, winner, "Riverside"), _x_of(visitor, winner, "Participatory")
+    name_in_order = _reads_left_to_right(visitor, winner, "Council (fictional)")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    visitor.screenshot(path=str(ARTIFACTS / "arabic-latin-names-reveal.png"))
+
+    assert visitor.locator("#award-reveal .award-reveal__place").inner_text() == "المرتبة الثالثة"
+    assert name > title
+    assert name_in_order
+    assert visitor.locator("html").get_attribute("dir") == "rtl"
     assert problems == []
