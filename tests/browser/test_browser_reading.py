@@ -188,6 +188,12 @@ def test_english_pages_with_arabic_names_read_in_order(
     chromium: Any, live_server: str, tmp_path: Path
 ) -> None:
     _rename(tmp_path)
+    database = Database(create_db_engine(sqlite_settings(tmp_path / "live.db")))
+    with database.write() as db:
+        submission = db.exec(select(Submission).where(Submission.code == "TTA-REGION")).one()
+        submission.entity_name = "مجلس جهة طنجة تطوان الحسيمة"
+        submission.title = "منصة لتتبع برامج التنمية الجهوية"
+    database.dispose()
     page = chromium.new_context(
         locale="en-GB", timezone_id="Europe/London", viewport={"width": 1280, "height": 900}
     ).new_page()
@@ -198,9 +204,14 @@ def test_english_pages_with_arabic_names_read_in_order(
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "english-arabic-names-speakers.png"), full_page=True)
     page.goto(f"{live_server}/ogp2021/awards/open-gov-award-local-innovation-2021?lang=en")
+    # "Entity — Title", both Arabic, in an English line: isolated, the line reads left to
+    # right, the entity first; unisolated, the two would make one Arabic run, title first.
+    entity = _x_of(page, ".places-list", "مجلس جهة")
+    title = _x_of(page, ".places-list", "منصة لتتبع")
     page.screenshot(path=str(ARTIFACTS / "english-arabic-names-award.png"), full_page=True)
 
     assert speakers is False  # an Arabic name is laid out from right to left
+    assert entity < title
     assert problems == []
 
 
