@@ -68,6 +68,13 @@ def test_submissions_name_their_country(organiser: TestClient) -> None:
     assert re.findall(r"(?<![\w-])(MA|PH|KE|BR)(?![\w-])", listing) == []
 
 
+def test_the_organisers_delegation_list_names_each_country(organiser: TestClient) -> None:
+    listing = visible_text(organiser.get("/ogp2021/manage/delegations?lang=fr").text)
+
+    assert "Corée du Sud" in listing and "Afrique du Sud" in listing
+    assert re.findall(r"(?<![\w-])(MA|KR|ZA|NG|KE|GB|EE)(?![\w-])", listing) == []
+
+
 @pytest.mark.parametrize(
     ("language", "rules"),
     [

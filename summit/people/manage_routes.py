@@ -25,6 +25,7 @@ from summit.people.models import (
 )
 from summit.people.services import set_availability, upsert_delegation, upsert_person
 from summit.web.crud import FormField, Kind, routes_for
+from summit.web.labels import country_name
 
 
 def _delegations(db: Session, summit: Summit) -> list[Delegation]:
@@ -159,7 +160,7 @@ DELEGATIONS = Kind(
     label=lambda row: pick(row.name),
     filters=(FormField("kind", N_("Kind"), widget="select", options=_kinds),),
     matches=lambda row, wanted: not wanted.get("kind") or row.kind == wanted["kind"],
-    columns=((N_("Country"), lambda row: row.country_code or "—"),),
+    columns=((N_("Country"), lambda row: country_name(row.country_code) or "—"),),
 )
 
 routes = [*routes_for(PEOPLE), *routes_for(DELEGATIONS)]
