@@ -46,6 +46,25 @@ def test_the_audit_log_says_actions_and_roles_in_words(
     assert re.findall(r"\b(sign_in|role_granted|role=juror|role=organiser)\b", text) == []
 
 
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("fr", ("Membre du jury", "Compte du juré", "Même pays ou même délégation")),
+        ("ar", ("عضو في لجنة التحكيم", "حساب عضو لجنة التحكيم")),
+    ],
+)
+def test_the_audit_log_says_what_each_entry_is_about_in_words(
+    organiser: TestClient, language: str, words: tuple[str, ...]
+) -> None:
+    # The demo's recusals are in the log: a jury member, a rule's source and reason.
+    text = visible_text(organiser.get(f"/ogp2021/manage/audit?lang={language}").text)
+
+    assert [word for word in words if word not in text] == []
+    # No stored name (jury_member:2, juror_account_id=3) and no rule's English reason.
+    assert re.findall(r"\b[a-z]+(?:_[a-z]+)+\b|\b[a-z]+:\d+|\w=\w", text) == []
+    assert "juror belongs to" not in text
+
+
 @pytest.mark.parametrize("language", ["en", "fr", "ar"])
 def test_countries_are_named_by_cldr_in_the_viewers_language(
     client: TestClient, language: str

@@ -9,12 +9,14 @@ a newer version) is shown as it is rather than hidden.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from babel import Locale
 
 from summit.agenda.models import SessionKind, SessionRoleKind
 from summit.auth.audit import AuditAction
 from summit.auth.models import Role
+from summit.awards.models import ConflictSource
 from summit.bodies.models import BodyKind, MemberRole, SeatKind
 from summit.elections.models import TieRule, VotingMethod
 from summit.i18n.formatting import language_name, pick
@@ -186,6 +188,60 @@ MAIL_STATUSES: dict[str, str] = {
 """Where an outgoing message stands."""
 
 
+AUDIT_TARGETS: dict[str, str] = {
+    "account": N_("Account"),
+    "api_token": N_("API token"),
+    "body_member": N_("Seat"),
+    "election": N_("Election"),
+    "invitation": N_("Invitation"),
+    "jury_member": N_("Jury member"),
+    "poll": N_("Poll"),
+    "practice": N_("Good practice"),
+    "question": N_("Question"),
+    "score_card": N_("Scoresheet"),
+    "session": N_("Session"),
+    "submission": N_("Submission"),
+}
+"""What an audit entry is about, stored as ``kind:id``."""
+
+AUDIT_DETAILS: dict[str, str] = {
+    "api_token": N_("API token"),
+    "assignments_removed": N_("Assignments removed"),
+    "award": N_("Award"),
+    "body": N_("Committee or network"),
+    "chosen": N_("Chosen"),
+    "delegation": N_("Delegation"),
+    "elected": N_("Elected"),
+    "election": N_("Election"),
+    "email": N_("Email"),
+    "juror_account_id": N_("Juror's account"),
+    "method": N_("Voting method"),
+    "name": N_("Name"),
+    "overrides": N_("Set by hand"),
+    "place": N_("Place"),
+    "places": N_("Places"),
+    "reason": N_("Reason"),
+    "role": N_("Role"),
+    "scopes": N_("Scopes"),
+    "seats": N_("Seats"),
+    "session": N_("Session"),
+    "sessions": N_("Sessions"),
+    "source": N_("Why"),
+    "submission": N_("Submission"),
+    "tie_rule": N_("Tie rule"),
+    "tied": N_("Tied"),
+    "title": N_("Title"),
+}
+"""The names of the details audit entries keep."""
+
+CONFLICT_SOURCES: dict[str, str] = {
+    ConflictSource.COUNTRY: N_("Same country or delegation"),
+    ConflictSource.ORGANISATION: N_("Same organisation"),
+    ConflictSource.DECLARED: N_("Declared"),
+}
+"""How a conflict of interest was found."""
+
+
 def _word(mapping: Mapping[str, str], code: str) -> str:
     found = mapping.get(code)
     return gettext(found) if found else code
@@ -213,6 +269,32 @@ def channel_name(channel: str) -> str:
 
 def audit_action(action: str) -> str:
     return _word(AUDIT_ACTIONS, action)
+
+
+def audit_target(target: str) -> str:
+    """What an audit entry is about: ``jury_member:2`` reads "Jury member 2"; anything else
+    (an address, a form's name) as it is."""
+    kind, colon, rest = target.partition(":")
+    found = AUDIT_TARGETS.get(kind) if colon else None
+    return f"{gettext(found)} {rest}" if found else target
+
+
+def audit_details(detail: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """An audit entry's details as (name, value) in words. The reason a rule gave for a
+    conflict is left out: it is in English, and the conflict's source says the same."""
+    found_by_rule = detail.get("source") in {ConflictSource.COUNTRY, ConflictSource.ORGANISATION}
+    shown: list[tuple[str, str]] = []
+    for key, value in detail.items():
+        if key == "reason" and found_by_rule:
+            continue
+        words = {
+            "role": role_name,
+            "source": lambda code: _word(CONFLICT_SOURCES, code),
+            "method": voting_method,
+            "tie_rule": tie_rule,
+        }.get(key)
+        shown.append((_word(AUDIT_DETAILS, key), words(str(value)) if words else str(value)))
+    return shown
 
 
 def tie_break_name(rule: str, criteria: Mapping[str, Mapping[str, str]]) -> str:
