@@ -21,6 +21,7 @@ from summit.auth.audit import AuditAction
 from summit.auth.models import AuditEntry
 from summit.db import Database
 from summit.mail.transports import MemoryMailer
+from summit.practices.models import PracticeFile
 from summit.settings import Settings
 from tests.conftest import DEMO_PASSWORD, DURING_THE_SUMMIT, sqlite_settings
 from tests.mailbox import wait_for_mail
@@ -425,3 +426,35 @@ def test_the_client_address_comes_from_a_trusted_proxy_only(
         ).one()
     # The address that keys the rate limits and goes in the audit log.
     assert failed.client_ip == client_ip
+
+
+@pytest.mark.parametrize(
+    ("base_url", "expected"),
+    [
+        (None, "http://localhost:17100"),
+        ("https://summit.example.org", "https://summit.example.org"),
+    ],
+)
+def test_the_apis_file_addresses_follow_the_base_url_or_the_request(
+    demo_settings: Settings, demo_database: Database, base_url: str | None, expected: str
+) -> None:
+    with demo_database.write() as db:
+        db.add(
+            PracticeFile(
+                practice_id=1,
+                original_name="plan.pdf",
+                stored_name="0" * 32,
+                content_type="application/pdf",
+                size_bytes=1,
+                sha256="0" * 64,
+            )
+        )
+    settings = demo_settings.model_copy(update={"base_url": base_url})
+    library = "/api/v1/summits/ogp2021/bodies/african-open-government-network/practices"
+    with TestClient(_app(settings), base_url="http://localhost:17100") as client:
+        files = client.get(f"{library}/1").json()["files"]
+
+    assert [file["url"] for file in files] == [
+        f"{expected}/ogp2021/bodies/african-open-government-network/practices/1/attachments/"
+        f"{files[0]['id']}"
+    ]

@@ -13,6 +13,7 @@ from summit.bodies import queries as bodies_queries
 from summit.bodies.models import Body, BodyKind
 from summit.practices import queries
 from summit.practices.models import PracticeStatus
+from summit.web.addresses import base_url
 from summit.web.context import database
 
 _TEXT = {"type": "string", "maxLength": 200}
@@ -47,14 +48,14 @@ def _out(call: ApiCall, body: Body, view: queries.PracticeView, published: set[i
                 content_type=row.content_type,
                 size_bytes=row.size_bytes,
                 sha256=row.sha256,
-                url=str(
-                    call.request.url_for(
-                        "practice_file",
-                        slug=summit.slug,
-                        body_slug=body.slug,
-                        practice_id=practice.id,
-                        file_id=row.id,
-                    )
+                # SUMMIT_BASE_URL, when set, wins over the address the request came to.
+                url=base_url(call.request)
+                + call.request.app.url_path_for(
+                    "practice_file",
+                    slug=summit.slug,
+                    body_slug=body.slug,
+                    practice_id=practice.id,
+                    file_id=row.id,
                 ),
             )
             for row in view.files
