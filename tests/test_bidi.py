@@ -67,6 +67,8 @@ PAGES = [
     "/ogp2021/manage/awards/open-gov-award-local-innovation-2021/jury",
     "/ogp2021/manage/awards/open-gov-award-local-innovation-2021/results",
     "/ogp2021/manage/awards/open-gov-award-local-innovation-2021/progress",
+    # A submission's jurors, a list of names in one line.
+    "/ogp2021/manage/awards/open-gov-award-local-innovation-2021/submissions/10",
     "/ogp2021/awards/open-gov-award-local-innovation-2021",
 ]
 
