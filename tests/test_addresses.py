@@ -36,6 +36,7 @@ EXPORTS = [
     "/ogp2021/schedule/export/streams/plenary.ics",
     "/ogp2021/schedule/export/speakers/aziz-akhannouch.ics",
     "/ogp2021/changes.atom",
+    "/ogp2021/bodies/african-open-government-network/practices.atom",
 ]
 # Addresses of standards the documents name (the Atom namespace, the frab schema).
 FOREIGN_HOSTS = {
