@@ -65,6 +65,14 @@ def test_the_audit_log_says_what_each_entry_is_about_in_words(
     assert "juror belongs to" not in text
 
 
+def test_the_jury_page_says_how_each_conflict_was_found(organiser: TestClient) -> None:
+    page = organiser.get(f"{AWARD}/jury?lang=fr").text
+    rows = visible_text(" ".join(re.findall(r'<tr id="conflict-\d+">.*?</tr>', page, re.S)))
+
+    assert "Même pays ou même délégation" in rows
+    assert re.findall(r"\b(country|organisation|declared|juror belongs)\b", rows) == []
+
+
 @pytest.mark.parametrize("language", ["en", "fr", "ar"])
 def test_countries_are_named_by_cldr_in_the_viewers_language(
     client: TestClient, language: str

@@ -271,6 +271,10 @@ def audit_action(action: str) -> str:
     return _word(AUDIT_ACTIONS, action)
 
 
+def conflict_source(source: str) -> str:
+    return _word(CONFLICT_SOURCES, source)
+
+
 def audit_target(target: str) -> str:
     """What an audit entry is about: ``jury_member:2`` reads "Jury member 2"; anything else
     (an address, a form's name) as it is."""
@@ -289,7 +293,7 @@ def audit_details(detail: Mapping[str, Any]) -> list[tuple[str, str]]:
             continue
         words = {
             "role": role_name,
-            "source": lambda code: _word(CONFLICT_SOURCES, code),
+            "source": conflict_source,
             "method": voting_method,
             "tie_rule": tie_rule,
         }.get(key)

@@ -95,6 +95,7 @@ def create_templates(*, players: PlayerPolicy = DEFAULT_PLAYERS) -> Jinja2Blocks
         audit_action=labels.audit_action,
         audit_target=labels.audit_target,
         audit_details=labels.audit_details,
+        conflict_source=labels.conflict_source,
         mail_kind=labels.mail_kind,
         mail_status=labels.mail_status,
         tie_break_name=labels.tie_break_name,
