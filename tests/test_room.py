@@ -24,6 +24,7 @@ from tests.conftest import (
     DURING_THE_SUMMIT,
     htmx_post,
     make_client,
+    receive_until,
     sqlite_settings,
 )
 
@@ -158,9 +159,14 @@ def test_before_the_session_a_countdown_and_no_player(
 ) -> None:
     mena = _session_id(demo_database, "MENA-DIALOGUE")
 
-    page = client.get(f"/ogp2021/sessions/{mena}?lang=en").text
+    page = client.get(f"/ogp2021/sessions/{mena}?lang=en&tz=Europe/Paris").text
 
-    assert "The stream appears here when the session starts" in page
+    # 09:00 UTC is 18:00 in Seoul, the summit's zone; a viewer in Paris reads their own time
+    # (the time's space is a narrow no-break one, hence the spaces made plain).
+    assert (
+        "The stream appears here when the session starts, on Thursday, December 16, 2021 at "
+        "10:00 AM (Central European Time)." in re.sub(r"\s+", " ", page)
+    )
     assert 'data-countdown="2021-12-16T09:00:00+00:00"' in page
     assert _frame(page) is None
 
@@ -186,6 +192,26 @@ def test_a_live_session_plays_the_viewers_channel(
     ]
     assert page.count('aria-pressed="true"') == 1
     assert 'href="https://captions.example.org/ogp2021/mena-dialogue"' in page
+
+
+def test_a_viewer_without_a_channel_in_their_language_hears_the_floor(
+    organiser: TestClient, demo_app: Starlette, demo_database: Database
+) -> None:
+    mena = _session_id(demo_database, "MENA-DIALOGUE")
+    with demo_database.write() as db:
+        published = db.get(PublishedSession, mena)
+        assert published is not None
+        published.channels = {"floor": MENA_FLOOR, "fr": MENA_FR}
+        db.add(published)
+    _set_status(organiser, mena, "live")
+
+    with make_client(demo_app) as visitor:
+        heard = {
+            language: _frame(visitor.get(f"/ogp2021/sessions/{mena}?lang={language}").text)
+            for language in ("en", "fr", "ar")
+        }
+
+    assert heard == {"en": MENA_FLOOR, "fr": MENA_FR, "ar": MENA_FLOOR}
 
 
 def test_the_player_appears_on_open_pages_when_the_session_goes_live(
@@ -228,6 +254,60 @@ def test_after_the_session_the_recording_replaces_the_player(
 
     assert _frame(page) == "https://player.vimeo.com/video/100000001"
     assert "data-channel=" not in page
+
+
+def test_the_recording_replaces_the_player_on_open_pages_when_the_session_ends(
+    organiser: TestClient, demo_database: Database
+) -> None:
+    opening = _session_id(demo_database, "OPENING")
+    _set_status(organiser, opening, "live")
+    with organiser.websocket_connect(
+        f"{WS}/ogp2021/live?page=session&session={opening}", headers={"origin": BASE_URL}
+    ) as socket:
+        _set_status(organiser, opening, "ended")
+        pushed = receive_until(socket, lambda message: 'id="session-page"' in message)
+
+    assert _frame(pushed) == "https://player.vimeo.com/video/100000001"
+    assert "data-channel=" not in pushed and ">Recording</h2>" in pushed
+
+
+def _inline(html: str) -> list[str]:
+    """Inline scripts, styles and event handlers: what the strict CSP would block."""
+    return [
+        *re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html),
+        *re.findall(r"<style\b[^>]*>", html),
+        *re.findall(r"<[a-z][^>]*\s(?:style|on[a-z]+)=[^>]*>", html),
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_rooms_pages_and_pushes_have_no_inline_script_or_style(
+    organiser: TestClient, demo_database: Database, language: str
+) -> None:
+    mena = _session_id(demo_database, "MENA-DIALOGUE")
+    opening = _session_id(demo_database, "OPENING")
+    _set_status(organiser, opening, "ended")  # the recording
+    with organiser.websocket_connect(
+        f"{WS}/ogp2021/live?page=session&session={mena}", headers={"origin": BASE_URL}
+    ) as socket:
+        _set_status(organiser, mena, "live")
+        pushed = receive_until(socket, lambda message: 'id="session-page"' in message)
+    paths = [
+        f"/ogp2021/sessions/{mena}",
+        f"/ogp2021/sessions/{opening}",
+        f"/ogp2021/sessions/{mena}/polls",
+        f"/ogp2021/sessions/{mena}/present",
+        f"/ogp2021/manage/sessions/{mena}",
+    ]
+
+    pages = {path: organiser.get(f"{path}?lang={language}") for path in paths}
+
+    assert {path: answer.status_code for path, answer in pages.items()} == dict.fromkeys(paths, 200)
+    assert _frame(pages[paths[0]].text) is not None and _frame(pushed) is not None
+    assert {path: _inline(answer.text) for path, answer in pages.items()} == dict.fromkeys(
+        paths, []
+    )
+    assert _inline(pushed) == []
 
 
 def _form(organiser: TestClient, session_id: int) -> dict[str, str]:
@@ -320,7 +400,10 @@ def test_the_api_refuses_a_channel_no_allowed_provider_plays(
     )
 
     assert refused.status_code == 409
-    assert list(refused.json()["fields"]) == ["channels.fr"]
+    assert refused.json()["fields"] == {
+        "channels.fr": "No video provider allowed here plays this address: give a YouTube or "
+        "Vimeo video, or a stream from this summit's own servers."
+    }
     with demo_database.read() as db:
         draft = db.get(ProgrammeSession, mena)
         assert draft is not None and draft.channels["fr"] == MENA_FR
@@ -373,3 +456,5 @@ def test_the_exports_carry_the_players(api: TestClient, demo_database: Database)
         "CONFERENCE;FEATURE=VIDEO;LABEL=Floor (original sound);VALUE=URI:"
         "https://www.youtube-nocookie.com/embed/demo-opening-fl" in calendar
     )
+    # The event's one URL is the session's page, where the player and its switcher are.
+    assert f"\r\nURL:{BASE_URL}/ogp2021/sessions/{opening}\r\n" in calendar
