@@ -17,6 +17,7 @@ from summit.agenda.players import DEFAULT_PLAYERS, PlayerPolicy, channel_for
 from summit.app import create_app
 from summit.auth.api_tokens import ApiScope, issue_api_token
 from summit.auth.models import Account
+from summit.columns import utcnow
 from summit.db import Database
 from summit.settings import Settings
 from tests.conftest import (
@@ -169,6 +170,10 @@ def test_before_the_session_a_countdown_and_no_player(
     )
     assert 'data-countdown="2021-12-16T09:00:00+00:00"' in page
     assert _frame(page) is None
+    # The countdown runs on the app's clock (here, the summit's first day), not the browser's.
+    offset = re.search(r'data-clock-offset="(-?[0-9]+)"', page)
+    assert offset is not None
+    assert abs(int(offset.group(1)) - (DURING_THE_SUMMIT - utcnow()).total_seconds()) < 60
 
 
 @pytest.mark.parametrize(("language", "src"), [("fr", MENA_FR), ("ar", MENA_AR), ("en", MENA_EN)])
