@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from sqlmodel import select
@@ -447,6 +448,10 @@ def test_the_exports_carry_the_players(api: TestClient, demo_database: Database)
     ]
     links = next(event["links"] for event in events if event["id"] == opening)
     calendar = api.get(f"/ogp2021/schedule/export/sessions/{opening}.ics").text.replace("\r\n ", "")
+    xml = ElementTree.fromstring(  # noqa: S314 - our own output
+        api.get("/ogp2021/schedule/export/schedule.xml").content
+    )
+    event = next(found for found in xml.iter("event") if found.get("id") == str(opening))
 
     assert [link["url"] for link in links][-2:] == [
         "https://player.vimeo.com/video/100000001",
@@ -461,5 +466,9 @@ def test_the_exports_carry_the_players(api: TestClient, demo_database: Database)
         "CONFERENCE;FEATURE=VIDEO;LABEL=Floor (original sound);VALUE=URI:"
         "https://www.youtube-nocookie.com/embed/demo-opening-fl" in calendar
     )
+    assert [(link.get("href"), link.text) for link in event.iter("link")][:2] == [
+        ("https://www.youtube-nocookie.com/embed/demo-opening-fl", "Floor (original sound)"),
+        ("https://www.youtube-nocookie.com/embed/demo-opening-en", "English"),
+    ]
     # The event's one URL is the session's page, where the player and its switcher are.
     assert f"\r\nURL:{BASE_URL}/ogp2021/sessions/{opening}\r\n" in calendar
