@@ -13,7 +13,7 @@ from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from summit.agenda.models import ProgrammeSession, PublishedSession, Summit
+from summit.agenda.models import ProgrammeSession, PublishedSession, SessionStatus, Summit
 from summit.agenda.players import DEFAULT_PLAYERS, PlayerPolicy, channel_for
 from summit.app import create_app
 from summit.auth.api_tokens import ApiScope, issue_api_token
@@ -148,6 +148,49 @@ def test_the_csp_follows_the_settings(tmp_path: Path) -> None:
     assert policy["frame-src"] == "'none'"
     assert policy["media-src"] == "'self' https://video.example.org blob:"
     assert policy["connect-src"] == "'self' https://video.example.org blob:"
+
+
+HLS = "https://video.example.org/live/mena-floor.m3u8"
+
+
+def test_a_self_hosted_hls_channel_plays_in_the_pages_own_video_through_hls_js(
+    demo_settings: Settings, demo_database: Database
+) -> None:
+    mena = _session_id(demo_database, "MENA-DIALOGUE")
+    with demo_database.write() as db:
+        published = db.get(PublishedSession, mena)
+        assert published is not None
+        published.channels = {"floor": HLS, "fr": MENA_FR}
+        published.status = SessionStatus.LIVE
+        db.add(published)
+    settings = demo_settings.model_copy(
+        update={
+            "stream_providers": "youtube-nocookie,vimeo,hls",
+            "hls_origins": "https://video.example.org",
+        }
+    )
+
+    with make_client(create_app(settings, clock=lambda: DURING_THE_SUMMIT)) as visitor:
+        page = visitor.get(f"/ogp2021/sessions/{mena}?lang=en").text
+        script = re.search(r'data-hls-script="([^"]+)"', page)
+        assert script is not None
+        served = visitor.get(script.group(1))
+
+    # The floor plays in the page's own <video> (hls.js attaches it: no src of its own); the
+    # French channel's button can turn it back into a frame.
+    assert re.findall(r"<video [^>]*>", page) == [
+        f'<video class="player__frame" controls playsinline data-hls-src="{HLS}" '
+        'aria-label="Live stream">'
+    ]
+    assert re.findall(r'data-channel="([a-z]+)" data-src="[^"]+" data-kind="([a-z]+)"', page) == [
+        ("floor", "hls"),
+        ("fr", "frame"),
+    ]
+    assert script.group(1).startswith("/static/vendor/hls.js/hls.light.min.js")
+    assert (served.status_code, served.headers["content-type"].split(";")[0]) == (
+        200,
+        "text/javascript",
+    )
 
 
 @pytest.mark.parametrize("providers", ["youtube", "youtube-nocookie,flash"])
