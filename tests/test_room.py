@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from summit.agenda.models import ProgrammeSession, PublishedSession, SessionStatus, Summit
-from summit.agenda.players import DEFAULT_PLAYERS, PlayerPolicy, channel_for
+from summit.agenda.players import CHANNELS, DEFAULT_PLAYERS, PlayerPolicy, channel_for
 from summit.app import create_app
 from summit.auth.api_tokens import ApiScope, issue_api_token
 from summit.auth.models import Account
@@ -27,6 +27,7 @@ from tests.conftest import (
     htmx_post,
     make_client,
     receive_until,
+    sign_in,
     sqlite_settings,
 )
 
@@ -450,12 +451,57 @@ def test_the_api_refuses_a_channel_no_allowed_provider_plays(
 
     assert refused.status_code == 409
     assert refused.json()["fields"] == {
-        "channels.fr": "No video provider allowed here plays this address: give a YouTube or "
-        "Vimeo video, or a stream from this summit's own servers."
+        "channels.fr": "No video provider allowed here plays this address: give a YouTube "
+        "video or a Vimeo video."
     }
     with demo_database.read() as db:
         draft = db.get(ProgrammeSession, mena)
         assert draft is not None and draft.channels["fr"] == MENA_FR
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        (
+            "en",
+            "No video provider allowed here plays this address: give a stream from this "
+            "summit's own servers.",
+        ),
+        (
+            "fr",
+            "Aucun fournisseur vidéo autorisé ici ne lit cette adresse : indiquez un flux des "
+            "serveurs de ce sommet.",
+        ),
+    ],
+)
+def test_a_refusal_names_what_this_deployment_allows(
+    demo_settings: Settings,
+    demo_database: Database,
+    bearer: dict[str, str],
+    language: str,
+    message: str,
+) -> None:
+    mena = _session_id(demo_database, "MENA-DIALOGUE")
+    settings = demo_settings.model_copy(
+        update={"stream_providers": "hls", "hls_origins": "https://video.example.org"}
+    )
+
+    with make_client(create_app(settings, clock=lambda: DURING_THE_SUMMIT)) as client:
+        client.cookies.set("summit_lang", language)
+        refused = client.patch(
+            f"{API}/sessions/{mena}",
+            json={"channels": {"floor": MENA_FLOOR}},
+            headers=bearer,
+        )
+        sign_in(client, "organiser@example.org")
+        client.cookies.set("summit_lang", language)
+        values = _form(client, mena)
+        in_form = htmx_post(client, f"/ogp2021/manage/sessions/{mena}", values)
+
+    assert refused.json()["fields"] == {"channels.floor": message}
+    assert in_form.status_code == 422
+    # Each of the session's five YouTube channels is refused, each with the same words.
+    assert in_form.text.count(message.replace("'", "&#39;")) >= len(CHANNELS)
 
 
 def test_the_api_sets_channels_and_the_recording(
