@@ -561,3 +561,22 @@ def test_the_exports_carry_the_players(api: TestClient, demo_database: Database)
     ]
     # The event's one URL is the session's page, where the player and its switcher are.
     assert f"\r\nURL:{BASE_URL}/ogp2021/sessions/{opening}\r\n" in calendar
+
+
+@pytest.mark.parametrize(
+    ("language", "zone"),
+    [
+        ("en", "(Coordinated Universal Time)"),
+        ("fr", "(temps universel coordonné)"),
+        ("ar", "(التوقيت العالمي المنسق)"),
+    ],
+)
+def test_a_viewer_in_utc_reads_its_name_not_an_unknown_region(
+    client: TestClient, demo_database: Database, language: str, zone: str
+) -> None:
+    mena = _session_id(demo_database, "MENA-DIALOGUE")
+
+    page = client.get(f"/ogp2021/sessions/{mena}?lang={language}&tz=UTC").text
+    player = re.search(r'<section id="player-.*?</section>', page, re.S)
+
+    assert player is not None and zone in player.group(0)
