@@ -247,6 +247,26 @@ def test_one_vote_per_account_changeable_until_the_close(
     assert "1 person voted" in page
 
 
+def test_shares_read_as_each_language_writes_them(
+    organiser: TestClient, delegate: TestClient, demo_database: Database
+) -> None:
+    opening = _opening(demo_database)
+    poll = _make(organiser, demo_database, opening)
+    yes, _, _ = _options(demo_database, poll)
+    _state(organiser, opening, poll, "open")
+    assert _vote(delegate, opening, poll, yes) == 200
+
+    counts = {
+        language: re.findall(
+            r'<span class="poll__count">([^<]+)</span>',
+            delegate.get(f"/ogp2021/sessions/{opening}/polls?lang={language}").text,
+        )[0]
+        for language in ("en", "fr")
+    }
+
+    assert counts == {"en": "1 vote · 100%", "fr": "1 voix · 100\xa0%"}
+
+
 def test_a_multiple_choice_poll_takes_several_options(
     organiser: TestClient, delegate: TestClient, demo_database: Database
 ) -> None:
