@@ -274,7 +274,8 @@ def test_the_player_appears_on_open_pages_when_the_session_goes_live(
         _set_status(organiser, mena, "live")
         pushed = socket.receive_text()
 
-    assert 'id="session-page"' in pushed
+    # The player comes inside a live region: a screen reader hears that it arrived.
+    assert '<article id="session-page" data-live-region aria-live="polite"' in pushed
     assert _frame(pushed) is not None
 
 
@@ -460,26 +461,31 @@ def test_the_api_refuses_a_channel_no_allowed_provider_plays(
 
 
 @pytest.mark.parametrize(
-    ("language", "message"),
+    ("language", "message", "hint"),
     [
         (
             "en",
             "No video provider allowed here plays this address: give a stream from this "
             "summit's own servers.",
+            "For each channel the session has (the floor, and each interpretation), give a "
+            "stream from this summit's own servers.",
         ),
         (
             "fr",
             "Aucun fournisseur vidéo autorisé ici ne lit cette adresse : indiquez un flux des "
             "serveurs de ce sommet.",
+            "Pour chaque canal de la séance (la salle, et chaque interprétation), indiquez un "
+            "flux des serveurs de ce sommet.",
         ),
     ],
 )
-def test_a_refusal_names_what_this_deployment_allows(
+def test_a_refusal_and_the_forms_hint_name_what_this_deployment_allows(
     demo_settings: Settings,
     demo_database: Database,
     bearer: dict[str, str],
     language: str,
     message: str,
+    hint: str,
 ) -> None:
     mena = _session_id(demo_database, "MENA-DIALOGUE")
     settings = demo_settings.model_copy(
@@ -502,6 +508,7 @@ def test_a_refusal_names_what_this_deployment_allows(
     assert in_form.status_code == 422
     # Each of the session's five YouTube channels is refused, each with the same words.
     assert in_form.text.count(message.replace("'", "&#39;")) >= len(CHANNELS)
+    assert hint.replace("'", "&#39;") in in_form.text
 
 
 def test_the_api_sets_channels_and_the_recording(

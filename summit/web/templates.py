@@ -13,6 +13,7 @@ from starlette.datastructures import URL, URLPath
 from starlette.requests import Request
 
 from summit.agenda.players import CHANNELS, DEFAULT_PLAYERS, PlayerPolicy, channel_for
+from summit.agenda.services import PlayableChoices
 from summit.clock import Clock
 from summit.columns import utcnow
 from summit.i18n import formatting
@@ -120,6 +121,8 @@ def create_templates(
     env.globals["player_policy"] = players
     env.globals["channel_for"] = channel_for
     env.globals["channel_names"] = CHANNELS
+    # What the session form asks for: the providers this deployment allows, not a fixed list.
+    env.globals["playable_choices"] = PlayableChoices(players)
 
     def clock_offset() -> int:
         """Seconds the app's clock runs ahead of the real one: a demo's shift, else 0. It stays
