@@ -263,7 +263,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.templates = create_templates(players=settings.player_policy)
+    app.state.templates = create_templates(players=settings.player_policy, clock=clock)
     app.state.clock = clock
     app.state.programme_cache = ProgrammeCache()
     app.state.socket_quota = SocketQuota(settings.max_sockets_per_client)

@@ -14,8 +14,10 @@ from zoneinfo import ZoneInfo
 import httpx2 as httpx
 import pytest
 from sqlmodel import col, select
+from starlette.testclient import TestClient
 
 from summit.agenda.models import ProgrammeSession, SessionStatus
+from summit.app import create_app
 from summit.awards.models import AwardResult
 from summit.awards.standings import compute
 from summit.clock import app_clock, shifted
@@ -29,6 +31,7 @@ from tests.jury import demo_award
 from tests.servers import serving
 
 SEOUL = ZoneInfo("Asia/Seoul")
+DEMO_START = datetime(2021, 12, 16, 10, 15, tzinfo=SEOUL)
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 _LIVE = re.compile(r'<section id="live-strip".*?<h2>', re.DOTALL)
 _NEXT = re.compile(r"<h2>Coming next</h2>.*?</section>", re.DOTALL)
@@ -328,3 +331,26 @@ def test_loaded_after_the_ceremony_the_places_are_published_at_its_end(
 
     assert published == datetime(2021, 12, 17, 19, 0, tzinfo=SEOUL)
     assert live == []
+
+
+def test_the_demo_seeds_the_rooms_channels_and_a_recording_for_an_ended_session(
+    seeded_at_ten: Database, tmp_path: Path
+) -> None:
+    with seeded_at_ten.read() as db:
+        rooms = {
+            session.code: (session.status, sorted(session.channels), session.recording_url)
+            for session in db.exec(select(ProgrammeSession))
+            if session.channels or session.recording_url
+        }
+        opening = db.exec(select(ProgrammeSession).where(ProgrammeSession.code == "OPENING")).one()
+    seeded_at_ten.dispose()
+    app = create_app(sqlite_settings(tmp_path / "ten.db"), clock=lambda: DEMO_START)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        page = client.get(f"/ogp2021/sessions/{opening.id}?lang=en").text
+
+    channels = ["ar", "en", "es", "floor", "fr"]
+    assert rooms == {
+        "OPENING": (SessionStatus.ENDED, channels, "https://player.vimeo.com/video/100000001"),
+        "MENA-DIALOGUE": (SessionStatus.SCHEDULED, channels, None),
+    }
+    assert '<iframe class="player__frame" src="https://player.vimeo.com/video/100000001"' in page

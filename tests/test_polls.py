@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -25,10 +26,13 @@ from tests.conftest import (
     csrf_token,
     htmx_post,
     make_client,
+    receive_until,
     sign_in,
 )
+from tests.test_qa import MODERATOR_EMAIL, _link_moderator
 
 WS = BASE_URL.replace("http://", "ws://")
+API = "/api/v1/summits/ogp2021"
 
 
 def _opening(database: Database) -> int:
@@ -103,6 +107,24 @@ def delegate(demo_app: Starlette) -> Iterator[TestClient]:
 
 
 @pytest.fixture
+def bearer(demo_database: Database) -> dict[str, str]:
+    """The organiser's API token (programme writes)."""
+    with demo_database.write() as db:
+        summit = db.exec(select(Summit).where(Summit.slug == "ogp2021")).one()
+        account = db.exec(select(Account).where(Account.email == "organiser@example.org")).one()
+        token = issue_api_token(
+            db,
+            summit=summit,
+            account=account,
+            name="test",
+            scopes=[ApiScope.PROGRAMME_WRITE],
+            now=DURING_THE_SUMMIT,
+            days=30,
+        ).token
+    return {"authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
 def juror(demo_app: Starlette) -> Iterator[TestClient]:
     with make_client(demo_app) as client:
         sign_in(client, "juror1@example.org")
@@ -155,6 +177,54 @@ def test_opening_pushes_the_poll_to_every_open_page_and_is_audited(
     assert actions == ["poll_created", "poll_opened"]
 
 
+def test_the_sessions_moderator_runs_its_polls_and_each_step_is_audited(
+    demo_app: Starlette, delegate: TestClient, demo_database: Database
+) -> None:
+    opening = _opening(demo_database)
+    _link_moderator(demo_database)
+    path = f"/ogp2021/sessions/{opening}/polls"
+    refused = htmx_post(
+        delegate, path, {"question_en": "Mine?", "option_0_en": "Yes", "option_1_en": "No"}
+    )
+    with make_client(demo_app) as moderator:
+        sign_in(moderator, MODERATOR_EMAIL)
+        choose_english(moderator)
+        poll = _make(moderator, demo_database, opening)
+        refused_state = htmx_post(
+            delegate, f"{path}/{poll.id}/state", {"status": "open"}
+        ).status_code
+        _state(moderator, opening, poll, "open")
+        _state(moderator, opening, poll, "closed")
+        drafts_seen_by_delegate = f'id="polls-drafts-{opening}"' in delegate.get(path).text
+
+    with demo_database.read() as db:
+        moderator_id = db.exec(select(Account.id).where(Account.email == MODERATOR_EMAIL)).one()
+        entries = [
+            (entry.action, entry.account_id, entry.target)
+            for entry in db.exec(select(AuditEntry).order_by(col(AuditEntry.id)))
+            if entry.action.startswith("poll")
+        ]
+    assert (refused.status_code, refused_state) == (403, 403)
+    assert not drafts_seen_by_delegate
+    assert entries == [
+        (action, moderator_id, f"poll:{poll.id}")
+        for action in ("poll_created", "poll_opened", "poll_closed")
+    ]
+
+
+def test_voting_too_fast_is_refused(
+    organiser: TestClient, delegate: TestClient, demo_database: Database
+) -> None:
+    opening = _opening(demo_database)
+    poll = _make(organiser, demo_database, opening)
+    yes, _, _ = _options(demo_database, poll)
+    _state(organiser, opening, poll, "open")
+
+    answers = [_vote(delegate, opening, poll, yes) for _ in range(61)]
+
+    assert answers == [200] * 60 + [429]
+
+
 def test_one_vote_per_account_changeable_until_the_close(
     organiser: TestClient, delegate: TestClient, demo_database: Database
 ) -> None:
@@ -175,6 +245,26 @@ def test_one_vote_per_account_changeable_until_the_close(
     page = delegate.get(f"/ogp2021/sessions/{opening}/polls").text
     assert f'data-my-choices="{no}"' in page
     assert "1 person voted" in page
+
+
+def test_shares_read_as_each_language_writes_them(
+    organiser: TestClient, delegate: TestClient, demo_database: Database
+) -> None:
+    opening = _opening(demo_database)
+    poll = _make(organiser, demo_database, opening)
+    yes, _, _ = _options(demo_database, poll)
+    _state(organiser, opening, poll, "open")
+    assert _vote(delegate, opening, poll, yes) == 200
+
+    counts = {
+        language: re.findall(
+            r'<span class="poll__count">([^<]+)</span>',
+            delegate.get(f"/ogp2021/sessions/{opening}/polls?lang={language}").text,
+        )[0]
+        for language in ("en", "fr")
+    }
+
+    assert counts == {"en": "1 vote · 100%", "fr": "1 voix · 100\xa0%"}
 
 
 def test_a_multiple_choice_poll_takes_several_options(
@@ -210,33 +300,77 @@ def test_a_socket_never_carries_anyones_choices(
     assert "checked" not in pushed and "poll--voted" not in pushed
 
 
-def test_hidden_results_stay_hidden_until_the_close(
+def test_every_page_of_a_group_gets_the_same_pushed_block(
     organiser: TestClient, delegate: TestClient, juror: TestClient, demo_database: Database
+) -> None:
+    """Rendered once for the group (language, zone, page), and handed as is to everyone in it:
+    the moderator, the voter and someone else get the very same string."""
+    opening = _opening(demo_database)
+    poll = _make(organiser, demo_database, opening)
+    yes, _, _ = _options(demo_database, poll)
+    _state(organiser, opening, poll, "open")
+    address = f"{WS}/ogp2021/live?page=session&session={opening}"
+    with (
+        organiser.websocket_connect(address, headers={"origin": BASE_URL}) as moderators,
+        delegate.websocket_connect(address, headers={"origin": BASE_URL}) as voters,
+        juror.websocket_connect(address, headers={"origin": BASE_URL}) as others,
+    ):
+        assert _vote(delegate, opening, poll, yes) == 200
+        pushed = [
+            receive_until(socket, lambda message: "1 person voted" in message)
+            for socket in (moderators, voters, others)
+        ]
+
+    assert pushed[0] == pushed[1] == pushed[2]
+    assert "data-my-choices" not in pushed[0] and "csrf" not in pushed[0]
+
+
+def _counts_shown(html: str) -> list[str]:
+    """What of a poll's results ``html`` shows: counts, shares, how many voted."""
+    return re.findall(r"[0-9]+ (?:votes?|people voted|person voted)|[0-9]+%|poll__count", html)
+
+
+def test_hidden_results_stay_hidden_until_the_close(
+    organiser: TestClient,
+    delegate: TestClient,
+    juror: TestClient,
+    demo_database: Database,
+    bearer: dict[str, str],
 ) -> None:
     opening = _opening(demo_database)
     poll = _make(organiser, demo_database, opening, hidden=True)
     yes, _, _ = _options(demo_database, poll)
-    _state(organiser, opening, poll, "open")
     path = f"/ogp2021/sessions/{opening}/polls"
     with juror.websocket_connect(
         f"{WS}/ogp2021/live?page=session&session={opening}", headers={"origin": BASE_URL}
     ) as socket:
+        _state(organiser, opening, poll, "open")
+        opened = receive_until(socket, lambda message: f'id="poll-{poll.id}"' in message)
         assert _vote(delegate, opening, poll, yes) == 200
-        seen = [
-            organiser.get(path).text,
-            delegate.get(path).text,
-            juror.get(path, headers={"hx-request": "true", "hx-target": f"polls-{opening}"}).text,
-        ]
+        seen = {
+            "moderator's panel": organiser.get(path).text,
+            "voter's panel": delegate.get(path).text,
+            "session page": delegate.get(f"/ogp2021/sessions/{opening}").text,
+            "shared fragment": juror.get(
+                path, headers={"hx-request": "true", "hx-target": f"polls-{opening}"}
+            ).text,
+            "public API": delegate.get(f"{API}/sessions/{opening}/polls").text,
+            "organiser's API": organiser.get(
+                f"{API}/sessions/{opening}/polls", headers=bearer
+            ).text,
+        }
         csv_answer = organiser.get(f"{path}/{poll.id}/results.csv")
         _state(organiser, opening, poll, "closed")
-        # The first message the juror's page gets is the close: the vote pushed nothing.
+        # The next message the juror's page gets is the close: the vote pushed nothing.
         after_close = socket.receive_text()
 
-    for page in seen:
-        assert "The results show when the poll closes." in page
-        assert "person voted" not in page and "people voted" not in page
-        assert "1 vote" not in page and "100%" not in page
+    assert "The results show when the poll closes." in opened
+    assert _counts_shown(opened) == []
+    assert {where: _counts_shown(html) for where, html in seen.items()} == dict.fromkeys(seen, [])
+    for api in ("public API", "organiser's API"):
+        assert '"voters":null' in seen[api] and '"votes":1' not in seen[api], api
     assert csv_answer.status_code == 409
+    assert "poll--closed" in after_close
     assert "1 person voted" in after_close and "100%" in after_close
 
 
@@ -278,26 +412,10 @@ def test_making_polls_is_rate_limited(organiser: TestClient, demo_database: Data
     assert "You are making polls quickly" in answer.text
 
 
-API = "/api/v1/summits/ogp2021"
-
-
 def test_the_api_makes_opens_and_reads_polls_hiding_counts_until_the_close(
-    client: TestClient, delegate: TestClient, demo_database: Database
+    client: TestClient, delegate: TestClient, demo_database: Database, bearer: dict[str, str]
 ) -> None:
     opening = _opening(demo_database)
-    with demo_database.write() as db:
-        summit = db.exec(select(Summit).where(Summit.slug == "ogp2021")).one()
-        account = db.exec(select(Account).where(Account.email == "organiser@example.org")).one()
-        token = issue_api_token(
-            db,
-            summit=summit,
-            account=account,
-            name="test",
-            scopes=[ApiScope.PROGRAMME_WRITE],
-            now=DURING_THE_SUMMIT,
-            days=30,
-        ).token
-    bearer = {"authorization": f"Bearer {token}"}
     made = client.post(
         f"{API}/sessions/{opening}/polls",
         json={

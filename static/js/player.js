@@ -102,7 +102,9 @@
   });
 
   function tick(element) {
-    var minutes = Math.round((Date.parse(element.getAttribute("data-countdown")) - Date.now()) / 60000);
+    // The app's clock: a demo's runs shifted from the real one (data-clock-offset, in seconds).
+    var now = Date.now() + 1000 * Number(element.getAttribute("data-clock-offset") || 0);
+    var minutes = Math.round((Date.parse(element.getAttribute("data-countdown")) - now) / 60000);
     if (minutes <= 0) { element.textContent = element.getAttribute("data-started"); return; }
     var language = document.documentElement.lang || "en";
     var format = new Intl.RelativeTimeFormat(language, { numeric: "auto" });

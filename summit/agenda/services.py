@@ -2,22 +2,47 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from babel.lists import format_list
 from sqlmodel import Session, col, select
 
 from summit.agenda import search_index
 from summit.agenda.forms import SessionInput, StreamInput, SummitInput, TrackInput
 from summit.agenda.models import ProgrammeSession, SessionPerson, Stream, Summit, Track
-from summit.agenda.players import DEFAULT_PLAYERS, PlayerPolicy, playable, unplayable
+from summit.agenda.players import (
+    DEFAULT_PLAYERS,
+    PROVIDERS,
+    PlayerPolicy,
+    playable,
+    unplayable,
+)
 from summit.columns import utcnow
 from summit.errors import DomainError
-from summit.i18n.viewer import N_
+from summit.i18n.viewer import N_, current_viewer, gettext
 from summit.people.models import Person
 from summit.persistence import assign, pk
 
-UNPLAYABLE = N_(
-    "No video provider allowed here plays this address: give a YouTube or Vimeo video, or a "
-    "stream from this summit's own servers."
-)
+UNPLAYABLE = N_("No video provider allowed here plays this address: give %(choices)s.")
+_CHOICES = {
+    "youtube-nocookie": N_("a YouTube video"),
+    "vimeo": N_("a Vimeo video"),
+    "hls": N_("a stream from this summit's own servers"),
+}
+
+
+@dataclass(frozen=True)
+class PlayableChoices:
+    """What this deployment's players play, for ``UNPLAYABLE``: the providers the settings
+    allow, not a fixed list. Said in the viewer's language when the message is written (the
+    route translates it; the refusal itself is raised in a worker thread)."""
+
+    players: PlayerPolicy
+
+    def __str__(self) -> str:
+        allowed = self.players.providers - ({"hls"} if not self.players.hls_origins else set())
+        words = [gettext(_CHOICES[name]) for name in PROVIDERS if name in allowed]
+        return format_list(words, style="or", locale=current_viewer().language)
 
 
 def upsert_summit(db: Session, *, data: SummitInput) -> Summit:
@@ -78,7 +103,7 @@ def upsert_session(
     _check_belongs(db, summit=summit, data=data)
     refused = unplayable(players, channels=data.channels, recording_url=data.recording_url)
     if refused:
-        raise DomainError(UNPLAYABLE, field=refused[0])
+        raise DomainError(UNPLAYABLE, field=refused[0], choices=PlayableChoices(players))
     values = {
         **data.model_dump(exclude={"people"}),
         **playable(players, channels=data.channels, recording_url=data.recording_url),

@@ -17,7 +17,7 @@ from summit.agenda.editor_routes import MINUTES_A_DAY
 from summit.agenda.forms import SessionInput
 from summit.agenda.models import ProgrammeSession, SessionKind, SessionRoleKind, SessionStatus
 from summit.agenda.players import CHANNELS, unplayable
-from summit.agenda.services import UNPLAYABLE, upsert_session
+from summit.agenda.services import UNPLAYABLE, PlayableChoices, upsert_session
 from summit.auth.permissions import Access
 from summit.errors import DomainError
 from summit.i18n.viewer import translate_error
@@ -198,7 +198,7 @@ async def session_save(request: Request) -> Response:
     # refuses the first one only).
     unplayed = dict.fromkeys(
         unplayable(players, channels=channels, recording_url=recording_url),
-        translate_error(UNPLAYABLE, {}),
+        translate_error(UNPLAYABLE, {"choices": PlayableChoices(players)}),
     )
     errors: dict[str, str] = dict(unplayed)
     try:

@@ -147,8 +147,16 @@ def date_range(first: date, last: date) -> str:
 
 
 def zone_name(zone: str) -> str:
+    """A time zone's name in the viewer's language. Zones of no region (UTC, ``Etc/GMT``, and
+    their aliases) have no generic name in CLDR: Babel would call UTC "Unknown Region (UTC)
+    Time", so those take their standard name ("Coordinated Universal Time")."""
     viewer = current_viewer()
-    return get_timezone_name(ZoneInfo(zone), locale=viewer.language)
+    regionless = "/" not in zone or zone.startswith("Etc/")
+    return get_timezone_name(
+        ZoneInfo(zone),
+        locale=viewer.language,
+        zone_variant="standard" if regionless else None,
+    )
 
 
 def language_name(code: str) -> str:

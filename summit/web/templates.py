@@ -13,6 +13,9 @@ from starlette.datastructures import URL, URLPath
 from starlette.requests import Request
 
 from summit.agenda.players import CHANNELS, DEFAULT_PLAYERS, PlayerPolicy, channel_for
+from summit.agenda.services import PlayableChoices
+from summit.clock import Clock
+from summit.columns import utcnow
 from summit.i18n import formatting
 from summit.i18n.viewer import current_viewer, gettext, ngettext, npgettext, pgettext
 from summit.paths import data_dir
@@ -63,8 +66,12 @@ def url_for(context: Mapping[str, Any], name: str, /, **path_params: Any) -> URL
     return url
 
 
-def create_templates(*, players: PlayerPolicy = DEFAULT_PLAYERS) -> Jinja2Blocks:
-    """The templates, with the video providers session pages may embed (``players``)."""
+def create_templates(
+    *, players: PlayerPolicy = DEFAULT_PLAYERS, clock: Clock = utcnow
+) -> Jinja2Blocks:
+    """The templates, with the video providers session pages may embed (``players``) and the
+    app's ``clock`` (a countdown counts to a session's start on the app's clock, which a demo
+    shifts, not on the visitor's)."""
     templates = Jinja2Blocks(directory=data_dir("templates"), context_processors=[_viewer_context])
     env = templates.env
     env.undefined = StrictUndefined
@@ -117,4 +124,13 @@ def create_templates(*, players: PlayerPolicy = DEFAULT_PLAYERS) -> Jinja2Blocks
     env.globals["player_policy"] = players
     env.globals["channel_for"] = channel_for
     env.globals["channel_names"] = CHANNELS
+    # What the session form asks for: the providers this deployment allows, not a fixed list.
+    env.globals["playable_choices"] = PlayableChoices(players)
+
+    def clock_offset() -> int:
+        """Seconds the app's clock runs ahead of the real one: a demo's shift, else 0. It stays
+        the same as time runs, so a page the cache keeps still counts down right."""
+        return round((clock() - utcnow()).total_seconds())
+
+    env.globals["clock_offset"] = clock_offset
     return templates

@@ -71,4 +71,14 @@ def test_the_presenter_view_follows_an_upvote(
     assert presenter.evaluate("() => window.__noReload") == 1
     assert presenter.locator(f"#question-{second} .question__count").inner_text() == "صوت واحد"
     assert presenter.locator(f"#question-{first} .question__count").inner_text() == "لا أصوات"
+    # Large type, read from the back of a room: at least 32 px on a 1280-pixel screen share.
+    sizes = presenter.eval_on_selector_all(
+        f"#questions-{opening} .question__body",
+        "bodies => bodies.map((body) => parseFloat(getComputedStyle(body).fontSize))",
+    )
+    assert min(sizes) >= 32
+
+    # Full screen holds the questions only: the site's header and footer stay out of the share.
+    presenter.click("[data-fullscreen=presenter]")
+    presenter.wait_for_function("() => document.fullscreenElement?.id === 'presenter'")
     assert problems == []
