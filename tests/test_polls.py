@@ -412,6 +412,25 @@ def test_making_polls_is_rate_limited(organiser: TestClient, demo_database: Data
     assert "You are making polls quickly" in answer.text
 
 
+def test_the_api_counts_polls_against_the_same_limit_as_the_page(
+    organiser: TestClient, demo_database: Database, bearer: dict[str, str]
+) -> None:
+    opening = _opening(demo_database)
+    for _ in range(10):
+        _make(organiser, demo_database, opening)
+
+    answer = organiser.post(
+        f"{API}/sessions/{opening}/polls",
+        json={"question": {"en": "One more?"}, "options": [{"en": "Yes"}, {"en": "No"}]},
+        headers=bearer,
+    )
+
+    assert answer.status_code == 429
+    assert "You are making polls quickly" in answer.json()["error"]
+    with demo_database.read() as db:
+        assert len(db.exec(select(Poll)).all()) == 10
+
+
 def test_the_api_makes_opens_and_reads_polls_hiding_counts_until_the_close(
     client: TestClient, delegate: TestClient, demo_database: Database, bearer: dict[str, str]
 ) -> None:

@@ -10,7 +10,7 @@ from pydantic import Field, StrictBool
 from sqlmodel import Session
 from starlette.responses import Response
 
-from summit.api.declare import ApiCall, Operation, documented, json_out, not_found
+from summit.api.declare import ApiCall, ApiError, Operation, documented, json_out, not_found
 from summit.api.fields import RequiredTexts
 from summit.api.reads import SUMMIT
 from summit.api.rules import ApiInput
@@ -18,8 +18,10 @@ from summit.api.schemas import Out, Texts_
 from summit.api.writing import write_call
 from summit.auth.api_tokens import ApiScope
 from summit.eventlog import record
+from summit.i18n.viewer import gettext as _
 from summit.polls import queries, services
 from summit.polls.models import PollStatus, ResultsShown
+from summit.polls.pace import may_make_poll
 from summit.qa import queries as qa_queries
 from summit.qa.services import NotAllowed
 from summit.web.context import database, now
@@ -105,6 +107,9 @@ async def create_poll(call: ApiCall) -> Response:
 
     It opens when an organiser opens it."""
     body = await call.body(PollIn)
+    # The session page's limit, on the same account's count: the API is not a way round it.
+    if not await may_make_poll(call.request.app.state.rate_limiter, call.principal.account_id or 0):
+        raise ApiError(429, _("You are making polls quickly: wait a minute, then try again."))
     data = services.PollInput(
         question=body.question,
         options=body.options,

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from limits import parse
 from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -24,6 +23,7 @@ from summit.i18n.viewer import gettext as _
 from summit.parsing import or_none, row_id
 from summit.polls import queries, regions, services
 from summit.polls.models import PollStatus, ResultsShown
+from summit.polls.pace import may_make_poll, may_vote
 from summit.qa.queries import QaSession
 from summit.qa.services import NotAllowed, may_moderate
 from summit.qa.session_request import SessionRequest
@@ -32,9 +32,6 @@ from summit.web.access import page
 from summit.web.context import database
 from summit.web.forms import FieldReader, FieldsRefused, read_form, text_fields, validated
 from summit.web.htmx import is_fragment_request
-
-VOTES_PER_ACCOUNT = parse("60/minute")
-POLLS_PER_ACCOUNT = parse("10/minute")
 
 
 @dataclass
@@ -127,7 +124,7 @@ async def create(request: Request) -> Response:
     ]
     form = text_fields(await read_form(request), *names, "multiple", "hide_results")
     errors: dict[str, str] = {}
-    if not await request.app.state.rate_limiter.hit(POLLS_PER_ACCOUNT, "poll", str(account_id)):
+    if not await may_make_poll(request.app.state.rate_limiter, account_id):
         errors[""] = _("You are making polls quickly: wait a minute, then try again.")
     values = {
         "question": {language: form[f"question_{language}"] for language in LANGUAGES},
@@ -199,9 +196,7 @@ async def vote(request: Request) -> Response:
     option_ids = [or_none(row_id, value, field="option") for value in chosen[:20]]
     if None in option_ids:
         raise HTTPException(status_code=422, detail=_("Choose among the poll's options."))
-    if not await request.app.state.rate_limiter.hit(
-        VOTES_PER_ACCOUNT, "poll-vote", str(account_id)
-    ):
+    if not await may_vote(request.app.state.rate_limiter, account_id):
         raise HTTPException(status_code=429)
     await asker.write(
         lambda db: services.vote(
