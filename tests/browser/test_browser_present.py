@@ -43,8 +43,11 @@ def _ask(database_file: Path, *bodies: str) -> tuple[int, list[int]]:
 def test_the_presenter_view_follows_an_upvote(
     chromium: Any, live_server: str, tmp_path: Path
 ) -> None:
-    opening, (first, second) = _ask(
-        tmp_path / "live.db", "What comes first for open budgets?", "And for open contracts?"
+    opening, (first, second, *_more) = _ask(
+        tmp_path / "live.db",
+        "What comes first for open budgets?",
+        "And for open contracts?",
+        *[f"Another question, number {n}?" for n in range(3, 9)],
     )
     presenter = chromium.new_context(
         locale="ar", viewport={"width": 1280, "height": 800}
@@ -77,6 +80,12 @@ def test_the_presenter_view_follows_an_upvote(
         "bodies => bodies.map((body) => parseFloat(getComputedStyle(body).fontSize))",
     )
     assert min(sizes) >= 32
+    # Only the top six of the eight are on the screen: a room reads no further from afar.
+    shown = presenter.eval_on_selector_all(
+        f"#questions-{opening} .question",
+        "items => items.filter((q) => q.checkVisibility()).length",
+    )
+    assert shown == 6
 
     # Full screen holds the questions only: the site's header and footer stay out of the share.
     presenter.click("[data-fullscreen=presenter]")
