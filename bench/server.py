@@ -15,10 +15,24 @@ import httpx2 as httpx
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+    """A free port of 127.0.0.1: any, or one of ``BENCH_PORTS`` (``first-last``) when set, for a
+    machine whose ports are shared out."""
+    first, _, last = os.environ.get("BENCH_PORTS", "0-0").partition("-")
+    for port in range(int(first), int(last) + 1):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            found: int = sock.getsockname()[1]
+            if found not in _taken:
+                _taken.add(found)
+                return found
+    raise SystemExit(f"no free port in BENCH_PORTS={os.environ['BENCH_PORTS']}")
+
+
+_taken: set[int] = set()
+"""Ports handed out by this process: a server just started may not be listening yet."""
 
 
 @dataclass(frozen=True)
@@ -28,7 +42,9 @@ class Server:
 
 
 @contextmanager
-def serving(database_url: str, *, workers: int = 1) -> Iterator[Server]:
+def serving(
+    database_url: str, *, workers: int = 1, broker_url: str = "memory://"
+) -> Iterator[Server]:
     """A running server on ``database_url``; stopped afterwards."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -36,6 +52,7 @@ def serving(database_url: str, *, workers: int = 1) -> Iterator[Server]:
         **os.environ,
         "SUMMIT_DATABASE_URL": database_url,
         "SUMMIT_LOG_LEVEL": "WARNING",
+        "SUMMIT_BROKER_URL": broker_url,
         "SUMMIT_BASE_URL": base,
         "SUMMIT_SECRET_KEY": "bench-secret-key-bench-secret-key-0123456789",
         # Every benchmark client comes from 127.0.0.1: thousands of sockets from one address.
