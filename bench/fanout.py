@@ -136,7 +136,8 @@ async def warm_up(summit: Server, organiser: Organiser, session_id: int, count: 
     await organiser.sign_in()
     [probe] = await open_sockets([f"{ws(summit.base)}/ogp2021/live?page=programme"], summit.base)
     await organiser.toggle()
-    sample = str(await asyncio.wait_for(probe.recv(), 10))
+    # A loaded machine takes long over the first rendering.
+    sample = str(await asyncio.wait_for(probe.recv(), 60))
     await probe.close()
     await close_all(
         await open_sockets(summit_urls(summit.base, min(count, 200), session_id), summit.base)
@@ -263,7 +264,7 @@ async def measure_workers(
     ]
     await group_organiser.toggle()
     for probe in probes:
-        await asyncio.wait_for(probe.recv(), 30)
+        await asyncio.wait_for(probe.recv(), 60)
     await close_all(probes)
     for server in group:
         await close_all(
