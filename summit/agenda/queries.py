@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, or_, select
@@ -29,6 +29,8 @@ from summit.eventlog import LiveEvent
 from summit.people.models import Delegation, Person
 
 LIVE_STATUSES = (SessionStatus.LIVE, SessionStatus.LATE)
+MAX_MADE = 64
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,22 @@ class SessionCard:
     track: Track | None
     people: list[tuple[str, Person]] = field(default_factory=list)
     """(role, person) in programme order."""
+    made: dict[tuple[object, ...], object] = field(default_factory=dict, compare=False, repr=False)
+    """What was made from this card (its article, its export entry), by what else it depended
+    on: a card is made anew whenever anything it shows but its live status changes, so a page
+    made again after a publication or a status renders only the cards that changed
+    (``summit.web.templates.card_once``, ``summit.agenda.exports.frab``)."""
+
+    def remembered(self, key: tuple[object, ...], make: Callable[[], T]) -> T:
+        """``make()``, once per ``key`` and live status (the status is added to the key)."""
+        session = self.session
+        key = (*key, session.status, session.delay_minutes, session.revision)
+        found = self.made.get(key)
+        if found is None:
+            if len(self.made) >= MAX_MADE:  # statuses and zones come and go: keep it small
+                self.made.clear()
+            found = self.made[key] = make()
+        return found  # type: ignore[return-value]
 
     @property
     def shown_start(self) -> datetime:
