@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 import httpx2 as httpx
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 ROUND_TIMEOUT = 15.0
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -54,6 +55,7 @@ class StampedConnection(ClientConnection):
         super().__init__(*args, **kwargs)
         self.arrived_at: float | None = None
         self.held: list[bytes] = []
+        self.ended = False
 
     def data_received(self, data: bytes) -> None:
         timing = StampedConnection.timing
@@ -66,10 +68,20 @@ class StampedConnection(ClientConnection):
             self.arrived_at = time.perf_counter()
             timing.note()
 
+    def eof_received(self) -> None:
+        # Closed by the server while bytes are held: the end comes after them.
+        if StampedConnection.timing is not None or self.held:
+            self.ended = True
+            return
+        super().eof_received()
+
     def release(self) -> None:
         held, self.held = self.held, []
         for data in held:
             super().data_received(data)
+        if self.ended:
+            self.ended = False
+            super().eof_received()
 
 
 @dataclass
@@ -154,7 +166,10 @@ async def timed_round(
         # Session pages also hear how many have them open (presence, no event id): skip those.
         found = None
         while found is None:
-            message = await asyncio.wait_for(socket.recv(), 10)
+            try:
+                message = await asyncio.wait_for(socket.recv(), 10)
+            except ConnectionClosed:  # closed by the server for not reading: not delivered
+                break
             found = EVENT_ID.search(str(message))
             if found is None and 'class="presence"' not in str(message):
                 break
