@@ -41,15 +41,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import resource
 import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx2 as httpx
@@ -70,7 +67,14 @@ from bench.live_client import (  # noqa: E402
     timed_round,
 )
 from bench.reference_server import UVICORN_OPTIONS as REFERENCE_SETTINGS  # noqa: E402
-from bench.server import Server, free_port, serving  # noqa: E402
+from bench.server import (  # noqa: E402
+    Server,
+    pin,
+    raise_open_files_limit,
+    reference_server,
+    rss_kib,
+    serving,
+)
 from summit.cli import UVICORN_OPTIONS  # noqa: E402
 
 TARGET_LAST = {1000: 1.3, 5000: 1.2}
@@ -80,53 +84,6 @@ TARGET_WORKERS = 1.5
 """Last delivery over every process's sockets ÷ one process's with ``--baseline`` sockets."""
 TARGET_POST_SECONDS = 0.05
 SETTLE_SECONDS = 3.0
-
-
-def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
-
-
-def raise_open_files_limit() -> int:
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < hard:
-        # Inherited by the servers this process starts.
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    return hard
-
-
-def pin(pid: int, core: int, enabled: bool) -> None:
-    if enabled and (os.cpu_count() or 1) >= 2:
-        os.sched_setaffinity(pid, {core})
-
-
-@contextmanager
-def reference_server(pin_cores: bool) -> Iterator[Server]:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "bench" / "reference_server.py"), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit("the reference server did not start")
-            time.sleep(0.1)
-        pin(process.pid, 0, pin_cores)
-        yield Server(base=base, pid=process.pid)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 async def warm_up(summit: Server, organiser: Organiser, session_id: int, count: int) -> str:
@@ -166,15 +123,11 @@ def ws(base: str) -> str:
     return base.replace("http://", "ws://")
 
 
-def print_round(
-    count: int, index: int, names: tuple[str, str], a: RoundResult, b: RoundResult
-) -> None:
-    print(
-        f"  N={count:,} round {index}{' (warm-up)' if not index else ''}: "
-        f"{names[0]} last {ms(a.last)} ms ({a.delivered:,}), "
-        f"{names[1]} last {ms(b.last)} ms ({b.delivered:,})",
-        flush=True,
+def print_round(count: int, index: int, *rounds: tuple[str, RoundResult]) -> None:
+    said = ", ".join(
+        f"{name} last {ms(result.last)} ms ({result.delivered:,})" for name, result in rounds
     )
+    print(f"  N={count:,} round {index}{' (warm-up)' if not index else ''}: {said}", flush=True)
 
 
 async def measure(
@@ -220,7 +173,7 @@ async def measure(
                 if index:
                     theirs.rounds.append(their_round)
                     ours.rounds.append(our_round)
-                print_round(count, index, ("reference", "Summit"), their_round, our_round)
+                print_round(count, index, ("reference", their_round), ("Summit", our_round))
             await close_all(summit_sockets + reference_sockets)
         else:
             for figures, servers, urls, trigger in (
@@ -233,7 +186,7 @@ async def measure(
                     await asyncio.sleep(0.5)
                     if index:
                         figures.rounds.append(result)
-                    print_round(count, index, (figures.name, "—"), result, result)
+                    print_round(count, index, (figures.name, result))
                 await close_all(sockets)
                 await asyncio.sleep(1)
     await organiser.client.aclose()
@@ -291,7 +244,7 @@ async def measure_workers(
         if index:
             ones.rounds.append(one_round)
             many.rounds.append(group_round)
-        print_round(total, index, (ones.name, many.name), one_round, group_round)
+        print_round(total, index, (ones.name, one_round), (many.name, group_round))
     await close_all(single_sockets + group_sockets)
     await single_organiser.client.aclose()
     await group_organiser.client.aclose()

@@ -1,8 +1,10 @@
-"""Starts ``summit serve`` on a free port of 127.0.0.1 for a benchmark, and stops it."""
+"""The benchmarks' server processes: ``summit serve`` and the fan-out reference, each started on
+a free port of 127.0.0.1 and stopped afterwards; their memory, cores and open-files limit."""
 
 from __future__ import annotations
 
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -10,6 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx2 as httpx
 
@@ -80,3 +83,50 @@ def serving(
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def raise_open_files_limit() -> int:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        # Inherited by the servers this process starts.
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return hard
+
+
+def pin(pid: int, core: int, enabled: bool) -> None:
+    if enabled and (os.cpu_count() or 1) >= 2:
+        os.sched_setaffinity(pid, {core})
+
+
+@contextmanager
+def reference_server(pin_cores: bool) -> Iterator[Server]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("reference_server.py")), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit("the reference server did not start")
+            time.sleep(0.1)
+        pin(process.pid, 0, pin_cores)
+        yield Server(base=base, pid=process.pid)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
