@@ -1,15 +1,18 @@
 """The cold path in one process: the first request after a publication, timed and profiled.
 
     python bench/cold.py [--sessions 300] [--repeat 7] [--database PATH] [--profile ADDRESS]
+                         [--change publication|stamp]
 
 Builds the bench summit (``bench/rich_summit.py``) in a SQLite file (or reuses ``--database``),
-then, for each address, raises the summit's stamp as a publication does and times the next
-request through httpx's ASGI transport (no network, no server process: only the work of the
-answer), ``--repeat`` times; prints the medians of the wall-clock time and of the process's CPU
-time (every thread's), which a machine shared with other work disturbs much less.
-``--profile`` prints cProfile's top functions for one address instead (the main thread's only:
-the exports are built in a worker thread). Two checkouts can be compared in the same run by pointing
-``PYTHONPATH`` at each in turn.
+then, for each address, makes it cold (``--change publication``: an organiser publishes a
+change to one session, through the services; ``--change stamp``: the summit's stamp rises with
+no event to say why, as when a person is renamed, so the whole programme is read again) and
+times the next request through httpx's ASGI transport (no network, no server process: only
+the work of the answer), ``--repeat`` times; prints the medians of the wall-clock time and of
+the process's CPU time (every thread's), which a machine shared with other work disturbs much
+less. ``--profile`` prints cProfile's top functions for one address instead (the main thread's
+only: the exports are built in a worker thread). Two checkouts are compared in the same run by
+running each one's copy of this script in turn (it imports the ``summit`` beside it).
 """
 
 from __future__ import annotations
@@ -23,16 +26,21 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx2 as httpx
+from sqlmodel import col, select
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import rich_summit  # noqa: E402
+from summit.agenda.editor import editor_state, publish_draft  # noqa: E402
+from summit.agenda.models import ProgrammeSession, Summit  # noqa: E402
 from summit.app import create_app  # noqa: E402
+from summit.columns import utcnow  # noqa: E402
 from summit.db import Database, create_db_engine  # noqa: E402
 from summit.migrate import upgrade  # noqa: E402
 from summit.settings import Settings  # noqa: E402
@@ -64,8 +72,33 @@ def build(database: Path, sessions: int) -> None:
 
 
 def bump(database: Path) -> None:
+    """Raise the summit's stamp and nothing else: what a person or a theme renamed does, and
+    what makes every process read the whole programme again."""
     with sqlite3.connect(database) as connection:
         connection.execute("UPDATE summit SET programme_stamp = programme_stamp + 1")
+
+
+def publish_one(database: Path) -> None:
+    """An organiser's publication that changes one session (its title), through the services,
+    as the editor's "Publish" does."""
+    owner = Database(create_db_engine(settings(database)))
+    with owner.write() as db:
+        summit = db.exec(select(Summit)).one()
+        draft = db.exec(
+            select(ProgrammeSession)
+            .where(ProgrammeSession.summit_id == summit.id)
+            .order_by(col(ProgrammeSession.revision), col(ProgrammeSession.id))
+        ).first()
+        assert draft is not None  # noqa: S101 - the bench summit has sessions
+        draft.title = {**draft.title, "en": f"{draft.title['en']} (revised)"}
+        draft.revision += 1
+        db.add(draft)
+        conflicts = {conflict.key for conflict in editor_state(db, summit=summit).conflicts}
+        publish_draft(db, summit=summit, comment="bench", now=utcnow(), confirmed=conflicts)
+    owner.dispose()
+
+
+CHANGES = {"publication": publish_one, "stamp": bump}
 
 
 def main() -> None:
@@ -75,17 +108,32 @@ def main() -> None:
     parser.add_argument("--database", type=Path, default=None)
     parser.add_argument("--profile", default=None, choices=sorted(ADDRESSES))
     parser.add_argument("--encoding", default="identity", help="the Accept-Encoding sent")
+    parser.add_argument(
+        "--change",
+        default="publication",
+        choices=sorted(CHANGES),
+        help="what makes the answer cold: a publication of one session, or a bare stamp rise",
+    )
     parser.add_argument("--only", nargs="*", default=sorted(ADDRESSES), choices=sorted(ADDRESSES))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         database = args.database or Path(folder) / "cold.db"
         if not database.exists():
             build(database, args.sessions)
-        asyncio.run(measure(database, args.profile, args.repeat, args.encoding, args.only))
+        asyncio.run(
+            measure(
+                database, args.profile, args.repeat, args.encoding, args.only, CHANGES[args.change]
+            )
+        )
 
 
 async def measure(
-    database: Path, profile: str | None, repeat: int, encoding: str, only: list[str]
+    database: Path,
+    profile: str | None,
+    repeat: int,
+    encoding: str,
+    only: list[str],
+    change: Callable[[Path], None],
 ) -> None:
     app = create_app(settings(database))
     transport = httpx.ASGITransport(app=app)
@@ -105,7 +153,7 @@ async def measure(
             path, accept = ADDRESSES[profile]
             profiler = cProfile.Profile()
             for _ in range(repeat):
-                bump(database)
+                change(database)
                 profiler.enable()
                 await get(path, accept)
                 profiler.disable()
@@ -118,7 +166,7 @@ async def measure(
                 continue
             times, cpu = [], []
             for _ in range(repeat):
-                bump(database)
+                change(database)
                 started, started_cpu = time.perf_counter(), time.process_time()
                 await get(path, accept)
                 times.append(time.perf_counter() - started)

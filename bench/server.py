@@ -1,8 +1,10 @@
-"""Starts ``summit serve`` on a free port of 127.0.0.1 for a benchmark, and stops it."""
+"""The benchmarks' server processes: ``summit serve`` and the fan-out reference, each started on
+a free port of 127.0.0.1 and stopped afterwards; their memory, cores and open-files limit."""
 
 from __future__ import annotations
 
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -10,15 +12,30 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx2 as httpx
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+    """A free port of 127.0.0.1: any, or one of ``BENCH_PORTS`` (``first-last``) when set, for a
+    machine whose ports are shared out."""
+    first, _, last = os.environ.get("BENCH_PORTS", "0-0").partition("-")
+    for port in range(int(first), int(last) + 1):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            found: int = sock.getsockname()[1]
+            if found not in _taken:
+                _taken.add(found)
+                return found
+    raise SystemExit(f"no free port in BENCH_PORTS={os.environ['BENCH_PORTS']}")
+
+
+_taken: set[int] = set()
+"""Ports handed out by this process: a server just started may not be listening yet."""
 
 
 @dataclass(frozen=True)
@@ -28,7 +45,9 @@ class Server:
 
 
 @contextmanager
-def serving(database_url: str, *, workers: int = 1) -> Iterator[Server]:
+def serving(
+    database_url: str, *, workers: int = 1, broker_url: str = "memory://"
+) -> Iterator[Server]:
     """A running server on ``database_url``; stopped afterwards."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -36,6 +55,7 @@ def serving(database_url: str, *, workers: int = 1) -> Iterator[Server]:
         **os.environ,
         "SUMMIT_DATABASE_URL": database_url,
         "SUMMIT_LOG_LEVEL": "WARNING",
+        "SUMMIT_BROKER_URL": broker_url,
         "SUMMIT_BASE_URL": base,
         "SUMMIT_SECRET_KEY": "bench-secret-key-bench-secret-key-0123456789",
         # Every benchmark client comes from 127.0.0.1: thousands of sockets from one address.
@@ -63,3 +83,50 @@ def serving(database_url: str, *, workers: int = 1) -> Iterator[Server]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def raise_open_files_limit() -> int:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        # Inherited by the servers this process starts.
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return hard
+
+
+def pin(pid: int, core: int, enabled: bool) -> None:
+    if enabled and (os.cpu_count() or 1) >= 2:
+        os.sched_setaffinity(pid, {core})
+
+
+@contextmanager
+def reference_server(pin_cores: bool) -> Iterator[Server]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("reference_server.py")), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit("the reference server did not start")
+            time.sleep(0.1)
+        pin(process.pid, 0, pin_cores)
+        yield Server(base=base, pid=process.pid)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -7,13 +7,15 @@ result cacheable per programme version.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func, or_, select
 
 from summit.agenda.models import (
     PublishedSession,
@@ -27,6 +29,8 @@ from summit.eventlog import LiveEvent
 from summit.people.models import Delegation, Person
 
 LIVE_STATUSES = (SessionStatus.LIVE, SessionStatus.LATE)
+MAX_MADE = 64
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,22 @@ class SessionCard:
     track: Track | None
     people: list[tuple[str, Person]] = field(default_factory=list)
     """(role, person) in programme order."""
+    made: dict[tuple[object, ...], object] = field(default_factory=dict, compare=False, repr=False)
+    """What was made from this card (its article, its export entry), by what else it depended
+    on: a card is made anew whenever anything it shows but its live status changes, so a page
+    made again after a publication or a status renders only the cards that changed
+    (``summit.web.templates.card_once``, ``summit.agenda.exports.frab``)."""
+
+    def remembered(self, key: tuple[object, ...], make: Callable[[], T]) -> T:
+        """``make()``, once per ``key`` and live status (the status is added to the key)."""
+        session = self.session
+        key = (*key, session.status, session.delay_minutes, session.revision)
+        found = self.made.get(key)
+        if found is None:
+            if len(self.made) >= MAX_MADE:  # statuses and zones come and go: keep it small
+                self.made.clear()
+            found = self.made[key] = make()
+        return found  # type: ignore[return-value]
 
     @property
     def shown_start(self) -> datetime:
@@ -135,50 +155,107 @@ def programme(db: Session, *, summit: Summit) -> Programme:
 
     Seven queries, whatever the number of sessions.
     """
-    sessions = list(
-        db.exec(
-            select(PublishedSession)
-            .where(PublishedSession.summit_id == summit.id)
-            .order_by(col(PublishedSession.starts_at), col(PublishedSession.stream_id))
-        )
-    )
+    sessions = list(db.exec(_in_programme_order(select(PublishedSession), summit)))
     stream_rows = streams(db, summit=summit)
     track_rows = tracks(db, summit=summit)
-    person_ids = {entry["person_id"] for session in sessions for entry in session.people}
-    people = (
-        {
-            person.id: person
-            for person in db.exec(select(Person).where(col(Person.id).in_(person_ids)))
-        }
-        if person_ids
-        else {}
-    )
     delegations = {
         delegation.id: delegation
         for delegation in db.exec(select(Delegation).where(Delegation.summit_id == summit.id))
         if delegation.id is not None
     }
-    by_stream = {stream.id: stream for stream in stream_rows}
-    by_track = {track.id: track for track in track_rows}
-    cards = [
-        SessionCard(
-            session=session,
-            stream=by_stream.get(session.stream_id),
-            track=by_track.get(session.track_id),
-            people=[
-                (entry["role"], people[entry["person_id"]])
-                for entry in session.people
-                if entry["person_id"] in people
-            ],
-        )
-        for session in sessions
-    ]
-    return Programme(
+    skeleton = Programme(
         summit=summit,
-        cards=cards,
+        cards=[],
         streams=stream_rows,
         tracks=track_rows,
         delegations=delegations,
+        version=0,
+        last_event_id=0,
+    )
+    order = [session.id for session in sessions]
+    made = programme_with(
+        db, summit=summit, previous=skeleton, order=order, sessions=sessions, people={}
+    )
+    assert made is not None  # noqa: S101 - every session is given
+    return made
+
+
+def _in_programme_order(query: Any, summit: Summit) -> Any:
+    return query.where(PublishedSession.summit_id == summit.id).order_by(
+        col(PublishedSession.starts_at), col(PublishedSession.stream_id)
+    )
+
+
+def programme_order(db: Session, *, summit: Summit) -> list[int]:
+    """The ids of the published sessions, in the order ``programme`` gives its cards."""
+    return list(db.exec(_in_programme_order(select(PublishedSession.id), summit)))
+
+
+def published_since(
+    db: Session, *, summit: Summit, version: int, ids: Collection[int]
+) -> list[PublishedSession]:
+    """The published sessions that versions after ``version`` changed (or that are ``ids``)."""
+    return list(
+        db.exec(
+            select(PublishedSession).where(
+                PublishedSession.summit_id == summit.id,
+                or_(col(PublishedSession.version) > version, col(PublishedSession.id).in_(ids)),
+            )
+        )
+    )
+
+
+def programme_with(
+    db: Session,
+    *,
+    summit: Summit,
+    previous: Programme,
+    order: list[int],
+    sessions: list[PublishedSession],
+    people: dict[int | None, Person],
+) -> Programme | None:
+    """``previous`` with ``sessions`` read again: their cards made anew, every other card kept
+    (the same object), in ``order``; ``people`` are those already read. None when a session of
+    ``order`` is in neither."""
+    fresh = {session.id: session for session in sessions}
+    kept = {card.session.id: card for card in previous.cards}
+    if any(session_id not in fresh and session_id not in kept for session_id in order):
+        return None
+    wanted = {entry["person_id"] for session in sessions for entry in session.people}
+    if wanted - people.keys():
+        people = {
+            **people,
+            **{
+                person.id: person
+                for person in db.exec(
+                    select(Person).where(col(Person.id).in_(wanted - people.keys()))
+                )
+            },
+        }
+    by_stream = {stream.id: stream for stream in previous.streams}
+    by_track = {track.id: track for track in previous.tracks}
+    cards = []
+    for session_id in order:
+        session = fresh.get(session_id)
+        if session is None:
+            cards.append(kept[session_id])
+            continue
+        cards.append(
+            SessionCard(
+                session=session,
+                stream=by_stream.get(session.stream_id),
+                track=by_track.get(session.track_id),
+                people=[
+                    (entry["role"], people[entry["person_id"]])
+                    for entry in session.people
+                    if entry["person_id"] in people
+                ],
+            )
+        )
+    return dataclasses.replace(
+        previous,
+        summit=summit,
+        cards=cards,
         version=current_version(db, summit=summit),
         last_event_id=db.exec(
             select(func.max(LiveEvent.id)).where(LiveEvent.summit_id == summit.id)

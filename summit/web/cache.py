@@ -41,6 +41,7 @@ Shown = frozenset[int] | None
 """The sessions an entry shows; None for every one (the whole programme's exports)."""
 
 STATUS_KIND = "session.status"
+PUBLISHED_KIND = "programme.published"
 
 
 @dataclass
@@ -251,50 +252,107 @@ def card_ids(cards: Iterable[queries.SessionCard]) -> frozenset[int]:
 
 
 def _refresh(db: Session, summit: Summit, state: ProgrammeState | None) -> ProgrammeState:
-    """Apply the statuses set since ``state`` if they are all that changed; else load anew."""
+    """Apply the statuses set since ``state``, and read again the sessions published since,
+    when they are all that changed; else load anew."""
     assert summit.id is not None  # noqa: S101 - loaded from the database
     if state is not None:
         fresh = db.get(Summit, summit.id)
         stamp = fresh.programme_stamp if fresh is not None else summit.programme_stamp
         since = (col(LiveEvent.id) > state.seen, LiveEvent.summit_id == summit.id)
-        # Only the statuses are read whole: a busy Q&A writes many more events between two.
-        statuses = list(
+        # Only these are read whole: a busy Q&A writes many more events between two.
+        events = list(
             db.exec(
                 select(LiveEvent)
-                .where(*since, LiveEvent.kind == STATUS_KIND)
+                .where(*since, col(LiveEvent.kind).in_((STATUS_KIND, PUBLISHED_KIND)))
                 .order_by(col(LiveEvent.id))
             )
         )
         newest = db.exec(select(func.max(LiveEvent.id)).where(*since)).one()
-        # Each status raises the stamp by one, in the transaction that records it: when they
-        # account for the whole rise, nothing else changed (a publication, a re-index).
-        if stamp - state.stamp == len(statuses) and all(
-            int(event.payload.get("session_id", 0)) in state.cards for event in statuses
-        ):
-            _apply(state, statuses, stamp)
-            state.stamp = stamp
-            if newest is not None:
-                state.seen = newest
-                state.programme = dataclasses.replace(
-                    state.programme, last_event_id=max(state.programme.last_event_id, state.seen)
-                )
-            return state
+        # Each status and each publication raises the stamp by one, in the transaction that
+        # records it: when they account for the whole rise, nothing else changed (a person
+        # renamed, a theme, a re-index), and the rows read before are still true.
+        if stamp - state.stamp == len(events):
+            statuses = [event for event in events if event.kind == STATUS_KIND]
+            if len(statuses) < len(events) and fresh is not None:
+                reloaded = _reload_published(db, fresh, state, events, newest)
+                if reloaded is not None:
+                    return reloaded
+            elif all(_session_of(event) in state.cards for event in statuses):
+                _apply(state, statuses, stamp)
+                state.stamp = stamp
+                if newest is not None:
+                    state.seen = newest
+                    state.programme = dataclasses.replace(
+                        state.programme,
+                        last_event_id=max(state.programme.last_event_id, state.seen),
+                    )
+                return state
     programme = queries.programme(db, summit=summit)
     # The stamp of the request's summit, read before the sessions: if a status was set in
     # between, the sessions show it, and the next rise finds no event to account for it and
     # loads anew; it is never missed.
+    return _state(programme, stamp=summit.programme_stamp)
+
+
+def _state(programme: queries.Programme, *, stamp: int) -> ProgrammeState:
     return ProgrammeState(
         programme=programme,
-        base=summit.programme_stamp,
-        stamp=summit.programme_stamp,
+        base=stamp,
+        stamp=stamp,
         seen=programme.last_event_id,
         cards={card.session.id or 0: card for card in programme.cards},
     )
 
 
+def _session_of(event: LiveEvent) -> int:
+    return int(event.payload.get("session_id", 0))
+
+
+def _reload_published(
+    db: Session,
+    summit: Summit,
+    state: ProgrammeState,
+    events: list[LiveEvent],
+    newest: int | None,
+) -> ProgrammeState | None:
+    """The programme after publications: the sessions they changed read again, every other
+    card kept as it was (with the statuses set since), in the order a full load gives. None
+    when a status names a session that is neither (a full load sorts it out)."""
+    published = {
+        int(session_id)
+        for event in events
+        if event.kind == PUBLISHED_KIND
+        for session_id in event.payload.get("session_ids", ())
+    }
+    old = state.programme
+    rows = queries.published_since(db, summit=summit, version=old.version, ids=published)
+    changed = {row.id for row in rows}
+    kept = [event for event in events if event.kind == STATUS_KIND]
+    kept = [event for event in kept if _session_of(event) not in changed]
+    if any(_session_of(event) not in state.cards for event in kept):
+        return None
+    _apply(state, kept, state.stamp)
+    people = {person.id: person for card in old.cards for _, person in card.people}
+    programme = queries.programme_with(
+        db,
+        summit=summit,
+        previous=old,
+        order=queries.programme_order(db, summit=summit),
+        sessions=rows,
+        people=people,
+    )
+    if programme is None:
+        return None
+    if newest is not None:
+        programme = dataclasses.replace(
+            programme, last_event_id=max(programme.last_event_id, newest)
+        )
+    return _state(programme, stamp=summit.programme_stamp)
+
+
 def _apply(state: ProgrammeState, statuses: list[LiveEvent], stamp: int) -> None:
     for event in statuses:
-        session_id = int(event.payload.get("session_id", 0))
+        session_id = _session_of(event)
         card = state.cards[session_id]
         session = card.session
         status = SessionStatus(str(event.payload.get("status")))

@@ -7,12 +7,15 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from jinja2 import StrictUndefined, pass_context
+from jinja2.runtime import Macro
 from jinja2_fragments.starlette import Jinja2Blocks
 from starlette.applications import Starlette
 from starlette.datastructures import URL, URLPath
 from starlette.requests import Request
 
+from summit.agenda.models import Summit
 from summit.agenda.players import CHANNELS, DEFAULT_PLAYERS, PlayerPolicy, channel_for
+from summit.agenda.queries import SessionCard
 from summit.agenda.services import PlayableChoices
 from summit.clock import Clock
 from summit.columns import utcnow
@@ -64,6 +67,25 @@ def url_for(context: Mapping[str, Any], name: str, /, **path_params: Any) -> URL
         path: URLPath = app.router.url_path_for(name, **path_params)
         url = urls[key] = URL(root.rstrip("/") + path)
     return url
+
+
+@pass_context
+def card_once(context: Mapping[str, Any], macro: Macro, card: SessionCard, summit: Summit) -> Any:
+    """``macro(card, summit)`` (a session's article), made once per card, viewer and status:
+    a programme page of hundreds of cards made again after a publication renders only the
+    cards it changed. The key holds everything else the article reads."""
+    viewer = context["viewer"]
+    scope = context["request"].scope
+    key = (
+        macro.name,
+        scope.get("app_root_path", scope.get("root_path", "")),
+        viewer.language,
+        viewer.timezone,
+        summit.slug,
+        summit.default_language,
+        summit.timezone,
+    )
+    return card.remembered(key, lambda: macro(card, summit))
 
 
 def create_templates(
@@ -121,6 +143,7 @@ def create_templates(
     )
     env.globals["date_range"] = formatting.date_range
     env.globals["url_for"] = url_for
+    env.globals["card_once"] = card_once
     env.globals["player_policy"] = players
     env.globals["channel_for"] = channel_for
     env.globals["channel_names"] = CHANNELS

@@ -16,7 +16,7 @@ import re
 import xml.etree.ElementTree as ET  # noqa: S405 - we write XML, never parse it
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
-from functools import cache
+from functools import cache, partial
 from importlib.metadata import version as package_version
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -178,6 +178,7 @@ def schedule(programme: Programme, *, language: str, base_url: str) -> dict[str,
     """The schedule as the C3VOC JSON schema describes it."""
     summit = programme.summit
     zone = ZoneInfo(summit.timezone)
+    slug, fallback = summit.slug, summit.default_language
     with viewing_as(Viewer(language=language, timezone=summit.timezone)):
         rooms = _rooms(programme, language)
         persons: dict[int | None, dict[str, Any]] = {}
@@ -204,14 +205,20 @@ def schedule(programme: Programme, *, language: str, base_url: str) -> dict[str,
                 in_room = in_rooms.get(room_id, [])
                 if in_room or room_id is not None:
                     events[name] = [
-                        _event(
-                            card,
-                            programme=programme,
-                            room=name,
-                            zone=zone,
-                            language=language,
-                            base_url=base_url,
-                            persons=persons,
+                        # Made once per card, export and status: after a publication, only
+                        # the sessions it changed (summit/web/cache.py). Read, never changed.
+                        card.remembered(
+                            ("frab", language, base_url, name, slug, fallback, summit.timezone),
+                            partial(
+                                _event,
+                                card,
+                                programme=programme,
+                                room=name,
+                                zone=zone,
+                                language=language,
+                                base_url=base_url,
+                                persons=persons,
+                            ),
                         )
                         # Stable, as before: sessions starting together keep programme order.
                         for _, _, _, card in sorted(in_room, key=lambda entry: entry[0])
