@@ -28,7 +28,10 @@ from summit.seeding import load_summit
 from summit.settings import Settings
 
 # Fixtures that several test modules of one topic share live beside that topic's helpers.
-pytest_plugins = ["tests.qa_support"]
+pytest_plugins = [
+    "tests.qa_support",
+    "tests.scoring_support",
+]
 
 DEMO_FOLDER = data_dir("seed") / "ogp2021"
 # The middle of the demo summit's first day in Seoul: the opening session is over.
