@@ -27,6 +27,14 @@ from summit.paths import data_dir
 from summit.seeding import load_summit
 from summit.settings import Settings
 
+# Fixtures that several test modules of one topic share live beside that topic's helpers.
+pytest_plugins = [
+    "tests.api_support",
+    "tests.elections_support",
+    "tests.qa_support",
+    "tests.scoring_support",
+]
+
 DEMO_FOLDER = data_dir("seed") / "ogp2021"
 # The middle of the demo summit's first day in Seoul: the opening session is over.
 DURING_THE_SUMMIT = datetime(2021, 12, 15, 2, 0, tzinfo=UTC)

@@ -23,8 +23,8 @@ from summit.parsing import (
     row_id,
     whole_number,
 )
+from tests.api_support import _token as api_token
 from tests.conftest import BASE_URL, make_client, post_form
-from tests.test_api import _token as api_token
 from tests.test_live import _set_status as set_status
 
 AWARD = "/ogp2021/manage/awards/open-gov-award-local-innovation-2021"

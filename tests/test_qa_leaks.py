@@ -21,7 +21,7 @@ from summit.persistence import pk
 from summit.qa import services
 from summit.qa.models import Question, QuestionStatus
 from tests.conftest import BASE_URL, DURING_THE_SUMMIT, make_client, sign_in, sqlite_settings
-from tests.test_qa import Accounts, _moderate, _vote
+from tests.qa_support import Accounts, _moderate, _vote
 
 WS = BASE_URL.replace("http://", "ws://")
 TOKEN = re.compile(r"[0-9a-f]{64}")

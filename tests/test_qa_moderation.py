@@ -6,18 +6,14 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 
-import pytest
 from sqlmodel import col, func, select
 from starlette.applications import Starlette
 
-from summit.agenda.models import ProgrammeSession
 from summit.auth.models import Account, AuditEntry
 from summit.db import Database
 from summit.qa.models import Question, QuestionStatus, QuestionVote
-from tests.conftest import make_client
-from tests.test_qa import (
+from tests.qa_support import (
     ASKER,
     Accounts,
     _ask,
@@ -31,20 +27,6 @@ from tests.test_qa import (
 
 ORGANISER = "organiser@example.org"
 DELEGATE = "delegate@example.org"
-
-
-@pytest.fixture
-def opening_id(demo_database: Database) -> int:
-    with demo_database.read() as db:
-        found = db.exec(select(ProgrammeSession.id).where(ProgrammeSession.code == "OPENING")).one()
-    assert found is not None
-    return found
-
-
-@pytest.fixture
-def accounts(demo_app: Starlette) -> Iterator[Accounts]:
-    with make_client(demo_app) as client:
-        yield Accounts(client)
 
 
 SECTIONS = {

