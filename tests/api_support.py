@@ -59,3 +59,9 @@ def api(demo_app: Starlette) -> Iterator[TestClient]:
 @pytest.fixture
 def token(demo_database: Database) -> str:
     return _token(demo_database)
+
+
+@pytest.fixture
+def bearer(demo_database: Database) -> dict[str, str]:
+    """The organiser's token, for programme writes only, as headers."""
+    return _bearer(_token(demo_database, scopes=(ApiScope.PROGRAMME_WRITE,)))

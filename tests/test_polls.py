@@ -14,14 +14,12 @@ from sqlmodel import col, select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from summit.agenda.models import ProgrammeSession, Summit
-from summit.auth.api_tokens import ApiScope, issue_api_token
+from summit.agenda.models import ProgrammeSession
 from summit.auth.models import Account, AuditEntry
 from summit.db import Database
 from summit.polls.models import Poll, PollOption, PollStatus, PollVote
 from tests.conftest import (
     BASE_URL,
-    DURING_THE_SUMMIT,
     choose_english,
     csrf_token,
     htmx_post,
@@ -104,24 +102,6 @@ def delegate(demo_app: Starlette) -> Iterator[TestClient]:
         sign_in(client, "delegate2@example.org")
         choose_english(client)
         yield client
-
-
-@pytest.fixture
-def bearer(demo_database: Database) -> dict[str, str]:
-    """The organiser's API token (programme writes)."""
-    with demo_database.write() as db:
-        summit = db.exec(select(Summit).where(Summit.slug == "ogp2021")).one()
-        account = db.exec(select(Account).where(Account.email == "organiser@example.org")).one()
-        token = issue_api_token(
-            db,
-            summit=summit,
-            account=account,
-            name="test",
-            scopes=[ApiScope.PROGRAMME_WRITE],
-            now=DURING_THE_SUMMIT,
-            days=30,
-        ).token
-    return {"authorization": f"Bearer {token}"}
 
 
 @pytest.fixture

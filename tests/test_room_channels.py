@@ -8,14 +8,11 @@ import re
 from xml.etree import ElementTree
 
 import pytest
-from sqlmodel import select
 from starlette.testclient import TestClient
 
-from summit.agenda.models import ProgrammeSession, PublishedSession, Summit
+from summit.agenda.models import ProgrammeSession, PublishedSession
 from summit.agenda.players import CHANNELS
 from summit.app import create_app
-from summit.auth.api_tokens import ApiScope, issue_api_token
-from summit.auth.models import Account
 from summit.db import Database
 from summit.settings import Settings
 from tests.conftest import (
@@ -83,23 +80,6 @@ def test_the_form_keeps_a_channel_as_its_player_loads_it(
         assert draft.channels["fr"] == "https://www.youtube-nocookie.com/embed/newFrench01"
         # The public sees it at the next publication.
         assert published.channels["fr"] == MENA_FR
-
-
-@pytest.fixture
-def bearer(demo_database: Database) -> dict[str, str]:
-    with demo_database.write() as db:
-        summit = db.exec(select(Summit).where(Summit.slug == "ogp2021")).one()
-        account = db.exec(select(Account).where(Account.email == "organiser@example.org")).one()
-        token = issue_api_token(
-            db,
-            summit=summit,
-            account=account,
-            name="test",
-            scopes=[ApiScope.PROGRAMME_WRITE],
-            now=DURING_THE_SUMMIT,
-            days=30,
-        ).token
-    return {"authorization": f"Bearer {token}"}
 
 
 def test_the_api_refuses_a_channel_no_allowed_provider_plays(

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import DEMO_PASSWORD
+from tests.jury import AWARD_SLUG
 
 
 def sign_in(page: Any, base: str, email: str, target: str) -> None:
@@ -74,3 +75,15 @@ def axe_violations(page: Any) -> list[str]:
         for found in results
         if found["impact"] in {"serious", "critical"}
     ]
+
+
+def place_third(chromium: Any, base: str, submission_id: int) -> Any:
+    """The organiser's page, once it has saved ``submission_id`` as the demo award's third
+    place (not yet revealed)."""
+    organiser = chromium.new_context(locale="en-GB").new_page()
+    board = f"/ogp2021/manage/awards/{AWARD_SLUG}/results"
+    sign_in(organiser, base, "organiser@example.org", board)
+    organiser.select_option("#place-3", str(submission_id))
+    organiser.fill("#reason", "Decided in the room")
+    submit_and_wait(organiser, lambda: organiser.click("text=Save the places"))
+    return organiser

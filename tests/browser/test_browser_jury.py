@@ -16,13 +16,12 @@ from summit.settings import Settings
 from tests.browser.helpers import (
     choose_english,
     confirm,
+    place_third,
     sign_in,
-    submit_and_wait,
     wait_until_live,
     watch_for_problems,
 )
 from tests.conftest import sqlite_settings
-from tests.jury import AWARD_SLUG
 
 pytestmark = pytest.mark.browser
 
@@ -60,12 +59,7 @@ def test_a_juror_scores_and_a_second_tab_gets_a_conflict(
 
 def test_a_reveal_appears_on_an_open_page(chromium: Any, judging_server: tuple[str, int]) -> None:
     base, submission_id = judging_server
-    organiser = chromium.new_context(locale="en-GB").new_page()
-    board = f"/ogp2021/manage/awards/{AWARD_SLUG}/results"
-    sign_in(organiser, base, "organiser@example.org", board)
-    organiser.select_option("#place-3", str(submission_id))
-    organiser.fill("#reason", "Decided in the room")
-    submit_and_wait(organiser, lambda: organiser.click("text=Save the places"))
+    organiser = place_third(chromium, base, submission_id)
     visitor = chromium.new_context(locale="en-GB").new_page()
     visitor.goto(f"{base}/ogp2021/programme")
     visitor.wait_for_function("() => document.querySelector('#live-socket') !== null")
@@ -84,12 +78,7 @@ def test_a_dismissed_reveal_stays_dismissed_in_this_browser(
     chromium: Any, judging_server: tuple[str, int]
 ) -> None:
     base, submission_id = judging_server
-    organiser = chromium.new_context(locale="en-GB").new_page()
-    board = f"/ogp2021/manage/awards/{AWARD_SLUG}/results"
-    sign_in(organiser, base, "organiser@example.org", board)
-    organiser.select_option("#place-3", str(submission_id))
-    organiser.fill("#reason", "Decided in the room")
-    submit_and_wait(organiser, lambda: organiser.click("text=Save the places"))
+    organiser = place_third(chromium, base, submission_id)
     visitor = chromium.new_context(locale="en-GB").new_page()
     problems = watch_for_problems(visitor)
     visitor.goto(f"{base}/ogp2021/")

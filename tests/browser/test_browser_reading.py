@@ -17,13 +17,13 @@ from summit.db import Database, create_db_engine
 from summit.people.models import Person
 from tests.browser.helpers import (
     confirm,
+    place_third,
     sign_in,
-    submit_and_wait,
     wait_until_live,
     watch_for_problems,
 )
 from tests.conftest import sqlite_settings
-from tests.jury import AWARD_SLUG, demo_award
+from tests.jury import demo_award
 
 pytestmark = pytest.mark.browser
 
@@ -119,28 +119,7 @@ def test_publishing_with_conflicts_lists_them_in_the_dialog(
 def _reads_left_to_right(page: Any, selector: str, text: str) -> bool:
     """Whether ``text`` inside ``selector`` is laid out from left to right: its last character
     (a closing bracket, whose side an unisolated line gets wrong) right of its first."""
-    return bool(
-        page.evaluate(
-            """([selector, text]) => {
-              const root = document.querySelector(selector);
-              const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-              let node;
-              while ((node = walker.nextNode())) {
-                const at = node.data.indexOf(text);
-                if (at < 0) continue;
-                const box = (offset) => {
-                  const range = document.createRange();
-                  range.setStart(node, offset);
-                  range.setEnd(node, offset + 1);
-                  return range.getBoundingClientRect();
-                };
-                return box(at + text.length - 1).left > box(at).left;
-              }
-              throw new Error("not found: " + text);
-            }""",
-            [selector, text],
-        )
-    )
+    return _x_of(page, selector, text, at=len(text) - 1) > _x_of(page, selector, text)
 
 
 def _rename(tmp_path: Path) -> None:
@@ -215,11 +194,11 @@ def test_english_pages_with_arabic_names_read_in_order(
     assert problems == []
 
 
-def _x_of(page: Any, selector: str, text: str) -> float:
-    """Where the first character of ``text`` inside ``selector`` is laid out, from the left."""
+def _x_of(page: Any, selector: str, text: str, *, at: int = 0) -> float:
+    """Where character ``at`` of ``text`` inside ``selector`` is laid out, from the left."""
     return float(
         page.evaluate(
-            """([selector, text]) => {
+            """([selector, text, offset]) => {
               const root = document.querySelector(selector);
               const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
               let node;
@@ -227,13 +206,13 @@ def _x_of(page: Any, selector: str, text: str) -> float:
                 const at = node.data.indexOf(text);
                 if (at < 0) continue;
                 const range = document.createRange();
-                range.setStart(node, at);
-                range.setEnd(node, at + 1);
+                range.setStart(node, at + offset);
+                range.setEnd(node, at + offset + 1);
                 return range.getBoundingClientRect().left;
               }
               throw new Error("not found: " + text);
             }""",
-            [selector, text],
+            [selector, text, at],
         )
     )
 
@@ -242,12 +221,7 @@ def test_the_reveal_banner_reads_in_order_in_arabic(
     chromium: Any, judging_server: tuple[str, int]
 ) -> None:
     base, submission_id = judging_server
-    organiser = chromium.new_context(locale="en-GB").new_page()
-    board = f"/ogp2021/manage/awards/{AWARD_SLUG}/results"
-    sign_in(organiser, base, "organiser@example.org", board)
-    organiser.select_option("#place-3", str(submission_id))
-    organiser.fill("#reason", "Decided in the room")
-    submit_and_wait(organiser, lambda: organiser.click("text=Save the places"))
+    organiser = place_third(chromium, base, submission_id)
     # Wide enough for the winner's line not to wrap: both names are on one line.
     visitor = chromium.new_context(
         locale="ar", timezone_id="Asia/Riyadh", viewport={"width": 1280, "height": 800}
