@@ -69,20 +69,25 @@ def serving(
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 120  # a loaded machine starts workers slowly
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit("the server did not start")
-            time.sleep(0.2)
+        wait_healthy(base, seconds=120, what="the server")  # a loaded machine starts slowly
         yield Server(base=base, pid=server.pid)
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def wait_healthy(base: str, *, seconds: float, what: str) -> None:
+    """Wait until the server at ``base`` answers its health check, or stop the bench."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(f"{base}/healthz").status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{what} did not start")
+        time.sleep(0.1)
 
 
 def rss_kib(pid: int) -> int:
@@ -115,16 +120,7 @@ def reference_server(pin_cores: bool) -> Iterator[Server]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit("the reference server did not start")
-            time.sleep(0.1)
+        wait_healthy(base, seconds=30, what="the reference server")
         pin(process.pid, 0, pin_cores)
         yield Server(base=base, pid=process.pid)
     finally:
