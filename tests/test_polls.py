@@ -27,7 +27,7 @@ from tests.conftest import (
     receive_until,
     sign_in,
 )
-from tests.test_qa import MODERATOR_EMAIL, _link_moderator
+from tests.qa_support import MODERATOR_EMAIL, _link_moderator
 
 WS = BASE_URL.replace("http://", "ws://")
 API = "/api/v1/summits/ogp2021"

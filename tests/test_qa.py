@@ -13,13 +13,12 @@ from summit.eventlog import LiveEvent
 from summit.events import PendingQuestionsChanged
 from summit.qa import services
 from summit.qa.models import Question
-
-# test_polls.py imports MODERATOR_EMAIL and _link_moderator from here: re-exported explicitly.
-from tests.qa_support import MODERATOR_EMAIL as MODERATOR_EMAIL
 from tests.qa_support import (
+    MODERATOR_EMAIL,
     VOTERS,
     Accounts,
     _ask,
+    _link_moderator,
     _list_fragment,
     _moderate,
     _premoderate,
@@ -28,7 +27,6 @@ from tests.qa_support import (
     _socket,
     _vote,
 )
-from tests.qa_support import _link_moderator as _link_moderator
 
 
 def test_hiding_removes_the_question_everywhere(
