@@ -33,6 +33,7 @@ pytest_plugins = [
     "tests.elections_support",
     "tests.qa_support",
     "tests.scoring_support",
+    "tests.submissions_support",
 ]
 
 DEMO_FOLDER = data_dir("seed") / "ogp2021"
