@@ -31,6 +31,7 @@ from summit.settings import Settings
 pytest_plugins = [
     "tests.api_support",
     "tests.elections_support",
+    "tests.polls_support",
     "tests.qa_support",
     "tests.scoring_support",
     "tests.submissions_support",
