@@ -14,7 +14,7 @@ from websockets.typing import Origin
 from summit.agenda.models import Summit
 from summit.db import Database
 from summit.live.frames import text_frame
-from tests.test_live import serving
+from tests.test_live_limits import serving
 
 
 @pytest.mark.parametrize("size", [0, 125, 126, 65_535, 65_536, 300_000])
