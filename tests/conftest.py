@@ -30,6 +30,7 @@ from summit.settings import Settings
 # Fixtures that several test modules of one topic share live beside that topic's helpers.
 pytest_plugins = [
     "tests.api_support",
+    "tests.awards_support",
     "tests.elections_support",
     "tests.polls_support",
     "tests.qa_support",
