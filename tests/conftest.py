@@ -35,6 +35,7 @@ pytest_plugins = [
     "tests.polls_support",
     "tests.qa_support",
     "tests.scoring_support",
+    "tests.search_support",
     "tests.submissions_support",
 ]
 
