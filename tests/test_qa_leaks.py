@@ -176,18 +176,28 @@ def _socket_messages(twin: Twin) -> tuple[list[str], list[str]]:
             ) as organiser_page,
         ):
             # Each changes the public list once; hiding and unhiding the moderators' list too.
+            # Each change's messages are read before the next change: a page is sent the list
+            # as it is when the dispatcher renders it, so changes made meanwhile would show in
+            # one copy's message and not in the other's (a matter of timing, not of leaks).
             organiser = accounts.use(ORGANISER)
+            public: list[str] = []
+            moderators: list[str] = []
             for question, action in (
                 (two, "hide"),
                 (two, "unhide"),
                 (one, "pin"),
                 (one, "answer"),
                 (one, "unanswer"),
+                (two, "vote"),
             ):
-                assert _moderate(organiser, session_id, question, action).status_code == 200
-            assert _vote(accounts.use("delegate@example.org"), session_id, two).status_code == 200
-            public = [delegate_page.receive_text() for _ in range(6)]
-            moderators = [organiser_page.receive_text() for _ in range(8)]
+                if action == "vote":
+                    voter = accounts.use("delegate@example.org")
+                    assert _vote(voter, session_id, question).status_code == 200
+                else:
+                    assert _moderate(organiser, session_id, question, action).status_code == 200
+                public.append(delegate_page.receive_text())
+                hidden_list_too = action in {"hide", "unhide"}
+                moderators += [organiser_page.receive_text() for _ in range(1 + hidden_list_too)]
     return public, moderators
 
 
