@@ -62,6 +62,15 @@ def _options(database: Database, poll: Poll) -> list[int]:
         ]
 
 
+def _open_poll(organiser: TestClient, database: Database) -> tuple[int, Poll, list[int]]:
+    """The opening session, a poll the organiser made there and opened, and its options."""
+    opening = _opening(database)
+    poll = _make(organiser, database, opening)
+    options = _options(database, poll)
+    _state(organiser, opening, poll, "open")
+    return opening, poll, options
+
+
 def _state(organiser: TestClient, session_id: int, poll: Poll, status: str) -> None:
     answer = htmx_post(
         organiser, f"/ogp2021/sessions/{session_id}/polls/{poll.id}/state", {"status": status}

@@ -12,16 +12,13 @@ from starlette.testclient import TestClient
 
 from summit.db import Database
 from tests.conftest import BASE_URL, receive_until
-from tests.polls_support import API, WS, _make, _opening, _options, _state, _vote
+from tests.polls_support import API, WS, _make, _open_poll, _opening, _options, _state, _vote
 
 
 def test_shares_read_as_each_language_writes_them(
     organiser: TestClient, delegate: TestClient, demo_database: Database
 ) -> None:
-    opening = _opening(demo_database)
-    poll = _make(organiser, demo_database, opening)
-    yes, _, _ = _options(demo_database, poll)
-    _state(organiser, opening, poll, "open")
+    opening, poll, (yes, _, _) = _open_poll(organiser, demo_database)
     assert _vote(delegate, opening, poll, yes) == 200
 
     counts = {
@@ -38,10 +35,7 @@ def test_shares_read_as_each_language_writes_them(
 def test_a_socket_never_carries_anyones_choices(
     organiser: TestClient, delegate: TestClient, juror: TestClient, demo_database: Database
 ) -> None:
-    opening = _opening(demo_database)
-    poll = _make(organiser, demo_database, opening)
-    yes, _, _ = _options(demo_database, poll)
-    _state(organiser, opening, poll, "open")
+    opening, poll, (yes, _, _) = _open_poll(organiser, demo_database)
     with juror.websocket_connect(
         f"{WS}/ogp2021/live?page=session&session={opening}", headers={"origin": BASE_URL}
     ) as socket:
@@ -58,10 +52,7 @@ def test_every_page_of_a_group_gets_the_same_pushed_block(
 ) -> None:
     """Rendered once for the group (language, zone, page), and handed as is to everyone in it:
     the moderator, the voter and someone else get the very same string."""
-    opening = _opening(demo_database)
-    poll = _make(organiser, demo_database, opening)
-    yes, _, _ = _options(demo_database, poll)
-    _state(organiser, opening, poll, "open")
+    opening, poll, (yes, _, _) = _open_poll(organiser, demo_database)
     address = f"{WS}/ogp2021/live?page=session&session={opening}"
     with (
         organiser.websocket_connect(address, headers={"origin": BASE_URL}) as moderators,

@@ -12,7 +12,7 @@ from summit.auth.models import Account, AuditEntry
 from summit.db import Database
 from summit.polls.models import Poll, PollStatus, PollVote
 from tests.conftest import BASE_URL, choose_english, htmx_post, make_client, sign_in
-from tests.polls_support import WS, _make, _opening, _options, _state, _vote
+from tests.polls_support import WS, _make, _open_poll, _opening, _options, _state, _vote
 from tests.qa_support import MODERATOR_EMAIL, _link_moderator
 
 
@@ -99,10 +99,7 @@ def test_the_sessions_moderator_runs_its_polls_and_each_step_is_audited(
 def test_voting_too_fast_is_refused(
     organiser: TestClient, delegate: TestClient, demo_database: Database
 ) -> None:
-    opening = _opening(demo_database)
-    poll = _make(organiser, demo_database, opening)
-    yes, _, _ = _options(demo_database, poll)
-    _state(organiser, opening, poll, "open")
+    opening, poll, (yes, _, _) = _open_poll(organiser, demo_database)
 
     answers = [_vote(delegate, opening, poll, yes) for _ in range(61)]
 
@@ -112,10 +109,7 @@ def test_voting_too_fast_is_refused(
 def test_one_vote_per_account_changeable_until_the_close(
     organiser: TestClient, delegate: TestClient, demo_database: Database
 ) -> None:
-    opening = _opening(demo_database)
-    poll = _make(organiser, demo_database, opening)
-    yes, no, _ = _options(demo_database, poll)
-    _state(organiser, opening, poll, "open")
+    opening, poll, (yes, no, _) = _open_poll(organiser, demo_database)
 
     assert _vote(delegate, opening, poll, yes) == 200
     assert _vote(delegate, opening, poll, no) == 200
@@ -164,10 +158,7 @@ def test_making_polls_is_rate_limited(organiser: TestClient, demo_database: Data
 def test_a_cancelled_sessions_polls_take_no_more_votes(
     organiser: TestClient, delegate: TestClient, demo_database: Database
 ) -> None:
-    opening = _opening(demo_database)
-    poll = _make(organiser, demo_database, opening)
-    yes, _, _ = _options(demo_database, poll)
-    _state(organiser, opening, poll, "open")
+    opening, poll, (yes, _, _) = _open_poll(organiser, demo_database)
     cancelled = htmx_post(
         organiser, f"/ogp2021/manage/sessions/{opening}/status", {"status": "cancelled"}
     )
