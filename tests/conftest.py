@@ -7,6 +7,7 @@ import re
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -221,27 +222,38 @@ def organiser(client: TestClient) -> TestClient:
     return client
 
 
-@pytest.fixture
-def postgres_engine() -> Iterator[Engine]:
-    """A fresh, empty PostgreSQL database on the machine's server, dropped afterwards."""
+@contextmanager
+def fresh_postgres_database(prefix: str, *, template: str | None = None) -> Iterator[str]:
+    """The name of a new database on the machine's PostgreSQL (a copy of ``template`` if
+    given), dropped afterwards; the test is skipped without PostgreSQL, and fails on CI."""
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    name = f"summit_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    copy = f' TEMPLATE "{template}"' if template else ""
     try:
         with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+            connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     except OperationalError as error:
         admin.dispose()
         if os.environ.get("CI"):
             pytest.fail(f"CI must have PostgreSQL at {POSTGRES_URL}: {error}")
         pytest.skip(f"no PostgreSQL at {POSTGRES_URL}")
-    engine = create_engine(make_url(POSTGRES_URL).set(database=name))
     try:
-        yield engine
+        yield name
     finally:
-        engine.dispose()
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_engine() -> Iterator[Engine]:
+    """A fresh, empty PostgreSQL database on the machine's server, dropped afterwards."""
+    with fresh_postgres_database("summit_test") as name:
+        engine = create_engine(make_url(POSTGRES_URL).set(database=name))
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 @pytest.fixture

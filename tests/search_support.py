@@ -3,15 +3,12 @@ test), and the searches and sessions that the search tests share."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from summit.agenda.forms import SessionInput
@@ -31,7 +28,7 @@ from summit.migrate import upgrade
 from summit.people.models import Delegation, Person
 from summit.persistence import pk
 from summit.seeding import load_summit
-from tests.conftest import DEMO_FOLDER, POSTGRES_URL
+from tests.conftest import DEMO_FOLDER, POSTGRES_URL, fresh_postgres_database
 
 AOGN = "AFRICAN-OGN-LAUNCH"
 
@@ -40,28 +37,15 @@ AOGN = "AFRICAN-OGN-LAUNCH"
 def postgres_demo_template() -> Iterator[str]:
     """A PostgreSQL database with the demo seeded once, which each test copies (seeding takes
     seconds; copying a template, a fraction of one)."""
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    name = f"summit_search_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as error:
-        admin.dispose()
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must have PostgreSQL at {POSTGRES_URL}: {error}")
-        pytest.skip(f"no PostgreSQL at {POSTGRES_URL}")
-    engine = create_engine(make_url(POSTGRES_URL).set(database=name))
-    try:
-        upgrade(engine)
-        with Database(engine).write() as db:
-            load_summit(db, DEMO_FOLDER)
-        engine.dispose()
+    with fresh_postgres_database("summit_search") as name:
+        engine = create_engine(make_url(POSTGRES_URL).set(database=name))
+        try:
+            upgrade(engine)
+            with Database(engine).write() as db:
+                load_summit(db, DEMO_FOLDER)
+        finally:
+            engine.dispose()
         yield name
-    finally:
-        engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -71,18 +55,12 @@ def demo(request: pytest.FixtureRequest) -> Iterator[Database]:
         yield request.getfixturevalue("demo_database")
         return
     template = request.getfixturevalue("postgres_demo_template")
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    name = f"summit_search_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    database = Database(create_engine(make_url(POSTGRES_URL).set(database=name)))
-    try:
-        yield database
-    finally:
-        database.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres_database("summit_search", template=template) as name:
+        database = Database(create_engine(make_url(POSTGRES_URL).set(database=name)))
+        try:
+            yield database
+        finally:
+            database.dispose()
 
 
 def _summit(db: Session) -> Summit:
