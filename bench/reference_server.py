@@ -31,6 +31,7 @@ UVICORN_OPTIONS: dict[str, Any] = {
     "ws_per_message_deflate": False,
     "ws_max_size": 4096,
     "access_log": False,
+    "proxy_headers": False,
 }
 
 sockets: set[WebSocket] = set()

@@ -88,6 +88,7 @@ from summit.web.error_pages import render_error
 from summit.web.headers import SecurityHeadersMiddleware
 from summit.web.ratelimit import RateLimiter, SocketQuota
 from summit.web.session import SessionCodec
+from summit.web.socket_layers import HttpOnly, SocketChecks
 from summit.web.templates import create_templates
 from summit.web.viewer import ViewerMiddleware
 
@@ -191,6 +192,8 @@ def create_app(
             await hub.stop()
             database.dispose()
 
+    forwarded = Middleware(ProxyHeadersMiddleware, trusted_proxies=settings.trusted_proxies)
+    trusted_hosts = Middleware(TrustedHostMiddleware, allowed_hosts=settings.host_names)
     app = Starlette(
         routes=[
             *ops.routes,
@@ -235,18 +238,21 @@ def create_app(
             # Outermost: it notes each socket's own server protocol, before anything wraps its
             # send, so that pushed frames can be written to it directly (summit/live/frames.py).
             Middleware(SocketProtocolMiddleware),
+            # A socket meets the two middlewares that may refuse it here, to the end of their
+            # checks, and then none of them stays on its stack (summit/web/socket_layers.py).
+            Middleware(SocketChecks, checks=[forwarded, trusted_hosts]),
             # Next: it must see the peer's own address (see summit/web/addresses.py).
-            Middleware(ProxyHeadersMiddleware, trusted_proxies=settings.trusted_proxies),
+            Middleware(HttpOnly, forwarded),
             Middleware(RequestLogMiddleware),
             # gzip, brotli or zstd, as the client accepts, for HTML, JSON, XML and calendars;
-            # never for a socket, a response already encoded, or images and fonts (woff2).
-            Middleware(CompressMiddleware, minimum_size=COMPRESS_FROM_BYTES),
+            # never for a response already encoded, or images and fonts (woff2).
+            Middleware(HttpOnly, Middleware(CompressMiddleware, minimum_size=COMPRESS_FROM_BYTES)),
             Middleware(
                 SecurityHeadersMiddleware,
                 https=settings.is_https,
                 players=settings.player_policy,
             ),
-            Middleware(TrustedHostMiddleware, allowed_hosts=settings.host_names),
+            Middleware(HttpOnly, trusted_hosts),
             Middleware(
                 BodyLimitMiddleware,
                 max_bytes=settings.max_request_bytes,

@@ -49,6 +49,9 @@ UVICORN_OPTIONS: dict[str, Any] = {
     # its header says so, before it is read (uvicorn's default would buffer 16 MiB of it).
     "ws_max_size": MAX_INCOMING_BYTES,
     "access_log": False,  # the app logs each request itself, with its duration
+    # The app reads X-Forwarded-* itself, from SUMMIT_TRUSTED_PROXIES only (with the host,
+    # which uvicorn leaves alone); uvicorn doing it first would hide the proxy's address.
+    "proxy_headers": False,
 }
 
 
@@ -199,9 +202,6 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        # The app reads X-Forwarded-* itself, from SUMMIT_TRUSTED_PROXIES only (with the host,
-        # which uvicorn leaves alone); uvicorn doing it first would hide the proxy's address.
-        proxy_headers=False,
         # uvicorn's own lines (two per socket: accepted, closed) follow SUMMIT_LOG_LEVEL too.
         log_level=settings.log_level.lower(),
         **UVICORN_OPTIONS,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
+import sys
 import time
 from collections.abc import Callable
 
@@ -69,10 +72,14 @@ async def summit_live(websocket: WebSocket) -> None:
         await websocket.accept()
         await websocket.close(code=POLICY_VIOLATION, reason="no such session")
         return
-    del summit
+    del summit, view
     await websocket.accept()
-    # The hub cancels the reading when it closes the socket (too slow, session ended, restart).
-    reading = anyio.CancelScope()
+    # The hub stops the reading when it closes the socket (too slow, session ended, restart) by
+    # cancelling this task, the socket's own (an anyio cancel scope did the same, at 600 bytes
+    # a socket).
+    reading = asyncio.current_task()
+    if reading is None:  # pragma: no cover - uvicorn and the test client serve each in a task
+        raise RuntimeError("a socket served outside a task")
     # Subscribe before replaying, so that nothing falls between the two; what is delivered
     # meanwhile waits in the mailbox, and what the replay sent is skipped by event id.
     subscription = hub.subscribe(
@@ -87,23 +94,26 @@ async def summit_live(websocket: WebSocket) -> None:
         websocket.app.state.session_watch.register(principal.account_id, principal.session_version)
     close: Close | None = None
     try:
-        with reading:
-            if last is not None:
-                await _replay(websocket, subscription, last)
-            await subscription.flush()
-            # Reading notices a gone client; what clients may send arrives with Q&A.
-            bucket = TokenBucket(INCOMING_BURST, INCOMING_PER_SECOND)
-            while True:
-                message = await websocket.receive()
-                if message["type"] == "websocket.disconnect":
-                    break
-                data = message.get("text") or message.get("bytes") or b""
-                if len(data.encode() if isinstance(data, str) else data) > MAX_INCOMING_BYTES:
-                    close = TOO_BIG
-                    break
-                if not bucket.take():
-                    close = TOO_MANY
-                    break
+        if last is not None:
+            await _replay(websocket, subscription, last)
+        await subscription.flush()
+        # Reading notices a gone client; what clients may send arrives with Q&A.
+        bucket = TokenBucket(INCOMING_BURST, INCOMING_PER_SECOND)
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+            data = message.get("text") or message.get("bytes") or b""
+            if len(data.encode() if isinstance(data, str) else data) > MAX_INCOMING_BYTES:
+                close = TOO_BIG
+                break
+            if not bucket.take():
+                close = TOO_MANY
+                break
+    except asyncio.CancelledError:
+        if subscription.closed is None:
+            raise  # not the hub's: the server is stopping
+        reading.uncancel()
     except WebSocketDisconnect:
         return
     finally:
@@ -124,6 +134,13 @@ async def _shown(websocket: WebSocket, summit: Summit, session_id: int) -> bool:
     return session_card(programme, session_id) is not None
 
 
+@functools.lru_cache(maxsize=1024)
+def _shared(topics: frozenset[str]) -> frozenset[str]:
+    """The first of equal sets of topics (a cache: the sets it returns are equal to those asked
+    for)."""
+    return topics
+
+
 def _page(websocket: WebSocket) -> tuple[frozenset[str], PageView, str, int | None]:
     """The socket's topics, its page, its rendering group, and the last event its page has
     seen."""
@@ -133,10 +150,11 @@ def _page(websocket: WebSocket) -> tuple[frozenset[str], PageView, str, int | No
     # Keep the summit's id, not its row (names in every language: kilobytes per socket).
     summit_id: int = websocket.state.summit.id
     del websocket.state.summit
+    # Thousands of sockets on one page have equal topics and group: they share one copy.
     return (
-        live_topics(websocket.state.principal, summit_id),
+        _shared(live_topics(websocket.state.principal, summit_id)),
         view,
-        view.group(websocket.state.viewer),
+        sys.intern(view.group(websocket.state.viewer)),
         # An unreadable position is no position: the page gets what happens from now on.
         or_none(whole_number, params.get("last"), field="last", low=0, high=MAX_ID),
     )

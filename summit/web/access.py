@@ -141,9 +141,12 @@ def socket(path: str, endpoint: SocketEndpoint, *, access: Access, name: str) ->
             quota.release(address)
 
     async def admitted(websocket: WebSocket) -> bool:
-        settings = websocket.app.state.settings
-        own = own_origin(websocket)
-        origin = websocket.headers.get("origin")
+        # Read through a connection of its own: what it parses (headers, cookies) is cached on
+        # it, and it goes with this check instead of staying with the socket for hours.
+        connection = HTTPConnection(websocket.scope)
+        settings = connection.app.state.settings
+        own = own_origin(connection)
+        origin = connection.headers.get("origin")
         if not csrf.origin_allowed(
             origin.rstrip("/") if origin else None,
             own_origin=own,
@@ -153,7 +156,7 @@ def socket(path: str, endpoint: SocketEndpoint, *, access: Access, name: str) ->
             # Closing before accepting makes the server answer the handshake with 403.
             await websocket.close(code=1008, reason="origin not allowed")
             return False
-        principal, summit = await _identify(websocket)
+        principal, summit = await _identify(connection)
         if "slug" in websocket.path_params and summit is None:
             await websocket.close(code=1008, reason="no such summit")
             return False

@@ -13,6 +13,7 @@ The middleware runs before anyone is identified: it keeps what the browser said 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 
@@ -96,21 +97,31 @@ class ViewerMiddleware:
         self.default_language = default_language
         self.default_timezone = default_timezone
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         if scope["type"] not in {"http", "websocket"}:
-            await self.app(scope, receive, send)
-            return
+            return self.app(scope, receive, send)
         choice, chosen_language, chosen_zone = self._choose(scope)
         viewer = choice.viewer()
         state = scope.setdefault("state", {})
         state["viewer"] = viewer
         state["viewer_choice"] = choice
         if scope["type"] == "websocket":
-            # No cookies to set; and an open socket, with this frame, may last for hours.
-            with viewing_as(viewer):
-                await self.app(scope, receive, send)
-            return
+            # No cookies to set, and an open socket may last for hours: no frame of this
+            # middleware stays on its stack. The viewer is set for the rest of the socket's
+            # own task (its context is its own), not around it.
+            view_rest_as(viewer)
+            return self.app(scope, receive, send)
+        return self._http(scope, receive, send, viewer, chosen_language, chosen_zone)
 
+    async def _http(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        viewer: Viewer,
+        chosen_language: str | None,
+        chosen_zone: str | None,
+    ) -> None:
         async def remember(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)

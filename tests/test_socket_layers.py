@@ -1,0 +1,146 @@
+"""A page's socket meets the proxy headers and the trusted hosts as an HTTP request does, and
+then none of the HTTP middlewares stays on its stack (summit/web/socket_layers.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from sqlmodel import select
+from starlette.applications import Starlette
+from starlette.testclient import TestClient, WebSocketDenialResponse
+from starlette.websockets import WebSocketDisconnect
+from websockets.sync.client import connect
+from websockets.typing import Origin
+
+from summit.agenda.models import Summit
+from summit.app import create_app
+from summit.db import Database
+from summit.live.hub import MemoryHub
+from summit.mail.transports import MemoryMailer
+from summit.settings import Settings
+from summit.web.ratelimit import SocketQuota
+from tests.conftest import DURING_THE_SUMMIT
+from tests.test_live_limits import serving
+
+PAGE = "/ogp2021/live?page=programme"
+LIVE = f"ws://127.0.0.1:17100{PAGE}"
+
+
+def _client(settings: Settings) -> TestClient:
+    app = create_app(settings, clock=lambda: DURING_THE_SUMMIT, mailer=MemoryMailer())
+    return TestClient(app, base_url="http://127.0.0.1:17100")
+
+
+def test_a_socket_to_a_host_not_allowed_is_refused(demo_app: Starlette) -> None:
+    with TestClient(demo_app, base_url="http://attacker.example.com") as client:
+        with (
+            pytest.raises(WebSocketDenialResponse) as refused,
+            client.websocket_connect(
+                f"ws://attacker.example.com{PAGE}",
+                headers={"origin": "http://attacker.example.com"},
+            ),
+        ):
+            pass
+
+    assert refused.value.status_code == 400
+
+
+def test_a_socket_forwarded_to_a_host_not_allowed_is_refused(demo_settings: Settings) -> None:
+    settings = demo_settings.model_copy(update={"trusted_proxies": "testclient"})
+    with _client(settings) as client:
+        with (
+            pytest.raises(WebSocketDenialResponse) as refused,
+            client.websocket_connect(
+                LIVE,
+                headers={"origin": "http://evil.example", "x-forwarded-host": "evil.example"},
+            ),
+        ):
+            pass
+
+    assert refused.value.status_code == 400
+
+
+def test_a_socket_through_a_trusted_proxy_is_served_at_the_forwarded_address(
+    demo_settings: Settings,
+) -> None:
+    """The origin is checked against the host and scheme the proxy forwarded: the scope the
+    checks passed on is the one the socket is served with."""
+    settings = demo_settings.model_copy(
+        update={"allowed_hosts": "summit.example.org", "trusted_proxies": "testclient"}
+    )
+    forwarded = {"x-forwarded-proto": "https", "x-forwarded-host": "summit.example.org"}
+    with _client(settings) as client:
+        with client.websocket_connect(
+            LIVE, headers={**forwarded, "origin": "https://summit.example.org"}
+        ) as socket:
+            socket.send_text("{}")  # accepted: the socket reads
+        with (
+            pytest.raises(WebSocketDisconnect) as refused,
+            client.websocket_connect(
+                LIVE, headers={**forwarded, "origin": "http://127.0.0.1:17100"}
+            ),
+        ):
+            pass
+
+    assert (refused.value.code, refused.value.reason) == (1008, "origin not allowed")
+
+
+def test_sockets_are_counted_per_forwarded_client(demo_settings: Settings) -> None:
+    settings = demo_settings.model_copy(
+        update={"trusted_proxies": "testclient", "max_sockets_per_client": 1}
+    )
+    origin = {"origin": "http://127.0.0.1:17100"}
+    with _client(settings) as client:
+        with (
+            client.websocket_connect(LIVE, headers={**origin, "x-forwarded-for": "192.0.2.1"}),
+            client.websocket_connect(LIVE, headers={**origin, "x-forwarded-for": "192.0.2.2"}),
+            client.websocket_connect(
+                LIVE, headers={**origin, "x-forwarded-for": "192.0.2.1"}
+            ) as third,
+            pytest.raises(WebSocketDisconnect) as closed,
+        ):
+            third.receive_text()
+
+    assert (closed.value.code, closed.value.reason) == (
+        SocketQuota.CLOSE_CODE,
+        SocketQuota.CLOSE_REASON,
+    )
+
+
+def _awaited_names(task: asyncio.Task[object]) -> list[str]:
+    """The qualified names of the coroutines ``task`` is suspended in, outermost first."""
+    names: list[str] = []
+    coroutine: object = task.get_coro()
+    while coroutine is not None:
+        code = getattr(coroutine, "cr_code", None)
+        if code is not None:
+            names.append(code.co_qualname)
+        coroutine = getattr(coroutine, "cr_await", None)
+    return names
+
+
+async def _socket_stacks() -> list[list[str]]:
+    stacks = [_awaited_names(task) for task in asyncio.all_tasks()]
+    return [names for names in stacks if "summit_live" in names]
+
+
+def test_an_open_page_socket_keeps_no_http_middleware_on_its_stack(
+    demo_app: Starlette, demo_database: Database
+) -> None:
+    """Thousands stay open for hours: each frame left on their stacks is memory per socket."""
+    with demo_database.read() as db:
+        topic = f"summit:{db.exec(select(Summit.id)).one()}:public"
+    with serving(demo_app) as (address, loop):
+        hub: MemoryHub = demo_app.state.hub
+        with connect(f"ws://{address}{PAGE}", origin=Origin(f"http://{address}")):
+            deadline = time.monotonic() + 30
+            while hub.listener_count(topic) < 1 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            stacks = asyncio.run_coroutine_threadsafe(_socket_stacks(), loop).result(30)
+
+    assert len(stacks) == 1
+    middlewares = [name for name in stacks[0] if "Middleware." in name]
+    assert middlewares == ["ServerErrorMiddleware.__call__", "ExceptionMiddleware.__call__"]
+    assert "SocketChecks._socket" in stacks[0]
