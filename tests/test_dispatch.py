@@ -53,3 +53,22 @@ def test_the_organisers_write_answers_while_the_audience_is_still_being_served(
 
     assert (answer.status_code, delivered_before_the_answer) == (204, [])
     assert "Live now" in received[0]
+
+
+def test_an_app_served_by_two_loops_stops_a_delivery_begun_in_the_other(
+    demo_app: Starlette,
+) -> None:
+    """The test client runs each client's lifespan in an event loop of its own; a delivery
+    still running in one client's loop when the other stops must not fail that stop."""
+    with make_client(demo_app) as first, make_client(demo_app):
+        assert first.portal is not None
+        # The app's dispatcher is now the second client's; the first client's requests wake
+        # it too, and a delivery that does not finish begins in the first client's loop.
+        dispatcher = demo_app.state.dispatcher
+        first.portal.call(dispatcher._lock.acquire)
+        first.portal.call(dispatcher.wake)
+        # Leaving the block stops the second client (its stop meets the first loop's
+        # delivery: no error), then the first.
+
+    assert dispatcher._runner is None
+    assert dispatcher._lock.locked()

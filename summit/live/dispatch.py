@@ -110,11 +110,19 @@ class Dispatcher:
 
     async def stop(self) -> None:
         """Stop delivering (the app is shutting down; pages replay on reconnect)."""
-        if self._runner is not None:
-            self._runner.cancel()
+        runner, self._runner = self._runner, None
+        if runner is None or runner.done():
+            return
+        loop = runner.get_loop()
+        if loop is asyncio.get_running_loop():
+            runner.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._runner
-            self._runner = None
+                await runner
+        elif not loop.is_closed():
+            # One app served by several event loops (the test client runs each client's
+            # lifespan in a loop of its own): the delivery began in another one, where alone
+            # it can be cancelled, and awaited.
+            loop.call_soon_threadsafe(runner.cancel)
 
     async def notify(self) -> None:
         """Deliver every event committed since the last call, in id order."""
