@@ -69,6 +69,7 @@ from bench.live_client import (  # noqa: E402
 from bench.reference_server import UVICORN_OPTIONS as REFERENCE_SETTINGS  # noqa: E402
 from bench.server import (  # noqa: E402
     Server,
+    check_broker,
     pin,
     raise_open_files_limit,
     reference_server,
@@ -378,7 +379,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="Summit processes sharing a broker")
     parser.add_argument("--broker", choices=["redis", "postgres"], default="redis")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/8")
-    parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/bench_perf")
+    parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument(
         "--baseline", type=int, default=5000, help="with --workers: the one process's sockets"
     )
@@ -395,6 +396,8 @@ def main() -> None:
     )
     if needed + 100 > limit:
         raise SystemExit(f"the open-files limit ({limit}) is too low for {needed:,} sockets")
+    if args.workers > 1:
+        check_broker(args.redis_url if args.broker == "redis" else args.postgres_url)
     pin(0, 1, args.pin)
     with tempfile.TemporaryDirectory() as folder:
         if args.workers > 1:

@@ -17,6 +17,24 @@ from pathlib import Path
 import httpx2 as httpx
 
 
+def check_broker(url: str) -> None:
+    """Stop the bench unless the broker at ``url`` answers: servers that cannot reach it fall
+    back to reading the event table once a second, and the bench would time that instead."""
+    try:
+        if url.startswith("redis"):
+            from redis import Redis
+
+            Redis.from_url(url, socket_connect_timeout=2).ping()
+        else:
+            import psycopg
+
+            from summit.live.broker import postgres_conninfo
+
+            psycopg.connect(postgres_conninfo(url), connect_timeout=2).close()
+    except Exception as error:  # noqa: BLE001 - any failure: say which and stop
+        raise SystemExit(f"the broker at {url} does not answer: {error}") from None
+
+
 def free_port() -> int:
     """A free port of 127.0.0.1: any, or one of ``BENCH_PORTS`` (``first-last``) when set, for a
     machine whose ports are shared out."""
