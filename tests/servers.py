@@ -3,11 +3,13 @@ real servers (browsers, several processes sharing a broker)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -15,6 +17,10 @@ from pathlib import Path
 
 import httpx2 as httpx
 import pytest
+import uvicorn
+from starlette.applications import Starlette
+
+from summit.cli import UVICORN_OPTIONS
 
 SECRET_KEY = "shared-secret-key-shared-secret-key-0123"
 """Every process of one test shares it, so a cookie signed by one is read by the others."""
@@ -139,3 +145,30 @@ def private_redis() -> Iterator[PrivateRedis]:
         yield redis_server
     finally:
         redis_server.kill()
+
+
+@contextmanager
+def serving_in_thread(app: Starlette) -> Iterator[tuple[str, asyncio.AbstractEventLoop]]:
+    """``app`` served by uvicorn as ``summit serve`` serves it, in a thread; its address and
+    its event loop."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **UVICORN_OPTIONS)
+    )
+    loops: list[asyncio.AbstractEventLoop] = []
+
+    async def serve() -> None:
+        loops.append(asyncio.get_running_loop())
+        await server.serve()
+
+    thread = threading.Thread(target=asyncio.run, args=(serve(),))
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.started
+        yield f"127.0.0.1:{port}", loops[0]
+    finally:
+        server.should_exit = True
+        thread.join(30)

@@ -14,7 +14,7 @@ from websockets.typing import Origin
 from summit.agenda.models import Summit
 from summit.db import Database
 from summit.live.frames import text_frame
-from tests.test_live_limits import serving
+from tests.servers import serving_in_thread
 
 
 @pytest.mark.parametrize("size", [0, 125, 126, 65_535, 65_536, 300_000])
@@ -34,7 +34,7 @@ def test_every_socket_reads_the_message_written_to_it_directly(
     with demo_database.read() as db:
         topic = f"summit:{db.exec(select(Summit.id)).one()}:public"
     messages = ['<div id="a">آخر الأخبار</div>', "<p>" + "long " * 20_000 + "</p>"]
-    with serving(demo_app) as (address, loop):
+    with serving_in_thread(demo_app) as (address, loop):
         hub = demo_app.state.hub
         origin = Origin(f"http://{address}")
         url = f"ws://{address}/ogp2021/live?page=programme"

@@ -5,13 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import socket as socket_module
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
-import uvicorn
 from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
@@ -20,12 +16,11 @@ from websockets.sync.client import connect
 from websockets.typing import Origin
 
 from summit.agenda.models import Summit
-from summit.cli import UVICORN_OPTIONS
 from summit.db import Database
 from summit.live.hub import OVERFLOW, SUBSCRIBER_BUFFER, MemoryHub
 from summit.live.routes import INCOMING_BURST, MAX_INCOMING_BYTES, TokenBucket
 from tests.conftest import BASE_URL
-from tests.servers import free_port
+from tests.servers import serving_in_thread
 
 WS = BASE_URL.replace("http://", "ws://")
 
@@ -72,33 +67,6 @@ def test_the_incoming_allowance_is_a_burst_then_a_steady_rate() -> None:
         [True, False],
         [True, True, True, False],
     )
-
-
-@contextmanager
-def serving(app: Starlette) -> Iterator[tuple[str, asyncio.AbstractEventLoop]]:
-    """``app`` served by uvicorn as ``summit serve`` serves it, in a thread; its address and
-    its event loop."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **UVICORN_OPTIONS)
-    )
-    loops: list[asyncio.AbstractEventLoop] = []
-
-    async def serve() -> None:
-        loops.append(asyncio.get_running_loop())
-        await server.serve()
-
-    thread = threading.Thread(target=asyncio.run, args=(serve(),))
-    thread.start()
-    try:
-        deadline = time.monotonic() + 30
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert server.started
-        yield f"127.0.0.1:{port}", loops[0]
-    finally:
-        server.should_exit = True
-        thread.join(30)
 
 
 def _stuck_client(address: str) -> socket_module.socket:
@@ -150,7 +118,7 @@ def test_a_frame_over_the_message_limit_is_refused_from_its_header(
     demo_app: Starlette,
 ) -> None:
     """uvicorn's default would read (and hold) up to 16 MiB of it first."""
-    with serving(demo_app) as (address, _loop):
+    with serving_in_thread(demo_app) as (address, _loop):
         raw = _stuck_client(address)
         try:
             # A masked text frame that announces 16 MiB; only its first bytes are ever sent.
@@ -169,7 +137,7 @@ def test_a_client_that_never_reads_is_closed_and_the_others_are_served_meanwhile
     with demo_database.read() as db:
         topic = f"summit:{db.exec(select(Summit.id)).one()}:public"
     hub: MemoryHub
-    with serving(demo_app) as (address, loop):
+    with serving_in_thread(demo_app) as (address, loop):
         hub = demo_app.state.hub
         stuck = _stuck_client(address)
         with connect(

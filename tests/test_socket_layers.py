@@ -22,7 +22,7 @@ from summit.mail.transports import MemoryMailer
 from summit.settings import Settings
 from summit.web.ratelimit import SocketQuota
 from tests.conftest import DURING_THE_SUMMIT
-from tests.test_live_limits import serving
+from tests.servers import serving_in_thread
 
 PAGE = "/ogp2021/live?page=programme"
 LIVE = f"ws://127.0.0.1:17100{PAGE}"
@@ -132,7 +132,7 @@ def test_an_open_page_socket_keeps_no_http_middleware_on_its_stack(
     """Thousands stay open for hours: each frame left on their stacks is memory per socket."""
     with demo_database.read() as db:
         topic = f"summit:{db.exec(select(Summit.id)).one()}:public"
-    with serving(demo_app) as (address, loop):
+    with serving_in_thread(demo_app) as (address, loop):
         hub: MemoryHub = demo_app.state.hub
         with connect(f"ws://{address}{PAGE}", origin=Origin(f"http://{address}")):
             deadline = time.monotonic() + 30
