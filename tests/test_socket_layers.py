@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient, WebSocketDenialResponse
-from starlette.websockets import WebSocketDisconnect
+from starlette.websockets import WebSocket, WebSocketDisconnect
 from websockets.sync.client import connect
 from websockets.typing import Origin
 
@@ -18,6 +18,7 @@ from summit.agenda.models import Summit
 from summit.app import create_app
 from summit.db import Database
 from summit.live.hub import MemoryHub
+from summit.live.routes import summit_live
 from summit.mail.transports import MemoryMailer
 from summit.settings import Settings
 from summit.web.ratelimit import SocketQuota
@@ -144,3 +145,45 @@ def test_an_open_page_socket_keeps_no_http_middleware_on_its_stack(
     middlewares = [name for name in stacks[0] if "Middleware." in name]
     assert middlewares == ["ServerErrorMiddleware.__call__", "ExceptionMiddleware.__call__"]
     assert "SocketChecks._socket" in stacks[0]
+
+
+async def _socket_holdings() -> list[tuple[dict[str, object], bool]]:
+    """For each open page socket: its ``summit_live`` frame's locals, and whether anyio keeps a
+    state for its task."""
+    from anyio._backends._asyncio import _task_states  # noqa: PLC0415 - what a task costs
+
+    found: list[tuple[dict[str, object], bool]] = []
+    for task in asyncio.all_tasks():
+        coroutine: object = task.get_coro()
+        while coroutine is not None:
+            if getattr(coroutine, "cr_code", None) is summit_live.__code__:
+                frame = getattr(coroutine, "cr_frame")  # noqa: B009 - a coroutine's frame
+                found.append((dict(frame.f_locals), task in _task_states))
+            coroutine = getattr(coroutine, "cr_await", None)
+    return found
+
+
+def test_an_open_page_socket_keeps_nothing_of_its_checks(
+    demo_app: Starlette, demo_database: Database
+) -> None:
+    """The caller's check loads the summit's row and the caller, picks a viewer, and reads the
+    database in a worker thread; a socket open for hours keeps none of it (nor the state anyio
+    keeps for a task that waited on a thread)."""
+    with demo_database.read() as db:
+        topic = f"summit:{db.exec(select(Summit.id)).one()}:public"
+    with serving_in_thread(demo_app) as (address, loop):
+        hub: MemoryHub = demo_app.state.hub
+        with connect(f"ws://{address}{PAGE}", origin=Origin(f"http://{address}")):
+            deadline = time.monotonic() + 30
+            while hub.listener_count(topic) < 1 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            holdings = asyncio.run_coroutine_threadsafe(_socket_holdings(), loop).result(30)
+
+    [(local, task_state)] = holdings
+    assert "summit" not in local
+    assert not any(isinstance(value, Summit) for value in local.values())
+    websocket = local["websocket"]
+    assert isinstance(websocket, WebSocket)
+    assert "state" not in websocket.scope
+    assert "path_params" not in websocket.scope
+    assert not task_state

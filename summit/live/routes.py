@@ -62,10 +62,8 @@ class TokenBucket:
 async def summit_live(websocket: WebSocket) -> None:
     # Thousands of these frames stay suspended for hours: each holds only what it uses (see
     # ``_page``), and the hub sends to the socket itself (summit/live/hub.py): this task reads.
-    principal: Principal = websocket.state.principal
     hub: MemoryHub = websocket.app.state.hub
-    summit: Summit = websocket.state.summit
-    topics, view, group, last = _page(websocket)
+    principal, summit, topics, view, group, last = _page(websocket)
     if view.session_id is not None and not await _shown(websocket, summit, view.session_id):
         # Counted by presence, a session no page shows would count for nobody. Accepted
         # first, so that the page hears the reason (and 1008 stops it reconnecting).
@@ -97,8 +95,9 @@ async def summit_live(websocket: WebSocket) -> None:
         if last is not None:
             await _replay(websocket, subscription, last)
         await subscription.flush()
-        # Reading notices a gone client; what clients may send arrives with Q&A.
-        bucket = TokenBucket(INCOMING_BURST, INCOMING_PER_SECOND)
+        # Reading notices a gone client; what clients may send arrives with Q&A. Most pages
+        # never send: their bucket is made with their first message.
+        bucket: TokenBucket | None = None
         while True:
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
@@ -107,6 +106,7 @@ async def summit_live(websocket: WebSocket) -> None:
             if len(data.encode() if isinstance(data, str) else data) > MAX_INCOMING_BYTES:
                 close = TOO_BIG
                 break
+            bucket = bucket or TokenBucket(INCOMING_BURST, INCOMING_PER_SECOND)
             if not bucket.take():
                 close = TOO_MANY
                 break
@@ -141,20 +141,30 @@ def _shared(topics: frozenset[str]) -> frozenset[str]:
     return topics
 
 
-def _page(websocket: WebSocket) -> tuple[frozenset[str], PageView, str, int | None]:
-    """The socket's topics, its page, its rendering group, and the last event its page has
-    seen."""
+def _page(
+    websocket: WebSocket,
+) -> tuple[Principal, Summit, frozenset[str], PageView, str, int | None]:
+    """Who is asking, the summit, the socket's topics, its page, its rendering group, and the
+    last event its page has seen."""
+    scope = websocket.scope
+    # What the checks left in the scope (the caller, the summit's row with its names in every
+    # language, the viewer, the path's parameters) is taken out of it: the socket keeps what it
+    # uses as locals, and the rest goes, instead of staying for hours with each socket.
+    state = scope.pop("state")
+    scope.pop("path_params", None)
+    principal: Principal = state["principal"]
+    summit: Summit = state["summit"]
+    summit_id: int = state["summit"].id  # a stored row's
     # Parsed here rather than through ``websocket.query_params``, which the socket would keep.
-    params = QueryParams(websocket.scope["query_string"])
+    params = QueryParams(scope["query_string"])
     view = PageView.parse(params.get("page", ""), params.get("day"), params.get("session"))
-    # Keep the summit's id, not its row (names in every language: kilobytes per socket).
-    summit_id: int = websocket.state.summit.id
-    del websocket.state.summit
     # Thousands of sockets on one page have equal topics and group: they share one copy.
     return (
-        _shared(live_topics(websocket.state.principal, summit_id)),
+        principal,
+        summit,
+        _shared(live_topics(principal, summit_id)),
         view,
-        sys.intern(view.group(websocket.state.viewer)),
+        sys.intern(view.group(state["viewer"])),
         # An unreadable position is no position: the page gets what happens from now on.
         or_none(whole_number, params.get("last"), field="last", low=0, high=MAX_ID),
     )

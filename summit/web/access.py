@@ -7,6 +7,7 @@ summit's slug, the summit is loaded once here and handed to the endpoint.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -135,7 +136,10 @@ def socket(path: str, endpoint: SocketEndpoint, *, access: Access, name: str) ->
             await websocket.close(code=quota.CLOSE_CODE, reason=quota.CLOSE_REASON)
             return
         try:
-            if await admitted(websocket):
+            # The check runs in a task of its own: what anyio keeps for a task that waited on
+            # a thread (the database read), and the context the check sets, go when it ends
+            # instead of staying with the socket for hours.
+            if await asyncio.create_task(admitted(websocket)):
                 await endpoint(websocket)
         finally:
             quota.release(address)

@@ -13,6 +13,7 @@ The middleware runs before anyone is identified: it keeps what the browser said 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -34,6 +35,13 @@ BROWSER_TIMEZONE_COOKIE = "summit_browser_tz"
 _YEAR = 365 * 24 * 3600
 
 
+@functools.cache
+def shared_viewer(language: str, timezone: str) -> Viewer:
+    """One ``Viewer`` for each language and zone (a known language and zone: a few thousand at
+    most), shared by the requests and sockets that have them."""
+    return Viewer(language, timezone)
+
+
 @dataclass(frozen=True, slots=True)
 class ViewerChoice:
     """What this browser says about its viewer, before we know who is signed in."""
@@ -51,9 +59,9 @@ class ViewerChoice:
         """The viewer, with the account's ``language`` and ``timezone`` where given and valid."""
         account_language = language if language in LANGUAGES else None
         account_zone = timezone if timezone in known_zones() else None
-        return Viewer(
-            language=self.language or account_language or self.fallback_language,
-            timezone=self.timezone or account_zone or self.fallback_timezone,
+        return shared_viewer(
+            self.language or account_language or self.fallback_language,
+            self.timezone or account_zone or self.fallback_timezone,
         )
 
 
@@ -107,9 +115,9 @@ class ViewerMiddleware:
         state["viewer_choice"] = choice
         if scope["type"] == "websocket":
             # No cookies to set, and an open socket may last for hours: no frame of this
-            # middleware stays on its stack. The viewer is set for the rest of the socket's
-            # own task (its context is its own), not around it.
-            view_rest_as(viewer)
+            # middleware stays on its stack. A socket's task renders nothing (what it is sent
+            # is rendered for its group, in the group's language: summit/live), so no viewer
+            # is set in its context either: that would keep a context of its own per socket.
             return self.app(scope, receive, send)
         return self._http(scope, receive, send, viewer, chosen_language, chosen_zone)
 
