@@ -52,6 +52,8 @@ def free_port() -> int:
     raise SystemExit(f"no free port in BENCH_PORTS={os.environ['BENCH_PORTS']}")
 
 
+TRACED = Path(__file__).with_name("traced_server.py")
+
 _taken: set[int] = set()
 """Ports handed out by this process: a server just started may not be listening yet."""
 
@@ -64,9 +66,14 @@ class Server:
 
 @contextmanager
 def serving(
-    database_url: str, *, workers: int = 1, broker_url: str = "memory://"
+    database_url: str,
+    *,
+    workers: int = 1,
+    broker_url: str = "memory://",
+    snapshots: Path | None = None,
 ) -> Iterator[Server]:
-    """A running server on ``database_url``; stopped afterwards."""
+    """A running server on ``database_url``; stopped afterwards. With ``snapshots``, it runs
+    under ``bench/traced_server.py``, writing its snapshots there."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
@@ -79,9 +86,14 @@ def serving(
         # Every benchmark client comes from 127.0.0.1: thousands of sockets from one address.
         "SUMMIT_MAX_SOCKETS_PER_CLIENT": "0",
     }
-    command = [sys.executable, "-m", "summit.cli", "serve", "--port", str(port)]
+    if snapshots is None:
+        command = [sys.executable, "-m", "summit.cli", "serve", "--port", str(port)]
+        command += ["--workers", str(workers)]
+    else:
+        env["BENCH_SNAPSHOT"] = str(snapshots)
+        command = [sys.executable, str(TRACED), "summit", "--port", str(port)]
     server = subprocess.Popen(  # noqa: S603 - our own command line
-        [*command, "--workers", str(workers)],
+        command,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -129,11 +141,18 @@ def pin(pid: int, core: int, enabled: bool) -> None:
 
 
 @contextmanager
-def reference_server(pin_cores: bool) -> Iterator[Server]:
+def reference_server(pin_cores: bool, *, snapshots: Path | None = None) -> Iterator[Server]:
+    """The fan-out reference, running; stopped afterwards. With ``snapshots``, as ``serving``."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("reference_server.py")), "--port", str(port)],
+    command = [sys.executable, str(Path(__file__).with_name("reference_server.py"))]
+    env = dict(os.environ)
+    if snapshots is not None:
+        env["BENCH_SNAPSHOT"] = str(snapshots)
+        command = [sys.executable, str(TRACED), "reference"]
+    process = subprocess.Popen(  # noqa: S603 - our own command line
+        [*command, "--port", str(port)],
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
