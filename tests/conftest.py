@@ -209,6 +209,17 @@ def make_client(app: Starlette) -> TestClient:
     return TestClient(app, base_url=BASE_URL)
 
 
+def another_browser(running: TestClient) -> TestClient:
+    """Another browser (its own cookies) on the app that ``running`` runs: the same lifespan and
+    event loop, as on a server. A second ``with make_client(app)`` would start the app again,
+    in a loop and thread of its own: two dispatchers and two loops on one app's caches, which no
+    server has (and where a status could be rendered before it was applied)."""
+    assert running.portal is not None, "the running client is used in a with block"
+    browser = TestClient(running.app, base_url=BASE_URL)
+    browser.portal = running.portal
+    return browser
+
+
 @pytest.fixture
 def client(demo_app: Starlette) -> Iterator[TestClient]:
     with make_client(demo_app) as client:

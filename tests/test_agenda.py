@@ -16,7 +16,14 @@ from starlette.testclient import TestClient
 
 from summit.agenda.models import ProgrammeSession
 from summit.db import Database
-from tests.conftest import BASE_URL, choose_english, csrf_token, make_client, sign_in
+from tests.conftest import (
+    BASE_URL,
+    another_browser,
+    choose_english,
+    csrf_token,
+    make_client,
+    sign_in,
+)
 
 WS = BASE_URL.replace("http://", "ws://")
 SPEAKER = "/ogp2021/speakers/alex-example"
@@ -33,11 +40,18 @@ def ids(demo_database: Database) -> dict[str, int]:
 
 
 @pytest.fixture
-def delegate(demo_app: Starlette) -> Iterator[TestClient]:
-    with make_client(demo_app) as client:
-        choose_english(client)  # the account speaks Arabic
-        sign_in(client, "delegate@example.org")
-        yield client
+def server(demo_app: Starlette) -> Iterator[TestClient]:
+    """The app, started once: every browser of a test runs on it (``another_browser``)."""
+    with make_client(demo_app) as running:
+        yield running
+
+
+@pytest.fixture
+def delegate(server: TestClient) -> TestClient:
+    client = another_browser(server)
+    choose_english(client)  # the account speaks Arabic
+    sign_in(client, "delegate@example.org")
+    return client
 
 
 def _follow(client: TestClient, session_id: int, wanted: str = "1") -> str:
@@ -94,14 +108,14 @@ def test_the_follow_button_stays_outside_the_block_pushed_to_everyone(
 
 
 def test_each_viewer_sees_their_own_state_on_a_session_page(
-    demo_app: Starlette, delegate: TestClient, ids: dict[str, int]
+    server: TestClient, delegate: TestClient, ids: dict[str, int]
 ) -> None:
     opening = ids["OPENING"]
     _follow(delegate, opening)
-    with make_client(demo_app) as other, make_client(demo_app) as visitor:
-        sign_in(other, "delegate2@example.org")
-        theirs = other.get(f"/ogp2021/sessions/{opening}").text
-        anonymous = visitor.get(f"/ogp2021/sessions/{opening}").text
+    other, visitor = another_browser(server), another_browser(server)
+    sign_in(other, "delegate2@example.org")
+    theirs = other.get(f"/ogp2021/sessions/{opening}").text
+    anonymous = visitor.get(f"/ogp2021/sessions/{opening}").text
 
     assert _buttons(delegate.get(f"/ogp2021/sessions/{opening}").text) == {opening: "true"}
     assert _buttons(theirs) == {opening: "false"}
@@ -132,10 +146,10 @@ def test_each_session_of_a_speaker_page_can_be_added_to_my_agenda(
 
 
 @pytest.fixture
-def organiser(demo_app: Starlette) -> Iterator[TestClient]:
-    with make_client(demo_app) as client:
-        sign_in(client, "organiser@example.org")
-        yield client
+def organiser(server: TestClient) -> TestClient:
+    client = another_browser(server)
+    sign_in(client, "organiser@example.org")
+    return client
 
 
 def _organiser_post(client: TestClient, path: str, data: dict[str, str]) -> int:
@@ -213,9 +227,9 @@ def test_an_open_agenda_shows_a_followed_session_run_late_and_be_cancelled(
 
 
 def test_a_publication_moves_retimes_and_removes_followed_sessions_on_open_agendas(
+    server: TestClient,
     organiser: TestClient,
     delegate: TestClient,
-    demo_app: Starlette,
     demo_database: Database,
     ids: dict[str, int],
 ) -> None:
@@ -235,14 +249,14 @@ def test_a_publication_moves_retimes_and_removes_followed_sessions_on_open_agend
         new_day = retimed.starts_at.astimezone(ZoneInfo("Asia/Seoul")).date().isoformat()
         removed.is_published = False
         db.add_all([moved, retimed, removed])
-    with make_client(demo_app) as other:
-        sign_in(other, "delegate2@example.org")
-        with _agenda_socket(delegate) as page, _agenda_socket(other) as other_page:
-            _publish(organiser)
-            message = page.receive_text()
-            notices = page.receive_text()
-            theirs = other_page.receive_text()
-        reloaded = delegate.get("/ogp2021/agenda?tz=Asia/Seoul").text
+    other = another_browser(server)
+    sign_in(other, "delegate2@example.org")
+    with _agenda_socket(delegate) as page, _agenda_socket(other) as other_page:
+        _publish(organiser)
+        message = page.receive_text()
+        notices = page.receive_text()
+        theirs = other_page.receive_text()
+    reloaded = delegate.get("/ogp2021/agenda?tz=Asia/Seoul").text
 
     pushed = _entries(message)
     # Every agenda page gets the same blocks (another delegate's, who follows none of them).
@@ -258,18 +272,18 @@ def test_a_publication_moves_retimes_and_removes_followed_sessions_on_open_agend
 
 
 def test_following_or_unfollowing_elsewhere_reaches_the_accounts_open_agendas_only(
-    demo_app: Starlette, delegate: TestClient, ids: dict[str, int]
+    server: TestClient, delegate: TestClient, ids: dict[str, int]
 ) -> None:
     opening = ids["OPENING"]
-    with make_client(demo_app) as other:
-        sign_in(other, "delegate2@example.org")
-        with _agenda_socket(delegate) as page, _agenda_socket(other) as other_page:
-            _follow(delegate, opening)
-            added = page.receive_text()
-            _follow(delegate, opening, "0")
-            dropped = page.receive_text()
-            _follow(other, ids["CLOSING"])
-            theirs = other_page.receive_text()
+    other = another_browser(server)
+    sign_in(other, "delegate2@example.org")
+    with _agenda_socket(delegate) as page, _agenda_socket(other) as other_page:
+        _follow(delegate, opening)
+        added = page.receive_text()
+        _follow(delegate, opening, "0")
+        dropped = page.receive_text()
+        _follow(other, ids["CLOSING"])
+        theirs = other_page.receive_text()
 
     summit_arrivals = re.search(
         r'<div id="agenda-arrivals-(\d+)" data-hx-swap-oob="beforeend">', added
