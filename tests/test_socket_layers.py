@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 import pytest
 from sqlmodel import select
@@ -27,6 +29,7 @@ from tests.servers import serving_in_thread
 
 PAGE = "/ogp2021/live?page=programme"
 LIVE = f"ws://127.0.0.1:17100{PAGE}"
+T = TypeVar("T")
 
 
 def _client(settings: Settings) -> TestClient:
@@ -127,19 +130,27 @@ async def _socket_stacks() -> list[list[str]]:
     return [names for names in stacks if "summit_live" in names]
 
 
-def test_an_open_page_socket_keeps_no_http_middleware_on_its_stack(
-    demo_app: Starlette, demo_database: Database
-) -> None:
-    """Thousands stay open for hours: each frame left on their stacks is memory per socket."""
-    with demo_database.read() as db:
+def _while_a_page_socket_is_open(
+    app: Starlette, database: Database, look: Callable[[], Coroutine[Any, Any, T]]
+) -> T:
+    """What ``look`` finds in a real server's loop while one programme page's socket is open
+    (subscribed to the hub)."""
+    with database.read() as db:
         topic = f"summit:{db.exec(select(Summit.id)).one()}:public"
-    with serving_in_thread(demo_app) as (address, loop):
-        hub: MemoryHub = demo_app.state.hub
+    with serving_in_thread(app) as (address, loop):
+        hub: MemoryHub = app.state.hub
         with connect(f"ws://{address}{PAGE}", origin=Origin(f"http://{address}")):
             deadline = time.monotonic() + 30
             while hub.listener_count(topic) < 1 and time.monotonic() < deadline:
                 time.sleep(0.05)
-            stacks = asyncio.run_coroutine_threadsafe(_socket_stacks(), loop).result(30)
+            return asyncio.run_coroutine_threadsafe(look(), loop).result(30)
+
+
+def test_an_open_page_socket_keeps_no_http_middleware_on_its_stack(
+    demo_app: Starlette, demo_database: Database
+) -> None:
+    """Thousands stay open for hours: each frame left on their stacks is memory per socket."""
+    stacks = _while_a_page_socket_is_open(demo_app, demo_database, _socket_stacks)
 
     assert len(stacks) == 1
     middlewares = [name for name in stacks[0] if "Middleware." in name]
@@ -169,15 +180,7 @@ def test_an_open_page_socket_keeps_nothing_of_its_checks(
     """The caller's check loads the summit's row and the caller, picks a viewer, and reads the
     database in a worker thread; a socket open for hours keeps none of it (nor the state anyio
     keeps for a task that waited on a thread)."""
-    with demo_database.read() as db:
-        topic = f"summit:{db.exec(select(Summit.id)).one()}:public"
-    with serving_in_thread(demo_app) as (address, loop):
-        hub: MemoryHub = demo_app.state.hub
-        with connect(f"ws://{address}{PAGE}", origin=Origin(f"http://{address}")):
-            deadline = time.monotonic() + 30
-            while hub.listener_count(topic) < 1 and time.monotonic() < deadline:
-                time.sleep(0.05)
-            holdings = asyncio.run_coroutine_threadsafe(_socket_holdings(), loop).result(30)
+    holdings = _while_a_page_socket_is_open(demo_app, demo_database, _socket_holdings)
 
     [(local, task_state)] = holdings
     assert "summit" not in local
