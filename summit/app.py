@@ -89,6 +89,7 @@ from summit.web.headers import SecurityHeadersMiddleware
 from summit.web.ratelimit import RateLimiter, SocketQuota
 from summit.web.session import SessionCodec
 from summit.web.socket_layers import HttpOnly, SocketChecks
+from summit.web.summit_ids import SummitIds
 from summit.web.templates import create_templates
 from summit.web.viewer import ViewerMiddleware
 
@@ -272,6 +273,7 @@ def create_app(
     app.state.templates = create_templates(players=settings.player_policy, clock=clock)
     app.state.clock = clock
     app.state.programme_cache = ProgrammeCache()
+    app.state.summit_ids = SummitIds()
     app.state.socket_quota = SocketQuota(settings.max_sockets_per_client)
     app.state.grid_css = grid_stylesheet()
     app.state.session_codec = SessionCodec(

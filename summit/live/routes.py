@@ -16,6 +16,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from summit.agenda.models import Summit
 from summit.agenda.queries import session_card
 from summit.auth.permissions import Access, Principal, live_topics
+from summit.db import Database
 from summit.live.dispatch import REFRESH, Dispatcher, event_marker
 from summit.live.frames import socket_protocol
 from summit.live.hub import POLICY_VIOLATION, Close, MemoryHub, Subscription
@@ -63,14 +64,14 @@ async def summit_live(websocket: WebSocket) -> None:
     # Thousands of these frames stay suspended for hours: each holds only what it uses (see
     # ``_page``), and the hub sends to the socket itself (summit/live/hub.py): this task reads.
     hub: MemoryHub = websocket.app.state.hub
-    principal, summit, topics, view, group, last = _page(websocket)
-    if view.session_id is not None and not await _shown(websocket, summit, view.session_id):
+    principal, summit_id, topics, view, group, last = _page(websocket)
+    if view.session_id is not None and not await _shown(websocket, summit_id, view.session_id):
         # Counted by presence, a session no page shows would count for nobody. Accepted
         # first, so that the page hears the reason (and 1008 stops it reconnecting).
         await websocket.accept()
         await websocket.close(code=POLICY_VIOLATION, reason="no such session")
         return
-    del summit, view
+    del view
     await websocket.accept()
     # The hub stops the reading when it closes the socket (too slow, session ended, restart) by
     # cancelling this task, the socket's own (an anyio cancel scope did the same, at 600 bytes
@@ -126,12 +127,16 @@ async def summit_live(websocket: WebSocket) -> None:
             await websocket.close(code=close.code, reason=close.reason)
 
 
-async def _shown(websocket: WebSocket, summit: Summit, session_id: int) -> bool:
+async def _shown(websocket: WebSocket, summit_id: int, session_id: int) -> bool:
     """Whether the summit's session page shows ``session_id`` (not another summit's, not a
-    draft): the same published programme the page is rendered from, usually from memory."""
+    draft): the same published programme the page is rendered from, from memory unless a
+    publication came since (the summit's row says)."""
+    database: Database = websocket.app.state.db
+    summit = await database.run_read(lambda db: db.get(Summit, summit_id))
+    if summit is None:  # pragma: no cover - no summit is deleted
+        return False
     cache: ProgrammeCache = websocket.app.state.programme_cache
-    programme = await cache.programme(websocket.app.state.db, summit)
-    return session_card(programme, session_id) is not None
+    return session_card(await cache.programme(database, summit), session_id) is not None
 
 
 @functools.lru_cache(maxsize=1024)
@@ -143,25 +148,24 @@ def _shared(topics: frozenset[str]) -> frozenset[str]:
 
 def _page(
     websocket: WebSocket,
-) -> tuple[Principal, Summit, frozenset[str], PageView, str, int | None]:
-    """Who is asking, the summit, the socket's topics, its page, its rendering group, and the
+) -> tuple[Principal, int, frozenset[str], PageView, str, int | None]:
+    """Who is asking, the summit's id, the socket's topics, its page, its rendering group, and the
     last event its page has seen."""
     scope = websocket.scope
-    # What the checks left in the scope (the caller, the summit's row with its names in every
-    # language, the viewer, the path's parameters) is taken out of it: the socket keeps what it
+    # What the checks left in the scope (the caller, the viewer, the path's parameters) is taken
+    # out of it: the socket keeps what it
     # uses as locals, and the rest goes, instead of staying for hours with each socket.
     state = scope.pop("state")
     scope.pop("path_params", None)
     principal: Principal = state["principal"]
-    summit: Summit = state["summit"]
-    summit_id: int = state["summit"].id  # a stored row's
+    summit_id: int = state["summit_id"]
     # Parsed here rather than through ``websocket.query_params``, which the socket would keep.
     params = QueryParams(scope["query_string"])
     view = PageView.parse(params.get("page", ""), params.get("day"), params.get("session"))
     # Thousands of sockets on one page have equal topics and group: they share one copy.
     return (
         principal,
-        summit,
+        summit_id,
         _shared(live_topics(principal, summit_id)),
         view,
         sys.intern(view.group(state["viewer"])),

@@ -34,6 +34,7 @@ from summit.web.htmx import is_htmx
 from summit.web.ratelimit import SocketQuota
 from summit.web.redirects import sign_in_url
 from summit.web.session import load_principal, session_claim
+from summit.web.summit_ids import SummitIds
 from summit.web.viewer import adopt_account_preferences
 
 ACCESS_ATTRIBUTE = "summit_access"
@@ -160,11 +161,11 @@ def socket(path: str, endpoint: SocketEndpoint, *, access: Access, name: str) ->
             # Closing before accepting makes the server answer the handshake with 403.
             await websocket.close(code=1008, reason="origin not allowed")
             return False
-        principal, summit = await _identify(connection)
-        if "slug" in websocket.path_params and summit is None:
+        principal, summit_id = await _identify_socket(connection)
+        if "slug" in websocket.path_params and summit_id is None:
             await websocket.close(code=1008, reason="no such summit")
             return False
-        if not allows(principal, access, summit.id if summit else None):
+        if not allows(principal, access, summit_id):
             await websocket.close(code=1008, reason="not allowed")
             return False
         return True
@@ -176,7 +177,8 @@ def socket(path: str, endpoint: SocketEndpoint, *, access: Access, name: str) ->
 async def _identify(
     connection: HTTPConnection, slug: str | None = None
 ) -> tuple[Principal, Summit | None]:
-    """The principal and the path's summit, in one trip to the database."""
+    """A request's principal and the path's summit, in one trip to the database (a socket's
+    are ``_identify_socket``'s)."""
     state = connection.app.state
     claim = session_claim(connection, state.session_codec)
     slug = slug or connection.path_params.get("slug")
@@ -189,20 +191,49 @@ async def _identify(
             return load_principal(db, claim), summit_by_slug(db, slug) if slug else None
 
         principal, summit = await state.db.run_read(load)
+        if summit is not None and summit.id is not None:
+            state.summit_ids.remember(summit.slug, summit.id)
     connection.state.principal = principal
     connection.state.summit = summit
     adopt_account_preferences(connection, principal)
     connection.state.stale_session = claim is not None and not principal.is_authenticated
-    if connection.scope["type"] == "http":
-        value = connection.cookies.get(csrf.cookie_name(https=state.settings.is_https))
-        connection.state.csrf_new_cookie = None if value else csrf.new_cookie_value()
-        # Bound to the session the request really has: a stale claim counts as signed out.
-        binding = csrf.session_binding(claim if principal.is_authenticated else None)
-        connection.state.csrf_binding = binding
-        connection.state.csrf_token = csrf.token_for(
-            value or connection.state.csrf_new_cookie, state.settings.secret_key, binding=binding
-        )
+    value = connection.cookies.get(csrf.cookie_name(https=state.settings.is_https))
+    connection.state.csrf_new_cookie = None if value else csrf.new_cookie_value()
+    # Bound to the session the request really has: a stale claim counts as signed out.
+    binding = csrf.session_binding(claim if principal.is_authenticated else None)
+    connection.state.csrf_binding = binding
+    connection.state.csrf_token = csrf.token_for(
+        value or connection.state.csrf_new_cookie, state.settings.secret_key, binding=binding
+    )
     return principal, summit
+
+
+async def _identify_socket(connection: HTTPConnection) -> tuple[Principal, int | None]:
+    """The caller and the id of the path's summit. Someone not signed in, on a summit this
+    process knows, is admitted without the database: after a restart, pages reconnect by the
+    thousand. A signed-in caller is read every time (their account may have been closed or
+    their sessions ended)."""
+    state = connection.app.state
+    claim = session_claim(connection, state.session_codec)
+    slug: str | None = connection.path_params.get("slug")
+    summit_ids: SummitIds = state.summit_ids
+    known = summit_ids.get(slug) if slug else None
+    if claim is None and (slug is None or known is not None):
+        principal: Principal = ANONYMOUS
+        summit_id = known
+    else:
+
+        def load(db: Session) -> tuple[Principal, int | None]:
+            summit = summit_by_slug(db, slug) if slug else None
+            return load_principal(db, claim), summit.id if summit else None
+
+        principal, summit_id = await state.db.run_read(load)
+        if slug and summit_id is not None:
+            summit_ids.remember(slug, summit_id)
+    connection.state.principal = principal
+    connection.state.summit_id = summit_id
+    adopt_account_preferences(connection, principal)
+    return principal, summit_id
 
 
 async def _genuine(request: Request) -> bool:
