@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import structlog
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -79,7 +79,7 @@ from summit.qa import present_routes
 from summit.qa import routes as qa_routes
 from summit.settings import Settings
 from summit.web import design_routes
-from summit.web.access import error_page
+from summit.web.access import SOCKET_READS, error_page
 from summit.web.addresses import ProxyHeadersMiddleware
 from summit.web.body import BodyLimitMiddleware
 from summit.web.cache import ProgrammeCache
@@ -131,6 +131,7 @@ def create_app(
         hub = MemoryHub()
         await hub.start()
         app.state.db = database
+        app.state.socket_reads = CapacityLimiter(SOCKET_READS)
         app.state.hub = hub
         app.state.rate_limiter = RateLimiter(settings.rate_limit_url)
         watch = SessionWatch(database=database, hub=hub)

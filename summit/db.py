@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session
@@ -103,9 +103,12 @@ class Database:
                 db.rollback()
                 raise
 
-    async def run_read(self, fn: Callable[[Session], T]) -> T:
-        """Run ``fn(db)`` in the thread pool in a read transaction."""
-        return await to_thread.run_sync(self._call_read, fn)
+    async def run_read(
+        self, fn: Callable[[Session], T], *, limiter: CapacityLimiter | None = None
+    ) -> T:
+        """Run ``fn(db)`` in the thread pool in a read transaction; with ``limiter``, in no more
+        threads at once than it allows."""
+        return await to_thread.run_sync(self._call_read, fn, limiter=limiter)
 
     async def run_write(self, fn: Callable[[Session], T]) -> T:
         """Run ``fn(db)`` in the thread pool in a write transaction that commits on success."""

@@ -18,11 +18,13 @@ from websockets.typing import Origin
 
 from summit.agenda.models import Summit
 from summit.app import create_app
+from summit.auth.permissions import Access
 from summit.db import Database
 from summit.live.hub import MemoryHub
 from summit.live.routes import summit_live
 from summit.mail.transports import MemoryMailer
 from summit.settings import Settings
+from summit.web.access import socket
 from summit.web.ratelimit import SocketQuota
 from tests.conftest import DURING_THE_SUMMIT
 from tests.servers import serving_in_thread
@@ -152,10 +154,21 @@ def test_an_open_page_socket_keeps_no_http_middleware_on_its_stack(
     """Thousands stay open for hours: each frame left on their stacks is memory per socket."""
     stacks = _while_a_page_socket_is_open(demo_app, demo_database, _socket_stacks)
 
-    assert len(stacks) == 1
-    middlewares = [name for name in stacks[0] if "Middleware." in name]
-    assert middlewares == ["ServerErrorMiddleware.__call__", "ExceptionMiddleware.__call__"]
-    assert "SocketChecks._socket" in stacks[0]
+    [stack] = stacks
+    served = stack[stack.index("Starlette.__call__") : stack.index("summit_live") + 1]
+    # Starlette's two middlewares and its router, then the route's guard serves the socket
+    # itself: no HTTP middleware of ours, and none of Starlette's session wrappers.
+    assert served == [
+        "Starlette.__call__",
+        "ServerErrorMiddleware.__call__",
+        "ExceptionMiddleware.__call__",
+        "wrap_app_handling_exceptions.<locals>.wrapped_app",
+        "Router.__call__",
+        "Router.app",
+        "WebSocketRoute.handle",
+        "_GuardedSocket.__call__",
+        "summit_live",
+    ]
 
 
 async def _socket_holdings() -> list[tuple[dict[str, object], bool]]:
@@ -190,3 +203,19 @@ def test_an_open_page_socket_keeps_nothing_of_its_checks(
     assert "state" not in websocket.scope
     assert "path_params" not in websocket.scope
     assert not task_state
+
+
+def test_a_socket_route_outside_the_checks_refuses_every_socket() -> None:
+    """Without ``SocketChecks`` nothing has said which hosts and proxies to trust: the route
+    opens no socket rather than serve one unchecked."""
+    app = Starlette(
+        routes=[socket("/{slug:str}/live", summit_live, access=Access.PUBLIC, name="live")]
+    )
+    with (
+        TestClient(app) as client,
+        pytest.raises(WebSocketDisconnect) as refused,
+        client.websocket_connect("/ogp2021/live", headers={"origin": "http://testserver"}),
+    ):
+        pass
+
+    assert (refused.value.code, refused.value.reason) == (1011, "not checked")

@@ -132,7 +132,9 @@ async def _shown(websocket: WebSocket, summit_id: int, session_id: int) -> bool:
     draft): the same published programme the page is rendered from, from memory unless a
     publication came since (the summit's row says)."""
     database: Database = websocket.app.state.db
-    summit = await database.run_read(lambda db: db.get(Summit, summit_id))
+    summit = await database.run_read(
+        lambda db: db.get(Summit, summit_id), limiter=websocket.app.state.socket_reads
+    )
     if summit is None:  # pragma: no cover - no summit is deleted
         return False
     cache: ProgrammeCache = websocket.app.state.programme_cache

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from summit.agenda.models import Summit
@@ -34,10 +35,15 @@ from summit.web.htmx import is_htmx
 from summit.web.ratelimit import SocketQuota
 from summit.web.redirects import sign_in_url
 from summit.web.session import load_principal, session_claim
+from summit.web.socket_layers import run_checks
 from summit.web.summit_ids import SummitIds
 from summit.web.viewer import adopt_account_preferences
 
 ACCESS_ATTRIBUTE = "summit_access"
+SOCKET_READS = 4
+"""Threads that sockets' checks read the database in, at most, at once: after a restart pages
+reconnect by the thousand, and their checks must leave the other threads (and the database's
+connections) to requests, an organiser's among them."""
 Endpoint = Callable[[Request], Awaitable[Response]]
 SocketEndpoint = Callable[[WebSocket], Awaitable[None]]
 
@@ -125,10 +131,29 @@ def signed_link(path: str, endpoint: Endpoint, *, name: str) -> Route:
 
 
 def socket(path: str, endpoint: SocketEndpoint, *, access: Access, name: str) -> WebSocketRoute:
-    """A WebSocket route: the Origin is checked and the caller identified before accepting."""
+    """A WebSocket route: the app's socket checks (summit/web/socket_layers.py), the client's
+    share of sockets, the Origin and the caller's access, before the endpoint accepts."""
+    return WebSocketRoute(path, _GuardedSocket(endpoint, access), name=name)
 
-    async def guarded(websocket: WebSocket) -> None:
-        # A socket may stay open for hours, by the thousand: its frame holds nothing more.
+
+class _GuardedSocket:
+    """A socket route's ASGI app. Not a function, so that Starlette serves the socket with it
+    as it is, instead of inside its session wrappers: a socket may stay open for hours, by the
+    thousand, and each frame left on its stack stays with it."""
+
+    def __init__(self, endpoint: SocketEndpoint, access: Access) -> None:
+        self.endpoint = endpoint
+        self.access = access
+        setattr(self, ACCESS_ATTRIBUTE, access)
+        self.__name__ = endpoint.__name__
+        self.__doc__ = endpoint.__doc__
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # The proxy headers and the trusted hosts first: they may refuse the socket, or say
+        # who its client is.
+        if not await run_checks(scope, receive, send):
+            return
+        websocket = WebSocket(scope, receive, send)
         quota: SocketQuota = websocket.app.state.socket_quota
         address = websocket.client.host if websocket.client else "unknown"
         if not quota.take(address):
@@ -140,12 +165,12 @@ def socket(path: str, endpoint: SocketEndpoint, *, access: Access, name: str) ->
             # The check runs in a task of its own: what anyio keeps for a task that waited on
             # a thread (the database read), and the context the check sets, go when it ends
             # instead of staying with the socket for hours.
-            if await asyncio.create_task(admitted(websocket)):
-                await endpoint(websocket)
+            if await asyncio.create_task(self._admitted(websocket)):
+                await self.endpoint(websocket)
         finally:
             quota.release(address)
 
-    async def admitted(websocket: WebSocket) -> bool:
+    async def _admitted(self, websocket: WebSocket) -> bool:
         # Read through a connection of its own: what it parses (headers, cookies) is cached on
         # it, and it goes with this check instead of staying with the socket for hours.
         connection = HTTPConnection(websocket.scope)
@@ -165,13 +190,10 @@ def socket(path: str, endpoint: SocketEndpoint, *, access: Access, name: str) ->
         if "slug" in websocket.path_params and summit_id is None:
             await websocket.close(code=1008, reason="no such summit")
             return False
-        if not allows(principal, access, summit_id):
+        if not allows(principal, self.access, summit_id):
             await websocket.close(code=1008, reason="not allowed")
             return False
         return True
-
-    setattr(guarded, ACCESS_ATTRIBUTE, access)
-    return WebSocketRoute(path, guarded, name=name)
 
 
 async def _identify(
@@ -227,7 +249,7 @@ async def _identify_socket(connection: HTTPConnection) -> tuple[Principal, int |
             summit = summit_by_slug(db, slug) if slug else None
             return load_principal(db, claim), summit.id if summit else None
 
-        principal, summit_id = await state.db.run_read(load)
+        principal, summit_id = await state.db.run_read(load, limiter=state.socket_reads)
         if slug and summit_id is not None:
             summit_ids.remember(slug, summit_id)
     connection.state.principal = principal
