@@ -3,17 +3,21 @@ close and vote in polls, shared by the poll tests."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlmodel import col, select
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from summit.agenda.models import ProgrammeSession
 from summit.db import Database
 from summit.polls.models import Poll, PollOption
-from tests.conftest import BASE_URL, choose_english, csrf_token, htmx_post, make_client, sign_in
+from tests.conftest import (
+    BASE_URL,
+    another_browser,
+    choose_english,
+    csrf_token,
+    htmx_post,
+    sign_in,
+)
 
 WS = BASE_URL.replace("http://", "ws://")
 API = "/api/v1/summits/ogp2021"
@@ -92,16 +96,19 @@ def _vote(client: TestClient, session_id: int, poll: Poll, *options: int) -> int
 
 
 @pytest.fixture
-def delegate(demo_app: Starlette) -> Iterator[TestClient]:
-    with make_client(demo_app) as client:
-        sign_in(client, "delegate2@example.org")
-        choose_english(client)
-        yield client
+def delegate(client: TestClient) -> TestClient:
+    """A delegate's browser on the app that ``client`` runs (the organiser's, when a test has
+    one)."""
+    browser = another_browser(client)
+    sign_in(browser, "delegate2@example.org")
+    choose_english(browser)
+    return browser
 
 
 @pytest.fixture
-def juror(demo_app: Starlette) -> Iterator[TestClient]:
-    with make_client(demo_app) as client:
-        sign_in(client, "juror1@example.org")
-        choose_english(client)  # the juror's account speaks French
-        yield client
+def juror(client: TestClient) -> TestClient:
+    """A juror's browser on the app that ``client`` runs."""
+    browser = another_browser(client)
+    sign_in(browser, "juror1@example.org")
+    choose_english(browser)  # the juror's account speaks French
+    return browser

@@ -17,7 +17,14 @@ from summit.agenda.models import ProgrammeSession, Summit
 from summit.db import Database
 from summit.eventlog import LiveEvent, record
 from summit.events import SessionStatusChanged
-from tests.conftest import BASE_URL, DURING_THE_SUMMIT, csrf_token, make_client, sign_in
+from tests.conftest import (
+    BASE_URL,
+    DURING_THE_SUMMIT,
+    another_browser,
+    csrf_token,
+    make_client,
+    sign_in,
+)
 
 WS = BASE_URL.replace("http://", "ws://")
 
@@ -71,17 +78,15 @@ def test_a_session_page_sees_its_session_go_live(
 
 
 def test_the_pushed_block_is_the_htmx_fragment(
-    organiser_client: TestClient, demo_app: object, opening_id: int
+    organiser_client: TestClient, opening_id: int
 ) -> None:
     with organiser_client.websocket_connect(
         f"{WS}/ogp2021/live?page=session&session={opening_id}", headers={"origin": BASE_URL}
     ) as socket:
         _set_status(organiser_client, opening_id, "late", "10")
         pushed = socket.receive_text()
-    with make_client(demo_app) as visitor:  # type: ignore[arg-type]
-        fragment = visitor.get(
-            f"/ogp2021/sessions/{opening_id}", headers={"hx-request": "true"}
-        ).text
+    visitor = another_browser(organiser_client)
+    fragment = visitor.get(f"/ogp2021/sessions/{opening_id}", headers={"hx-request": "true"}).text
 
     block = pushed.split("</div>", 1)[1]
     assert block.strip() == fragment.strip()

@@ -13,7 +13,15 @@ from starlette.testclient import TestClient
 
 from summit.agenda.models import ProgrammeSession
 from summit.db import Database
-from tests.conftest import BASE_URL, choose_english, csrf_token, make_client, receive_until, sign_in
+from tests.conftest import (
+    BASE_URL,
+    another_browser,
+    choose_english,
+    csrf_token,
+    make_client,
+    receive_until,
+    sign_in,
+)
 
 WS = BASE_URL.replace("http://", "ws://")
 
@@ -36,22 +44,23 @@ def organiser(demo_app: Starlette) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def delegate(demo_app: Starlette, ids: dict[str, int]) -> Iterator[TestClient]:
-    """The demo delegate, following the opening session."""
-    with make_client(demo_app) as client:
-        choose_english(client)  # the demo delegate's account speaks Arabic
-        sign_in(client, "delegate@example.org")
-        answer = client.post(
-            f"/ogp2021/sessions/{ids['OPENING']}/follow",
-            data={"follow": "1"},
-            headers={
-                "origin": BASE_URL,
-                "hx-request": "true",
-                "x-csrf-token": csrf_token(client, "/ogp2021/"),
-            },
-        )
-        assert answer.status_code == 200
-        yield client
+def delegate(organiser: TestClient, ids: dict[str, int]) -> TestClient:
+    """The demo delegate, following the opening session: another browser on the app the
+    organiser's client runs."""
+    client = another_browser(organiser)
+    choose_english(client)  # the demo delegate's account speaks Arabic
+    sign_in(client, "delegate@example.org")
+    answer = client.post(
+        f"/ogp2021/sessions/{ids['OPENING']}/follow",
+        data={"follow": "1"},
+        headers={
+            "origin": BASE_URL,
+            "hx-request": "true",
+            "x-csrf-token": csrf_token(client, "/ogp2021/"),
+        },
+    )
+    assert answer.status_code == 200
+    return client
 
 
 def _post(client: TestClient, path: str, data: dict[str, str]) -> int:
@@ -94,23 +103,23 @@ def test_a_follower_hears_a_session_run_late_on_any_page(
 
 
 def test_only_followers_hear_and_the_end_of_a_session_is_not_announced(
-    organiser: TestClient, delegate: TestClient, demo_app: Starlette, ids: dict[str, int]
+    organiser: TestClient, delegate: TestClient, ids: dict[str, int]
 ) -> None:
-    with make_client(demo_app) as juror:
-        sign_in(juror, "juror1@example.org")
-        with (
-            juror.websocket_connect(
-                f"{WS}/ogp2021/live?page=other", headers={"origin": BASE_URL}
-            ) as other,
-            delegate.websocket_connect(
-                f"{WS}/ogp2021/live?page=other", headers={"origin": BASE_URL}
-            ) as follower,
-        ):
-            path = f"/ogp2021/manage/sessions/{ids['OPENING']}/status"
-            _post(organiser, path, {"status": "ended"})
-            _post(organiser, path, {"status": "live"})
-            juror_messages = [other.receive_text(), other.receive_text()]
-            follower_messages = [follower.receive_text() for _ in range(3)]
+    juror = another_browser(organiser)
+    sign_in(juror, "juror1@example.org")
+    with (
+        juror.websocket_connect(
+            f"{WS}/ogp2021/live?page=other", headers={"origin": BASE_URL}
+        ) as other,
+        delegate.websocket_connect(
+            f"{WS}/ogp2021/live?page=other", headers={"origin": BASE_URL}
+        ) as follower,
+    ):
+        path = f"/ogp2021/manage/sessions/{ids['OPENING']}/status"
+        _post(organiser, path, {"status": "ended"})
+        _post(organiser, path, {"status": "live"})
+        juror_messages = [other.receive_text(), other.receive_text()]
+        follower_messages = [follower.receive_text() for _ in range(3)]
 
     assert not any("live-notices" in message for message in juror_messages)
     assert "live-notices" not in follower_messages[0]  # ended: no notice

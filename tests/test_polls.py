@@ -5,25 +5,21 @@ session's polls take no more votes."""
 from __future__ import annotations
 
 from sqlmodel import col, select
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from summit.auth.models import Account, AuditEntry
 from summit.db import Database
 from summit.polls.models import Poll, PollStatus, PollVote
-from tests.conftest import BASE_URL, choose_english, htmx_post, make_client, sign_in
+from tests.conftest import BASE_URL, another_browser, choose_english, htmx_post, sign_in
 from tests.polls_support import WS, _make, _open_poll, _opening, _options, _state, _vote
 from tests.qa_support import MODERATOR_EMAIL, _link_moderator
 
 
-def test_a_new_poll_waits_for_its_opening(
-    organiser: TestClient, demo_app: Starlette, demo_database: Database
-) -> None:
+def test_a_new_poll_waits_for_its_opening(organiser: TestClient, demo_database: Database) -> None:
     opening = _opening(demo_database)
     poll = _make(organiser, demo_database, opening)
 
-    with make_client(demo_app) as visitor:
-        public = visitor.get(f"/ogp2021/sessions/{opening}/polls").text
+    public = another_browser(organiser).get(f"/ogp2021/sessions/{opening}/polls").text
 
     assert poll.status == PollStatus.DRAFT
     assert f'id="poll-{poll.id}"' not in public
@@ -62,7 +58,7 @@ def test_opening_pushes_the_poll_to_every_open_page_and_is_audited(
 
 
 def test_the_sessions_moderator_runs_its_polls_and_each_step_is_audited(
-    demo_app: Starlette, delegate: TestClient, demo_database: Database
+    delegate: TestClient, demo_database: Database
 ) -> None:
     opening = _opening(demo_database)
     _link_moderator(demo_database)
@@ -70,16 +66,14 @@ def test_the_sessions_moderator_runs_its_polls_and_each_step_is_audited(
     refused = htmx_post(
         delegate, path, {"question_en": "Mine?", "option_0_en": "Yes", "option_1_en": "No"}
     )
-    with make_client(demo_app) as moderator:
-        sign_in(moderator, MODERATOR_EMAIL)
-        choose_english(moderator)
-        poll = _make(moderator, demo_database, opening)
-        refused_state = htmx_post(
-            delegate, f"{path}/{poll.id}/state", {"status": "open"}
-        ).status_code
-        _state(moderator, opening, poll, "open")
-        _state(moderator, opening, poll, "closed")
-        drafts_seen_by_delegate = f'id="polls-drafts-{opening}"' in delegate.get(path).text
+    moderator = another_browser(delegate)
+    sign_in(moderator, MODERATOR_EMAIL)
+    choose_english(moderator)
+    poll = _make(moderator, demo_database, opening)
+    refused_state = htmx_post(delegate, f"{path}/{poll.id}/state", {"status": "open"}).status_code
+    _state(moderator, opening, poll, "open")
+    _state(moderator, opening, poll, "closed")
+    drafts_seen_by_delegate = f'id="polls-drafts-{opening}"' in delegate.get(path).text
 
     with demo_database.read() as db:
         moderator_id = db.exec(select(Account.id).where(Account.email == MODERATOR_EMAIL)).one()

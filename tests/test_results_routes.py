@@ -27,6 +27,7 @@ from summit.awards.results_routes import safe_cell
 from summit.db import Database
 from tests.conftest import (
     BASE_URL,
+    another_browser,
     make_client,
     sign_in,
 )
@@ -185,19 +186,18 @@ def _place(client: TestClient, database: Database) -> None:
 
 
 def test_nobody_but_organisers_sees_results_before_they_are_published(
-    organiser_client: TestClient, scored: Database, demo_app: Starlette
+    organiser_client: TestClient, scored: Database
 ) -> None:
     _place(organiser_client, scored)
     public = f"/ogp2021/awards/{AWARD_SLUG}"
 
-    with make_client(demo_app) as visitor:
-        before = visitor.get(public).text
-        juror_board = None
-        sign_in(visitor, "juror1@example.org")
-        juror_board = visitor.get(BOARD).status_code
+    visitor = another_browser(organiser_client)
+    before = visitor.get(public).text
+    juror_board = None
+    sign_in(visitor, "juror1@example.org")
+    juror_board = visitor.get(BOARD).status_code
     published = _post(organiser_client, f"{BOARD}/publish", {})
-    with make_client(demo_app) as visitor:
-        after = visitor.get(public).text
+    after = another_browser(organiser_client).get(public).text  # a new visitor, signed out
 
     assert "The results have not been announced yet." in before
     assert "Tanger" not in before
@@ -212,19 +212,19 @@ def test_nobody_but_organisers_sees_results_before_they_are_published(
 
 
 def test_the_reveal_goes_from_mentions_to_first_place_on_every_open_page(
-    organiser_client: TestClient, scored: Database, demo_app: Starlette
+    organiser_client: TestClient, scored: Database
 ) -> None:
     _place(organiser_client, scored)
     messages = []
-    with make_client(demo_app) as visitor:
-        with visitor.websocket_connect(
-            f"{WS}/ogp2021/live?page=programme", headers={"origin": BASE_URL}
-        ) as socket:
-            for _ in range(4):
-                assert _post(organiser_client, f"{BOARD}/reveal", {}).status_code == 303
-                messages.append(socket.receive_text())
-        refused = _post(organiser_client, f"{BOARD}/reveal", {})
-        public = visitor.get(f"/ogp2021/awards/{AWARD_SLUG}").text
+    visitor = another_browser(organiser_client)
+    with visitor.websocket_connect(
+        f"{WS}/ogp2021/live?page=programme", headers={"origin": BASE_URL}
+    ) as socket:
+        for _ in range(4):
+            assert _post(organiser_client, f"{BOARD}/reveal", {}).status_code == 303
+            messages.append(socket.receive_text())
+    refused = _post(organiser_client, f"{BOARD}/reveal", {})
+    public = visitor.get(f"/ogp2021/awards/{AWARD_SLUG}").text
 
     shown = [re.search(r'award-reveal__place">([^<]+)<', m).group(1) for m in messages]  # type: ignore[union-attr]
     assert shown == ["Honourable mention", "Third place", "Second place", "First place"]
@@ -269,31 +269,31 @@ def test_an_award_of_another_summit_answers_like_a_missing_one(
 
 
 def test_the_progress_board_refreshes_when_a_juror_saves(
-    organiser_client: TestClient, demo_app: Starlette, demo_database: Database
+    organiser_client: TestClient, demo_database: Database
 ) -> None:
     ids = _ids(demo_database)
-    with make_client(demo_app) as juror:
-        sign_in(juror, "juror1@example.org")
-        with organiser_client.websocket_connect(
-            f"{WS}/ogp2021/live?page=award-results", headers={"origin": BASE_URL}
-        ) as socket:
-            # Scored and final already: reopen one card, then the juror changes its comment.
-            with demo_database.read() as db:
-                card = db.exec(select(ScoreCard).order_by(col(ScoreCard.id))).first()
-            assert card is not None
-            _post(organiser_client, f"{BOARD}/cards/{card.id}/reopen", {})
-            path = f"/ogp2021/jury/{ids['BF-COMMUNE-EXEMPLE']}"
-            page = juror.get(path).text
-            nonce = re.search(r'name="nonce" value="([^"]+)"', page)
-            revision = re.search(r'name="revision" value="(\d+)"', page)
-            assert nonce is not None and revision is not None
-            scores = {f"score-{i}": "1" for i in re.findall(r'name="score-(\d+)"', page)}
-            _post(
-                juror,
-                path,
-                {"nonce": nonce.group(1), "revision": revision.group(1), "comment": "x", **scores},
-            )
-            message = socket.receive_text()
+    juror = another_browser(organiser_client)
+    sign_in(juror, "juror1@example.org")
+    with organiser_client.websocket_connect(
+        f"{WS}/ogp2021/live?page=award-results", headers={"origin": BASE_URL}
+    ) as socket:
+        # Scored and final already: reopen one card, then the juror changes its comment.
+        with demo_database.read() as db:
+            card = db.exec(select(ScoreCard).order_by(col(ScoreCard.id))).first()
+        assert card is not None
+        _post(organiser_client, f"{BOARD}/cards/{card.id}/reopen", {})
+        path = f"/ogp2021/jury/{ids['BF-COMMUNE-EXEMPLE']}"
+        page = juror.get(path).text
+        nonce = re.search(r'name="nonce" value="([^"]+)"', page)
+        revision = re.search(r'name="revision" value="(\d+)"', page)
+        assert nonce is not None and revision is not None
+        scores = {f"score-{i}": "1" for i in re.findall(r'name="score-(\d+)"', page)}
+        _post(
+            juror,
+            path,
+            {"nonce": nonce.group(1), "revision": revision.group(1), "comment": "x", **scores},
+        )
+        message = socket.receive_text()
     fragment = organiser_client.get(BOARD, headers={"hx-request": "true"}).text
 
     assert 'data-refresh="1"' in message

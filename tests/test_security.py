@@ -19,6 +19,7 @@ from tests.conftest import (
     BASE_URL,
     DEMO_PASSWORD,
     DURING_THE_SUMMIT,
+    another_browser,
     csrf_token,
     make_client,
     sign_in,
@@ -37,11 +38,8 @@ def test_a_post_without_a_token_is_refused(client: TestClient) -> None:
     assert response.status_code == 403
 
 
-def test_a_post_with_a_token_for_another_cookie_is_refused(
-    client: TestClient, demo_app: Starlette
-) -> None:
-    with make_client(demo_app) as attacker:
-        stolen = csrf_token(attacker)
+def test_a_post_with_a_token_for_another_cookie_is_refused(client: TestClient) -> None:
+    stolen = csrf_token(another_browser(client))
     client.get("/signin")
 
     response = client.post(
@@ -86,11 +84,11 @@ def test_an_opaque_origin_counts_as_a_foreign_one(client: TestClient) -> None:
 
 
 def test_a_token_obtained_with_a_planted_cookie_is_worthless_once_signed_in(
-    client: TestClient, demo_app: Starlette
+    client: TestClient,
 ) -> None:
-    with make_client(demo_app) as attacker:
-        token = csrf_token(attacker)
-        planted = attacker.cookies["summit_csrf"]
+    attacker = another_browser(client)
+    token = csrf_token(attacker)
+    planted = attacker.cookies["summit_csrf"]
     sign_in(client, "delegate@example.org")
     client.cookies.delete("summit_csrf")
     client.cookies.set("summit_csrf", planted)
@@ -292,7 +290,8 @@ def test_a_disabled_accounts_open_socket_is_closed(
 
 
 def test_an_anonymous_socket_stays_open_when_others_sign_out(demo_app: Starlette) -> None:
-    with make_client(demo_app) as visitor, make_client(demo_app) as delegate:
+    with make_client(demo_app) as visitor:
+        delegate = another_browser(visitor)
         sign_in(delegate, "delegate@example.org")
         with visitor.websocket_connect(
             f"{WS_BASE}/ogp2021/live", headers={"origin": BASE_URL}

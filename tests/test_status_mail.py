@@ -23,7 +23,14 @@ from summit.mail.schedule import MailSchedule
 from summit.mail.sender import MailSender, SenderSettings
 from summit.mail.status_mail import GRACE
 from summit.mail.transports import SmtpMailer, parse_mail_url
-from tests.conftest import BASE_URL, csrf_token, make_client, receive_until, sign_in
+from tests.conftest import (
+    BASE_URL,
+    another_browser,
+    csrf_token,
+    make_client,
+    receive_until,
+    sign_in,
+)
 from tests.mailbox import SmtpServer, smtp_server, wait_until
 
 WS = BASE_URL.replace("http://", "ws://")
@@ -120,23 +127,22 @@ def _schedule(database: Database, event: LiveEvent, after: timedelta) -> None:
 
 
 def test_only_the_follower_with_no_page_open_is_mailed_once_after_the_grace(
-    demo_app: Starlette,
     demo_database: Database,
     organiser: TestClient,
     opening: int,
     server: SmtpServer,
 ) -> None:
-    with make_client(demo_app) as watching:
-        sign_in(watching, WATCHING)
-        with watching.websocket_connect(
-            f"{WS}/ogp2021/live?page=other", headers={"origin": BASE_URL}
-        ) as socket:
-            _set_status(organiser, opening, "late", "10")
-            receive_until(socket, lambda message: "is running 10 minutes late" in message)
-            event = _newest_event(demo_database)
-            assert event.id is not None
-            watcher = _account_id(demo_database, WATCHING)
-            wait_until(lambda: watcher in _seen(demo_database, event.id or 0), "the notice seen")
+    watching = another_browser(organiser)
+    sign_in(watching, WATCHING)
+    with watching.websocket_connect(
+        f"{WS}/ogp2021/live?page=other", headers={"origin": BASE_URL}
+    ) as socket:
+        _set_status(organiser, opening, "late", "10")
+        receive_until(socket, lambda message: "is running 10 minutes late" in message)
+        event = _newest_event(demo_database)
+        assert event.id is not None
+        watcher = _account_id(demo_database, WATCHING)
+        wait_until(lambda: watcher in _seen(demo_database, event.id or 0), "the notice seen")
 
     _schedule(demo_database, event, GRACE - timedelta(seconds=1))
     too_soon = _mail(demo_database)
@@ -186,20 +192,20 @@ def test_a_session_late_then_cancelled_is_mailed_as_cancelled_and_a_choice_is_ke
 
 
 def test_a_page_that_comes_back_and_replays_the_change_gets_no_mail(
-    demo_app: Starlette, demo_database: Database, organiser: TestClient, opening: int
+    demo_database: Database, organiser: TestClient, opening: int
 ) -> None:
     _set_status(organiser, opening, "live")
     before = _newest_event(demo_database)
     _set_status(organiser, opening, "late", "5")
     late = _newest_event(demo_database)
-    with make_client(demo_app) as watching:
-        sign_in(watching, WATCHING)
-        with watching.websocket_connect(
-            f"{WS}/ogp2021/live?page=other&last={before.id}", headers={"origin": BASE_URL}
-        ) as socket:
-            receive_until(socket, lambda message: "is running 5 minutes late" in message)
-            watcher = _account_id(demo_database, WATCHING)
-            wait_until(lambda: watcher in _seen(demo_database, late.id or 0), "the replay seen")
+    watching = another_browser(organiser)
+    sign_in(watching, WATCHING)
+    with watching.websocket_connect(
+        f"{WS}/ogp2021/live?page=other&last={before.id}", headers={"origin": BASE_URL}
+    ) as socket:
+        receive_until(socket, lambda message: "is running 5 minutes late" in message)
+        watcher = _account_id(demo_database, WATCHING)
+        wait_until(lambda: watcher in _seen(demo_database, late.id or 0), "the replay seen")
 
     _schedule(demo_database, late, GRACE)
 
