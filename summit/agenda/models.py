@@ -43,6 +43,8 @@ class SessionRoleKind(StrEnum):
 class Summit(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=64, unique=True)
+    """Never changes once the summit exists, and no summit is deleted: addresses, mail links and
+    each process's ``SummitIds`` rely on it."""
     name: Localized = localized_field()
     host: Localized = localized_field()
     tagline: Localized = localized_field()
