@@ -24,6 +24,7 @@ from tests.conftest import (
     BASE_URL,
     DEMO_PASSWORD,
     DURING_THE_SUMMIT,
+    another_browser,
     choose_english,
     csrf_token,
     make_client,
@@ -174,7 +175,8 @@ async def test_one_account_has_a_higher_ceiling_over_every_address() -> None:
 
 
 def test_sign_out_ends_every_session_of_the_account(app: Starlette) -> None:
-    with make_client(app) as laptop, make_client(app) as phone:
+    with make_client(app) as laptop:
+        phone = another_browser(laptop)
         sign_in(laptop, "delegate@example.org")
         sign_in(phone, "delegate@example.org")
 
@@ -185,7 +187,8 @@ def test_sign_out_ends_every_session_of_the_account(app: Starlette) -> None:
 
 
 def test_changing_the_password_ends_other_sessions_but_not_this_one(app: Starlette) -> None:
-    with make_client(app) as laptop, make_client(app) as phone:
+    with make_client(app) as laptop:
+        phone = another_browser(laptop)
         choose_english(laptop)  # the demo delegate's account speaks Arabic
         sign_in(laptop, "delegate@example.org")
         sign_in(phone, "delegate@example.org")
@@ -286,7 +289,8 @@ def _invite(client: TestClient, email: str, role: str, **extra: str) -> str:
 def test_invitation_creates_an_account_with_the_role_once(
     app: Starlette, demo_database: Database
 ) -> None:
-    with make_client(app) as organiser, make_client(app) as guest:
+    with make_client(app) as organiser:
+        guest = another_browser(organiser)
         sign_in(organiser, "organiser@example.org")
         link = _invite(organiser, "new.juror@example.org", "juror")
 
@@ -314,7 +318,8 @@ def test_invitation_creates_an_account_with_the_role_once(
 def test_an_invitation_adds_a_role_to_a_signed_in_account(
     app: Starlette, demo_database: Database
 ) -> None:
-    with make_client(app) as organiser, make_client(app) as delegate:
+    with make_client(app) as organiser:
+        delegate = another_browser(organiser)
         sign_in(organiser, "organiser@example.org")
         link = _invite(organiser, "delegate@example.org", "juror")
         sign_in(delegate, "delegate@example.org")
@@ -334,7 +339,8 @@ def test_an_invitation_adds_a_role_to_a_signed_in_account(
 
 
 def test_an_invitation_for_an_existing_address_asks_to_sign_in_first(app: Starlette) -> None:
-    with make_client(app) as organiser, make_client(app) as guest:
+    with make_client(app) as organiser:
+        guest = another_browser(organiser)
         sign_in(organiser, "organiser@example.org")
         link = _invite(organiser, "juror1@example.org", "delegate", delegation_id="1")
 

@@ -23,7 +23,7 @@ from summit.elections.services import (
     candidates_of,
     open_election,
 )
-from tests.conftest import BASE_URL, choose_english, make_client, post_form, sign_in
+from tests.conftest import BASE_URL, another_browser, choose_english, post_form, sign_in
 from tests.elections_support import CLOSES, OPENS, PAGE, RECEIPT, Clock, _ids, _vote
 from tests.test_queries import count_queries
 
@@ -143,7 +143,7 @@ def test_stored_result_is_a_recount_of_the_stored_ballots(
 
 
 def test_publication_is_revealed_live_on_open_pages_in_their_language(
-    app: Starlette, app_client: TestClient, demo_database: Database, clock: Clock
+    app_client: TestClient, demo_database: Database, clock: Clock
 ) -> None:
     sign_in(app_client, "delegate2@example.org")
     _vote(app_client, "kenya", "kenya", database=demo_database)
@@ -151,13 +151,13 @@ def test_publication_is_revealed_live_on_open_pages_in_their_language(
     sign_in(app_client, "organiser@example.org")
     manage = f"/ogp2021/manage/elections/{_election_id(demo_database)}"
 
-    with make_client(app) as visitor:
-        visitor.cookies.set("summit_lang", "ar")
-        with visitor.websocket_connect(
-            "ws://127.0.0.1:8000/ogp2021/live?page=programme", headers={"origin": BASE_URL}
-        ) as socket:
-            published = post_form(app_client, f"{manage}/publish", {}, token_from=manage)
-            message = socket.receive_text()
+    visitor = another_browser(app_client)
+    visitor.cookies.set("summit_lang", "ar")
+    with visitor.websocket_connect(
+        "ws://127.0.0.1:8000/ogp2021/live?page=programme", headers={"origin": BASE_URL}
+    ) as socket:
+        published = post_form(app_client, f"{manage}/publish", {}, token_from=manage)
+        message = socket.receive_text()
 
     assert published.status_code == 303
     assert 'id="award-reveal"' in message

@@ -34,7 +34,14 @@ from summit.app import create_app
 from summit.db import Database, create_db_engine
 from summit.live.routes import MAX_INCOMING_BYTES
 from summit.web.access import access_of
-from tests.conftest import BASE_URL, csrf_token, make_client, sign_in, sqlite_settings
+from tests.conftest import (
+    BASE_URL,
+    another_browser,
+    csrf_token,
+    make_client,
+    sign_in,
+    sqlite_settings,
+)
 from tests.hostile_values import (
     AMBIENT,
     AMBIENT_ROUTE,
@@ -97,8 +104,8 @@ def world(tmp_path_factory: pytest.TempPathFactory, demo_database_file: Path) ->
     with make_client(app) as anonymous:
         clients["anonymous"] = anonymous
         for email in sorted(set(CALLERS.values()) - {"anonymous"}):
-            client = make_client(app)
-            client.__enter__()
+            # Every account's browser on the one running app (its lifespan and loop).
+            client = another_browser(anonymous)
             sign_in(client, email)
             clients[email] = client
         tokens = {name: csrf_token(client) for name, client in clients.items()}
@@ -108,9 +115,6 @@ def world(tmp_path_factory: pytest.TempPathFactory, demo_database_file: Path) ->
             yield World(app, clients, tokens, values, offered, path, snapshot)
         finally:
             snapshot.close()
-            for name, client in clients.items():
-                if name != "anonymous":
-                    client.__exit__(None, None, None)
 
 
 class _Reads:

@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 from summit.agenda.models import ProgrammeSession
 from summit.auth.models import Account
 from summit.db import Database
-from tests.conftest import BASE_URL, csrf_token, post_form, receive_until, sign_in
+from tests.conftest import BASE_URL, another_browser, csrf_token, post_form, receive_until, sign_in
 
 WS = BASE_URL.replace("http://", "ws://")
 ARABIC = '<html lang="ar" dir="rtl">'
@@ -269,23 +269,23 @@ def test_the_live_socket_speaks_the_accounts_language(
     opening = _opening(demo_database)
     with TestClient(demo_app, base_url=BASE_URL) as organiser:
         sign_in(organiser, "organiser@example.org")
-        with TestClient(demo_app, base_url=BASE_URL) as delegate:
-            sign_in(delegate, "delegate@example.org")
+        delegate = another_browser(organiser)
+        sign_in(delegate, "delegate@example.org")
+        post_form(
+            delegate,
+            f"/ogp2021/sessions/{opening}/follow",
+            {"follow": "1"},
+            token_from="/ogp2021/",
+        )
+        with delegate.websocket_connect(
+            f"{WS}/ogp2021/live?page=other", headers={"origin": BASE_URL}
+        ) as socket:
             post_form(
-                delegate,
-                f"/ogp2021/sessions/{opening}/follow",
-                {"follow": "1"},
-                token_from="/ogp2021/",
+                organiser,
+                f"/ogp2021/manage/sessions/{opening}/status",
+                {"status": "live"},
+                token_from="/ogp2021/manage/",
             )
-            with delegate.websocket_connect(
-                f"{WS}/ogp2021/live?page=other", headers={"origin": BASE_URL}
-            ) as socket:
-                post_form(
-                    organiser,
-                    f"/ogp2021/manage/sessions/{opening}/status",
-                    {"status": "live"},
-                    token_from="/ogp2021/manage/",
-                )
-                notice = receive_until(socket, lambda message: "live-notices" in message)
+            notice = receive_until(socket, lambda message: "live-notices" in message)
 
     assert "تُبث مباشرة الآن" in notice

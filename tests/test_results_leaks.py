@@ -30,6 +30,7 @@ from summit.db import Database, create_db_engine
 from summit.persistence import pk
 from tests.conftest import (
     BASE_URL,
+    another_browser,
     choose_english,
     make_client,
     sign_in,
@@ -172,7 +173,9 @@ def test_a_delegates_socket_gets_the_same_messages_with_or_without_the_planted_d
         ).one()
     received = []
     for app in twin_apps:
-        with make_client(app) as delegate, make_client(app) as juror, make_client(app) as boss:
+        with make_client(app) as delegate:
+            juror = another_browser(delegate)
+            boss = another_browser(delegate)
             choose_english(delegate)  # the demo delegate's account speaks Arabic
             sign_in(delegate, "delegate@example.org")
             sign_in(juror, "juror3@example.org")

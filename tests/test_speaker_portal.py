@@ -27,6 +27,7 @@ from tests.conftest import (
     BASE_URL,
     DEMO_PASSWORD,
     DURING_THE_SUMMIT,
+    another_browser,
     csrf_token,
     make_client,
     sign_in,
@@ -200,9 +201,7 @@ def test_unreadable_availability_comes_back_with_an_error(speaker: TestClient) -
     assert 'id="availability-error"' in response.text
 
 
-def test_a_confirmation_reaches_the_editor(
-    speaker: TestClient, app: Starlette, database: Database
-) -> None:
+def test_a_confirmation_reaches_the_editor(speaker: TestClient, database: Database) -> None:
     session_id, _link = place_of(database, "noor-placeholder")
 
     response = post(speaker, f"{ME}/sessions/{session_id}/answer", {"answer": "confirmed"})
@@ -211,10 +210,10 @@ def test_a_confirmation_reaches_the_editor(
     _id, link = place_of(database, "noor-placeholder")
     assert link.answer == "confirmed"
     assert "You confirmed" in speaker.get(ME).text
-    with make_client(app) as organiser:
-        sign_in(organiser, "organiser@example.org")
-        editor = organiser.get("/ogp2021/manage/schedule?day=2021-12-15")
-        form = organiser.get(f"/ogp2021/manage/sessions/{session_id}")
+    organiser = another_browser(speaker)
+    sign_in(organiser, "organiser@example.org")
+    editor = organiser.get("/ogp2021/manage/schedule?day=2021-12-15")
+    form = organiser.get(f"/ogp2021/manage/sessions/{session_id}")
     assert "✓ 1 confirmed" in editor.text
     assert 'badge--confirmed">Confirmed' in form.text
 

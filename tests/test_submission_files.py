@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from summit.auth.models import Account
@@ -22,7 +21,7 @@ from summit.awards.models import (
 from summit.db import Database
 from summit.persistence import pk
 from summit.settings import Settings
-from tests.conftest import BASE_URL, make_client, post_form, sign_in
+from tests.conftest import BASE_URL, another_browser, make_client, post_form, sign_in
 from tests.submissions_support import (
     AWARD,
     DURING_THE_CALL,
@@ -175,7 +174,7 @@ def _assign(database: Database, email: str, submission: Submission) -> None:
 
 
 def test_files_download_with_safe_headers_only_for_those_allowed(
-    open_app: Starlette, entrant: TestClient, demo_database: Database
+    entrant: TestClient, demo_database: Database
 ) -> None:
     _submit(entrant, [("plan.pdf", PDF)])
     mine = _mine(demo_database)
@@ -191,9 +190,9 @@ def test_files_download_with_safe_headers_only_for_those_allowed(
         "juror4@example.org",
         "delegate@example.org",
     ):
-        with make_client(open_app) as client:
-            sign_in(client, email)
-            answers[email] = client.get(path).status_code
+        client = another_browser(entrant)
+        sign_in(client, email)
+        answers[email] = client.get(path).status_code
 
     assert own.status_code == 200
     assert own.content == PDF
@@ -209,9 +208,7 @@ def test_files_download_with_safe_headers_only_for_those_allowed(
     }
 
 
-def test_a_conflicted_juror_cannot_download(
-    open_app: Starlette, entrant: TestClient, demo_database: Database
-) -> None:
+def test_a_conflicted_juror_cannot_download(entrant: TestClient, demo_database: Database) -> None:
     _submit(entrant, [("plan.pdf", PDF)])
     mine = _mine(demo_database)
     assert mine is not None
@@ -229,19 +226,21 @@ def test_a_conflicted_juror_cannot_download(
         )
     path = f"/ogp2021/awards/{AWARD}/attachments/{_files(demo_database)[0].id}"
 
-    with make_client(open_app) as client:
-        sign_in(client, "juror3@example.org")
-        response = client.get(path)
+    client = another_browser(entrant)
+    sign_in(client, "juror3@example.org")
+    response = client.get(path)
 
     assert response.status_code == 404
 
 
 def test_an_attachment_is_not_reachable_through_another_award(
-    organiser_open: TestClient, demo_database: Database, entrant: TestClient
+    demo_database: Database, entrant: TestClient
 ) -> None:
+    organiser = another_browser(entrant)
+    sign_in(organiser, "organiser@example.org")
     _submit(entrant, [("plan.pdf", PDF)])
     attachment = _files(demo_database)[0]
 
-    response = organiser_open.get(f"/ogp2021/awards/no-such-award/attachments/{attachment.id}")
+    response = organiser.get(f"/ogp2021/awards/no-such-award/attachments/{attachment.id}")
 
     assert response.status_code == 404
