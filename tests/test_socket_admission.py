@@ -4,15 +4,8 @@ every time, for someone signed in (summit/web/access.py, summit/web/summit_ids.p
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
 import pytest
-from sqlalchemy import event
 from sqlmodel import select
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
@@ -24,34 +17,17 @@ from summit.live.hub import MemoryHub
 from summit.web.summit_ids import SummitIds
 from tests.conftest import BASE_URL, sign_in
 from tests.factories import make_summit
+from tests.mailbox import wait_until
+from tests.test_queries import count_queries
 
 WS = BASE_URL.replace("http://", "ws://")
 ORIGIN = {"origin": BASE_URL}
 
 
-@contextmanager
-def statements(app: Starlette) -> Iterator[list[str]]:
-    """The SQL the app's database runs meanwhile, in order."""
-    seen: list[str] = []
-    engine = app.state.db.engine
-
-    def note(*args: Any) -> None:
-        seen.append(str(args[2]))  # (connection, cursor, statement, ...)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
-
-
 def _wait_until_following(client: TestClient, topic: str) -> None:
     """Until a socket follows ``topic``: admitted, its page shown."""
     hub: MemoryHub = client.app.state.hub  # type: ignore[attr-defined]
-    deadline = time.monotonic() + 30
-    while hub.listener_count(topic) < 1:
-        assert time.monotonic() < deadline, f"no socket follows {topic}"
-        time.sleep(0.01)
+    wait_until(lambda: hub.listener_count(topic) >= 1, f"a socket following {topic}")
 
 
 def _reads(seen: list[str], table: str) -> list[str]:
@@ -67,7 +43,7 @@ def test_a_page_socket_of_someone_not_signed_in_is_admitted_from_memory(
     assert summit_ids.get("ogp2021") is not None
 
     with (
-        statements(client.app) as seen,  # type: ignore[arg-type]
+        count_queries(client.app.state.db.engine) as seen,  # type: ignore[attr-defined]
         client.websocket_connect(f"{WS}/ogp2021/live?page=home&lang=ar", headers=ORIGIN),
     ):
         pass
@@ -85,7 +61,7 @@ def test_a_page_read_by_someone_not_signed_in_makes_its_summit_known(
     assert client.get("/ogp2021/programme").status_code == 200
 
     with (
-        statements(client.app) as seen,  # type: ignore[arg-type]
+        count_queries(client.app.state.db.engine) as seen,  # type: ignore[attr-defined]
         client.websocket_connect(f"{WS}/ogp2021/live?page=programme", headers=ORIGIN),
     ):
         pass
@@ -96,7 +72,7 @@ def test_a_signed_in_page_socket_reads_its_account_every_time(client: TestClient
     sign_in(client, "organiser@example.org")
     for _ in range(2):
         with (
-            statements(client.app) as seen,  # type: ignore[arg-type]
+            count_queries(client.app.state.db.engine) as seen,  # type: ignore[attr-defined]
             client.websocket_connect(f"{WS}/ogp2021/live?page=programme", headers=ORIGIN),
         ):
             pass

@@ -155,8 +155,8 @@ def _page(
     last event its page has seen."""
     scope = websocket.scope
     # What the checks left in the scope (the caller, the viewer, the path's parameters) is taken
-    # out of it: the socket keeps what it
-    # uses as locals, and the rest goes, instead of staying for hours with each socket.
+    # out of it: the socket keeps what it uses as locals, and the rest goes, instead of staying
+    # for hours with each socket.
     state = scope.pop("state")
     scope.pop("path_params", None)
     principal: Principal = state["principal"]

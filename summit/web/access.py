@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import structlog
+from anyio import CapacityLimiter
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 from starlette.exceptions import HTTPException
@@ -143,8 +144,8 @@ class _GuardedSocket:
 
     def __init__(self, endpoint: SocketEndpoint, access: Access) -> None:
         self.endpoint = endpoint
-        self.access = access
-        setattr(self, ACCESS_ATTRIBUTE, access)
+        # Under ACCESS_ATTRIBUTE's name: how every route declares its access (``access_of``).
+        self.summit_access = access
         self.__name__ = endpoint.__name__
         self.__doc__ = endpoint.__doc__
 
@@ -190,7 +191,7 @@ class _GuardedSocket:
         if "slug" in websocket.path_params and summit_id is None:
             await websocket.close(code=1008, reason="no such summit")
             return False
-        if not allows(principal, self.access, summit_id):
+        if not allows(principal, self.summit_access, summit_id):
             await websocket.close(code=1008, reason="not allowed")
             return False
         return True
@@ -208,13 +209,7 @@ async def _identify(
         principal: Principal = ANONYMOUS
         summit = None
     else:
-
-        def load(db: Session) -> tuple[Principal, Summit | None]:
-            return load_principal(db, claim), summit_by_slug(db, slug) if slug else None
-
-        principal, summit = await state.db.run_read(load)
-        if summit is not None and summit.id is not None:
-            state.summit_ids.remember(summit.slug, summit.id)
+        principal, summit = await _read_caller(connection, claim, slug)
     connection.state.principal = principal
     connection.state.summit = summit
     adopt_account_preferences(connection, principal)
@@ -244,18 +239,32 @@ async def _identify_socket(connection: HTTPConnection) -> tuple[Principal, int |
         principal: Principal = ANONYMOUS
         summit_id = known
     else:
-
-        def load(db: Session) -> tuple[Principal, int | None]:
-            summit = summit_by_slug(db, slug) if slug else None
-            return load_principal(db, claim), summit.id if summit else None
-
-        principal, summit_id = await state.db.run_read(load, limiter=state.socket_reads)
-        if slug and summit_id is not None:
-            summit_ids.remember(slug, summit_id)
+        principal, summit = await _read_caller(connection, claim, slug, limiter=state.socket_reads)
+        summit_id = summit.id if summit else None
     connection.state.principal = principal
     connection.state.summit_id = summit_id
     adopt_account_preferences(connection, principal)
     return principal, summit_id
+
+
+async def _read_caller(
+    connection: HTTPConnection,
+    claim: tuple[int, int] | None,
+    slug: str | None,
+    *,
+    limiter: CapacityLimiter | None = None,
+) -> tuple[Principal, Summit | None]:
+    """The principal a session claim stands for and the summit ``slug`` names, in one trip to
+    the database; the summit's id is remembered for the sockets to come (``SummitIds``)."""
+    state = connection.app.state
+
+    def load(db: Session) -> tuple[Principal, Summit | None]:
+        return load_principal(db, claim), summit_by_slug(db, slug) if slug else None
+
+    principal, summit = await state.db.run_read(load, limiter=limiter)
+    if summit is not None and summit.id is not None:
+        state.summit_ids.remember(summit.slug, summit.id)
+    return principal, summit
 
 
 async def _genuine(request: Request) -> bool:
