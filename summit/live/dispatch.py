@@ -2,9 +2,9 @@
 
 After a commit, the writer announces the news and answers at once: the broker calls ``wake()``,
 which only asks the dispatcher's own task to run (``notify()``). That task reads every event it
-has not seen (one query), and for each: finds the groups of sockets listening to its topic,
-renders the affected regions once per group, and hands the same string to every socket of the
-group.
+has not seen (one query, which also brings the cached programme's statuses up to date), and
+for each: finds the groups of sockets listening to its topic, renders the affected regions once
+per group, and hands the same string to every socket of the group.
 Events are handled one at a time, in id order, so every socket sees them in that order.
 """
 
@@ -161,6 +161,9 @@ class Dispatcher:
                 return events, {summit.id or 0: summit for summit in summits}
 
             events, summits = await self.database.run_read(load)
+            for summit_id, summit in summits.items():
+                # The statuses read here bring the cached programme up to date in place.
+                self._cache.take_events(summit, [e for e in events if e.summit_id == summit_id])
             for event in events:
                 event_id = event.id or 0
                 if event_id > self.last_id:

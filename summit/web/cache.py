@@ -7,8 +7,9 @@ depends only on the address, their language and their zone); their CSRF token is
 answer.
 
 A live status ("live", "running late", "ended", "cancelled") also raises the stamp, but it is
-not a programme change: the cached programme takes the new status in place (one query reads
-the events since), and only the cached pages and exports that show that session are dropped.
+not a programme change: the cached programme takes the new status in place (from the events
+the live dispatcher has just read, or else one query reads them), and only the cached pages and
+exports that show that session are dropped.
 Each entry remembers the sessions it shows and the stamp it was made at; the days, pages and
 calendars of the other sessions stay warm through a whole day of status clicks.
 """
@@ -19,7 +20,7 @@ import asyncio
 import bisect
 import dataclasses
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -117,6 +118,25 @@ class ProgrammeCache:
             state = await database.run_read(lambda db: _refresh(db, summit, state))
             self._states[summit.id] = state
             return state
+
+    def take_events(self, summit: Summit, events: Sequence[LiveEvent]) -> None:
+        """Apply the statuses among ``events``, which the dispatcher read just before ``summit``
+        (all of the summit's since some id, in id order), when they account for the rise of its
+        stamp: the dispatcher's rendering then finds the programme up to date, with no second
+        trip to the database. Otherwise (a publication, another change, a refresh under way)
+        nothing is done here, and the next ``state`` reads what it needs."""
+        assert summit.id is not None  # noqa: S101 - loaded from the database
+        state = self._states.get(summit.id)
+        lock = self._locks.get(summit.id)
+        if state is None or state.stamp >= summit.programme_stamp or (lock and lock.locked()):
+            return
+        # Events the state has not seen. Should the read lack one of them (it began after the
+        # state's ``seen``), that status is counted in the stamp but not here: no match.
+        unseen = [event for event in events if (event.id or 0) > state.seen]
+        stamped = [event for event in unseen if event.kind in (STATUS_KIND, PUBLISHED_KIND)]
+        newest = max((event.id or 0 for event in unseen), default=None)
+        if all(event.kind == STATUS_KIND for event in stamped):
+            _account(state, stamped, summit.programme_stamp, newest)
 
     def page(self, key: PageKey) -> Entry | None:
         for pages in (self._pages, self._searches):
@@ -268,30 +288,43 @@ def _refresh(db: Session, summit: Summit, state: ProgrammeState | None) -> Progr
             )
         )
         newest = db.exec(select(func.max(LiveEvent.id)).where(*since)).one()
-        # Each status and each publication raises the stamp by one, in the transaction that
-        # records it: when they account for the whole rise, nothing else changed (a person
-        # renamed, a theme, a re-index), and the rows read before are still true.
+        # Only statuses and publications raise the stamp with an event (see ``_account``).
         if stamp - state.stamp == len(events):
             statuses = [event for event in events if event.kind == STATUS_KIND]
             if len(statuses) < len(events) and fresh is not None:
                 reloaded = _reload_published(db, fresh, state, events, newest)
                 if reloaded is not None:
                     return reloaded
-            elif all(_session_of(event) in state.cards for event in statuses):
-                _apply(state, statuses, stamp)
-                state.stamp = stamp
-                if newest is not None:
-                    state.seen = newest
-                    state.programme = dataclasses.replace(
-                        state.programme,
-                        last_event_id=max(state.programme.last_event_id, state.seen),
-                    )
+            elif _account(state, statuses, stamp, newest):
                 return state
     programme = queries.programme(db, summit=summit)
     # The stamp of the request's summit, read before the sessions: if a status was set in
     # between, the sessions show it, and the next rise finds no event to account for it and
     # loads anew; it is never missed.
     return _state(programme, stamp=summit.programme_stamp)
+
+
+def _account(
+    state: ProgrammeState, statuses: list[LiveEvent], stamp: int, newest: int | None
+) -> bool:
+    """Bring ``state`` up to ``stamp`` with ``statuses`` (read after its ``seen``), the newest
+    event read being ``newest``; False, and nothing changed, when they do not account for the
+    whole rise of the stamp or name a session it does not hold."""
+    # Each status and each publication raises the stamp by one, in the transaction that
+    # records it: when they account for the whole rise, nothing else changed (a person
+    # renamed, a theme, a re-index), and the rows read before are still true.
+    if stamp - state.stamp != len(statuses) or any(
+        _session_of(event) not in state.cards for event in statuses
+    ):
+        return False
+    _apply(state, statuses, stamp)
+    state.stamp = stamp
+    if newest is not None:
+        state.seen = newest
+        state.programme = dataclasses.replace(
+            state.programme, last_event_id=max(state.programme.last_event_id, state.seen)
+        )
+    return True
 
 
 def _state(programme: queries.Programme, *, stamp: int) -> ProgrammeState:
