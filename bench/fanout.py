@@ -18,7 +18,8 @@ round, alternately:
 A round is timed from just before the POST until each socket has its message: p50, p99 and
 the last one, and how many got it (the right event). Prints the median round and the worst,
 the servers' memory per idle socket (RSS after opening the sockets minus before, after a
-pause), and the ratios against the targets. Talks to 127.0.0.1 only; stops by itself.
+pause; a few sockets opened beforehand stay open meanwhile, see ``held``), and the ratios
+against the targets. Talks to 127.0.0.1 only; stops by itself.
 
 With ``--workers W``: W ``summit serve`` processes (one worker each, their own ports) share
 one SQLite file and a broker (``--redis-url`` or ``--postgres-url``: LISTEN/NOTIFY), with
@@ -85,22 +86,32 @@ TARGET_WORKERS = 1.5
 """Last delivery over every process's sockets ÷ one process's with ``--baseline`` sockets."""
 TARGET_POST_SECONDS = 0.05
 SETTLE_SECONDS = 3.0
+HELD = 200
+"""Sockets opened before the measured ones and kept open while they open (``held``)."""
 
 
-async def warm_up(summit: Server, organiser: Organiser, session_id: int, count: int) -> str:
+async def warm_up(
+    summit: Server, organiser: Organiser, session_id: int, count: int
+) -> tuple[str, list[StampedConnection]]:
     """Sign in, warm the server up (templates, programme cache) with one page, and return that
-    page's message. Then open and close a few sockets, so that what a server builds once (worker
-    threads, database connections, buffers) is not counted as the cost of a socket."""
+    page's message, and a few sockets opened beside it (``held``)."""
     await organiser.sign_in()
     [probe] = await open_sockets([f"{ws(summit.base)}/ogp2021/live?page=programme"], summit.base)
     await organiser.toggle()
     # A loaded machine takes long over the first rendering.
     sample = str(await asyncio.wait_for(probe.recv(), 60))
     await probe.close()
-    await close_all(
-        await open_sockets(summit_urls(summit.base, min(count, 200), session_id), summit.base)
-    )
-    return sample
+    return sample, await held(summit_urls(summit.base, min(count, HELD), session_id), summit.base)
+
+
+async def held(urls: list[str], origin: str) -> list[StampedConnection]:
+    """Sockets opened before the measured ones, so that what a server builds once (worker
+    threads, database connections, buffers) is not counted as the cost of a socket; and kept
+    open until the measured ones are, then closed. Closed before, they would leave memory free
+    for the first measured sockets to take: those would cost next to nothing, the more so in
+    the server whose allocations happen to fall that way, and the figure at 1,000 sockets would
+    be a fifth off for one of the two servers."""
+    return await open_sockets(urls, origin)
 
 
 async def open_measured(
@@ -140,10 +151,8 @@ async def measure(
     session_id = opening_session_id(database)
     organiser = Organiser(summit.base, session_id, live=is_live(database, session_id))
     # The reference broadcasts a message of the same size as Summit's.
-    sample = await warm_up(summit, organiser, session_id, count)
-    await close_all(
-        await open_sockets([f"{ws(reference.base)}/ws"] * min(count, 200), reference.base)
-    )
+    sample, summit_held = await warm_up(summit, organiser, session_id, count)
+    reference_held = await held([f"{ws(reference.base)}/ws"] * min(count, HELD), reference.base)
     await asyncio.sleep(1)
 
     ours = Figures("summit", count, message_bytes=len(sample.encode()))
@@ -166,6 +175,7 @@ async def measure(
         if together:
             summit_sockets = await open_measured(ours, [summit], summit_urls_)
             reference_sockets = await open_measured(theirs, [reference], reference_urls)
+            await close_all(summit_held + reference_held)
             for index in range(rounds + 1):  # the first is a warm-up
                 their_round = await timed_round(reference_sockets, broadcast)
                 await asyncio.sleep(0.5)
@@ -177,11 +187,12 @@ async def measure(
                 print_round(count, index, ("reference", their_round), ("Summit", our_round))
             await close_all(summit_sockets + reference_sockets)
         else:
-            for figures, servers, urls, trigger in (
-                (ours, [summit], summit_urls_, organiser.toggle),
-                (theirs, [reference], reference_urls, broadcast),
+            for figures, servers, urls, trigger, kept in (
+                (ours, [summit], summit_urls_, organiser.toggle, summit_held),
+                (theirs, [reference], reference_urls, broadcast, reference_held),
             ):
                 sockets = await open_measured(figures, servers, urls)
+                await close_all(kept)
                 for index in range(rounds + 1):
                     result = await timed_round(sockets, trigger)
                     await asyncio.sleep(0.5)
@@ -209,7 +220,7 @@ async def measure_workers(
     session_id = opening_session_id(database)
     single_organiser = Organiser(single.base, session_id, live=is_live(database, session_id))
     group_organiser = Organiser(group[0].base, session_id, live=is_live(database, session_id))
-    sample = await warm_up(single, single_organiser, session_id, baseline)
+    sample, kept = await warm_up(single, single_organiser, session_id, baseline)
     await group_organiser.sign_in()
     # Every process of the group hears the first process's change through the broker.
     probes = [
@@ -221,11 +232,7 @@ async def measure_workers(
         await asyncio.wait_for(probe.recv(), 60)
     await close_all(probes)
     for server in group:
-        await close_all(
-            await open_sockets(
-                summit_urls(server.base, min(per_worker, 200), session_id), server.base
-            )
-        )
+        kept += await held(summit_urls(server.base, min(per_worker, HELD), session_id), server.base)
     await asyncio.sleep(1)
 
     total = per_worker * len(group)
@@ -237,6 +244,7 @@ async def measure_workers(
     group_sockets = await open_measured(
         many, group, [summit_urls(server.base, per_worker, session_id) for server in group]
     )
+    await close_all(kept)
     for index in range(rounds + 1):  # the first is a warm-up
         one_round = await timed_round(single_sockets, single_organiser.toggle)
         await asyncio.sleep(0.5)
@@ -313,7 +321,7 @@ def run_single(args: argparse.Namespace, folder: Path, limit: int) -> None:
     results: list[tuple[Figures, Figures]] = []
     for count in args.sockets:
         # Both sets of sockets open at once need twice as many files in this process.
-        together = 2 * count + 100 <= limit
+        together = 2 * (count + HELD) + 100 <= limit
         # Fresh servers for each N: memory freed by the previous N would hide the cost.
         with serving(url, workers=1) as summit, reference_server(args.pin) as reference:
             pin(summit.pid, 0, args.pin)
