@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -25,6 +26,7 @@ from summit.api.writing import merged, own_row, short_name_taken, write_call
 from summit.auth.api_tokens import ApiScope
 from summit.people.forms import DelegationInput, PersonInput
 from summit.people.models import Delegation, Person, PersonAvailability
+from summit.people.portal import files_of
 from summit.people.services import (
     delete_delegation,
     delete_person,
@@ -118,10 +120,19 @@ async def remove_person(call: ApiCall) -> Response:
 
     409 while the person is on a session of the draft or of the published programme."""
 
-    def run(db: Session) -> None:
-        delete_person(db, summit=call.the_summit, person=own_row(db, call, Person, "person_id"))
+    folder: Path = call.request.app.state.settings.upload_dir
+    files: list[Path] = []
 
-    return await write_call(call, run)
+    def run(db: Session) -> None:
+        person = own_row(db, call, Person, "person_id")
+        files.extend(files_of(db, folder, person))
+        delete_person(db, summit=call.the_summit, person=person)
+
+    answer = await write_call(call, run)
+    # Once the row is gone (a refused deletion raised above, and keeps them).
+    for path in files:
+        path.unlink(missing_ok=True)
+    return answer
 
 
 def _delegation_out(db: Session, call: ApiCall, delegation_id: int) -> DelegationOut:

@@ -26,6 +26,7 @@ from summit.awards.attachments import check_upload, store_file
 from summit.errors import DomainError, NotFound
 from summit.i18n.viewer import N_plural
 from summit.people.models import Person, SessionSlides
+from summit.people.photos import photo_path
 from summit.persistence import assign, pk
 from summit.validation import MAX_SHORT_TEXT, MAX_TEXT
 
@@ -204,6 +205,13 @@ def add_slides(
 def slides_path(folder: Path, slides: SessionSlides) -> Path:
     # Stored names are ours (hex), never the sender's, so this cannot leave the folder.
     return folder / SLIDES_FOLDER / slides.stored_name
+
+
+def files_of(db: Session, folder: Path, person: Person) -> list[Path]:
+    """Where the person's own files are kept: their photo, and their slides for each session."""
+    slides = slides_of(db, person_id=pk(person)).values()
+    photo = [photo_path(folder, person.photo_name)] if person.photo_name else []
+    return photo + [slides_path(folder, row) for row in slides]
 
 
 def slides_of(db: Session, *, person_id: int) -> dict[int, SessionSlides]:
