@@ -50,6 +50,19 @@ class SessionStatusChanged(SessionEvent):
 
 
 @dataclass(frozen=True)
+class SpeakerAnswered(SessionEvent):
+    """Fires when a speaker says on their portal whether they will take part in a session: the
+    organisers' open schedule editors count the session's answers again. Only organisers hear
+    of it."""
+
+    kind: ClassVar[str] = "speaker.answered"
+
+    @property
+    def topic(self) -> str:
+        return f"summit:{self.summit_id}:organisers"
+
+
+@dataclass(frozen=True)
 class FollowChanged(DomainEvent):
     """Fires when an account adds a session to its agenda or takes it out: that account's open
     "My agenda" pages add or drop the session. Only that account hears of it."""

@@ -30,12 +30,14 @@ from tests.conftest import (
     another_browser,
     csrf_token,
     make_client,
+    receive_until,
     sign_in,
     sqlite_settings,
 )
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 ME = "/ogp2021/me"
+WS = BASE_URL.replace("http://", "ws://")
 
 
 @pytest.fixture
@@ -379,3 +381,40 @@ def test_a_speaker_edits_nothing_else(speaker: TestClient, database: Database) -
 
     assert (people.status_code, edited.status_code, editor.status_code) == (403, 403, 403)
     assert person(database, "aziz-akhannouch").full_name == "Aziz Akhannouch"
+
+
+def test_an_answer_reaches_the_organisers_open_editor_and_no_one_else(
+    speaker: TestClient, database: Database
+) -> None:
+    session_id, _link = place_of(database, "noor-placeholder")
+    organiser = another_browser(speaker)
+    sign_in(organiser, "organiser@example.org")
+    visitor = another_browser(speaker)
+    editor = organiser.get("/ogp2021/manage/schedule?day=2021-12-15").text
+    page = {"origin": BASE_URL}
+    with (
+        organiser.websocket_connect(f"{WS}/ogp2021/live?page=editor", headers=page) as socket,
+        visitor.websocket_connect(f"{WS}/ogp2021/live?page=editor", headers=page) as public,
+    ):
+        post(speaker, f"{ME}/sessions/{session_id}/answer", {"answer": "confirmed"})
+        confirmed = receive_until(socket, lambda message: "answers-" in message)
+        post(speaker, f"{ME}/sessions/{session_id}/answer", {"answer": "declined"})
+        declined = receive_until(socket, lambda message: "answers-" in message)
+        status = organiser.post(
+            f"/ogp2021/manage/sessions/{session_id}/status",
+            data={"status": "live", "delay_minutes": ""},
+            headers={
+                **page,
+                "hx-request": "true",
+                "x-csrf-token": csrf_token(organiser, "/ogp2021/manage/"),
+            },
+        )
+        # The visitor's socket is told of the status, and was told nothing before it.
+        told = public.receive_text()
+
+    assert f'<span id="answers-{session_id}" class="speaker-answers">' in editor
+    assert f'id="answers-{session_id}" class="speaker-answers" data-hx-swap-oob="true"' in confirmed
+    assert "✓ 1 confirmed" in confirmed
+    assert ("✗ 1 declined" in declined, "confirmed" in declined) == (True, False)
+    assert status.status_code == 204
+    assert "answers-" not in told

@@ -50,9 +50,6 @@ class DraftCard:
     """What each person said on their speaker page: ``confirmed`` or ``declined``, by person id;
     those who have not answered are absent."""
 
-    def answered(self, answer: str) -> int:
-        return sum(1 for given in self.answers.values() if given == answer)
-
     @property
     def shown_start(self) -> datetime:
         assert self.session.starts_at is not None  # noqa: S101 - only scheduled cards are placed

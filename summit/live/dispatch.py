@@ -23,7 +23,7 @@ from sqlmodel import Session, col, func, or_, select
 from starlette.applications import Starlette
 from starlette.requests import Request
 
-from summit.agenda import announcements, queries
+from summit.agenda import announcements, answer_regions, queries
 from summit.agenda.models import ScheduleRelease, Summit
 from summit.auth.permissions import ANONYMOUS
 from summit.db import Database
@@ -285,6 +285,15 @@ class Dispatcher:
                 viewer=viewer,
                 session_id=int(event.payload.get("session_id", 0)),
                 shown_session_id=view.session_id if view.page == "session" else None,
+            )
+        if event.kind in answer_regions.KINDS:
+            return event_marker(event.id) + await answer_regions.render_live(
+                self._app.state.templates,
+                self._context,
+                database=self.database,
+                viewer=viewer,
+                session_id=int(event.payload.get("session_id", 0)),
+                page=view.page,
             )
         if event.kind == "award.scores":
             # The organisers' results page fetches its progress board again.

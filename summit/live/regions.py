@@ -14,7 +14,7 @@ from typing import Any
 from jinja2_fragments import render_block
 from starlette.templating import Jinja2Templates
 
-from summit.agenda import queries
+from summit.agenda import answer_regions, queries
 from summit.agenda.announcements import Announcement
 from summit.agenda.grid import day_grid
 from summit.agenda.models import Summit
@@ -30,6 +30,7 @@ PAGES = (
     "agenda",
     "changes",
     "award-results",
+    answer_regions.PAGE,
     "other",
 )
 

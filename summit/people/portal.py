@@ -24,6 +24,7 @@ from summit.agenda.models import (
 )
 from summit.awards.attachments import check_upload, store_file
 from summit.errors import DomainError, NotFound
+from summit.events import DomainEvent, SpeakerAnswered
 from summit.i18n.viewer import N_plural
 from summit.people.models import Person, SessionSlides
 from summit.people.photos import photo_path
@@ -154,15 +155,24 @@ def _place(db: Session, *, person_id: int, session_id: int) -> list[SessionPerso
 
 
 def answer_session(
-    db: Session, *, person_id: int, session_id: int, answer: SpeakerAnswer, now: datetime
-) -> None:
+    db: Session,
+    *,
+    summit: Summit,
+    person_id: int,
+    session_id: int,
+    answer: SpeakerAnswer,
+    now: datetime,
+) -> list[DomainEvent]:
     """Record that the person will take part in the session, or will not (for each of their
     roles in it)."""
+    changed = False
     for place in _place(db, person_id=person_id, session_id=session_id):
+        changed = changed or place.answer != answer
         place.answer = answer
         place.answered_at = now
         db.add(place)
     db.flush()
+    return [SpeakerAnswered(summit_id=pk(summit), session_id=session_id)] if changed else []
 
 
 def add_slides(

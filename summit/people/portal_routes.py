@@ -21,6 +21,7 @@ from summit.agenda.models import SpeakerAnswer, Summit
 from summit.auth.permissions import Access, Principal, speaker_person
 from summit.awards.attachments import MAX_FILE_BYTES
 from summit.errors import DomainError, NotFound
+from summit.eventlog import record
 from summit.i18n.viewer import gettext as _
 from summit.i18n.viewer import translate_error
 from summit.people import photos, portal
@@ -210,10 +211,11 @@ async def answer(request: Request) -> Response:
         )
     moment = now(request)
 
-    def run(db: Session) -> None:
+    def run(db: Session) -> bool:
         try:
-            portal.answer_session(
+            events = portal.answer_session(
                 db,
+                summit=summit,
                 person_id=person_id,
                 session_id=session_id,
                 answer=SpeakerAnswer(chosen),
@@ -221,8 +223,12 @@ async def answer(request: Request) -> Response:
             )
         except NotFound as missing:
             raise HTTPException(status_code=404) from missing
+        record(db, events, at=moment)
+        return bool(events)
 
-    await database(request).run_write(run)
+    if await database(request).run_write(run):
+        # The organisers' open schedule editors show the answer at once.
+        await request.app.state.broker.announce()
     return _back(request, summit)
 
 
