@@ -15,11 +15,12 @@ from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from summit.agenda.models import ProgrammeSession, SessionPerson
+from summit.agenda.models import ProgrammeSession, SessionPerson, Summit
 from summit.app import create_app
 from summit.auth.forms import AccountInput, RoleInput
-from summit.auth.models import Role
+from summit.auth.models import Account, Role
 from summit.auth.services import grant_role, upsert_account
+from summit.auth.tokens import issue_invitation
 from summit.db import Database, create_db_engine
 from summit.people.models import Person, PersonAvailability, SessionSlides
 from summit.settings import Settings
@@ -356,15 +357,45 @@ def test_another_speaker_edits_only_their_own_person(app: Starlette, database: D
     assert person(database, "noor-placeholder").bio == noor_before.bio
 
 
-def test_the_people_list_invites_a_speaker(app: Starlette, database: Database) -> None:
-    noor = person(database, "noor-placeholder")
+def _account_cell(listed: str, person_id: int | None) -> str:
+    """The "Speaker account" cell of a person's row in the people list."""
+    row = listed.split(f'<tr id="people-{person_id}">', 1)[1].split("</tr>", 1)[0]
+    return " ".join(row.rsplit("<td>", 1)[1].split())
+
+
+def test_the_people_list_says_who_can_sign_in_and_invites_the_others(
+    app: Starlette, database: Database
+) -> None:
+    noor = person(database, "noor-placeholder")  # speaker@example.org
+    aziz = person(database, "aziz-akhannouch")
+    samira = person(database, "samira-exemple")
+    with database.write() as db:
+        summit = db.exec(select(Summit).where(Summit.slug == "ogp2021")).one()
+        organiser_account = db.exec(
+            select(Account).where(Account.email == "organiser@example.org")
+        ).one()
+        issue_invitation(
+            db,
+            summit=summit,
+            email="aziz@example.org",
+            role=Role.SPEAKER,
+            invited_by=organiser_account,
+            now=DURING_THE_SUMMIT,
+            person_id=aziz.id,
+        )
     with make_client(app) as organiser:
         sign_in(organiser, "organiser@example.org")
-        listed = organiser.get("/ogp2021/manage/people")
-        form = organiser.get(f"/ogp2021/manage/invitations?role=speaker&person_id={noor.id}")
+        listed = organiser.get("/ogp2021/manage/people").text
+        form = organiser.get(f"/ogp2021/manage/invitations?role=speaker&person_id={samira.id}")
 
-    assert f"role=speaker&amp;person_id={noor.id}" in listed.text
-    assert f'<option value="{noor.id}" selected>' in form.text
+    assert "Can sign in" in _account_cell(listed, noor.id)
+    assert "role=speaker" not in _account_cell(listed, noor.id)
+    assert "Invited" in _account_cell(listed, aziz.id)
+    assert f"role=speaker&amp;person_id={aziz.id}" in _account_cell(listed, aziz.id)
+    assert "Invite again" in _account_cell(listed, aziz.id)
+    assert "Invite as speaker" in _account_cell(listed, samira.id)
+    assert f"role=speaker&amp;person_id={samira.id}" in _account_cell(listed, samira.id)
+    assert f'<option value="{samira.id}" selected>' in form.text
     assert '<option value="speaker" selected>' in form.text
 
 

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, SQLModel, col, select
 
 from summit.agenda.models import Summit
+from summit.auth.models import Account, Role, RoleGrant
+from summit.auth.tokens import pending_invitations
 from summit.errors import DomainError
 from summit.i18n.formatting import pick
 from summit.i18n.viewer import N_
@@ -110,6 +112,28 @@ def _roles(db: Session, summit: Summit) -> list[tuple[str, str]]:
     ]
 
 
+def _speaker_accounts(db: Session, summit: Summit, moment: datetime) -> dict[str, Any]:
+    """The people who can sign in to their speaker page, and those whose invitation is still
+    waiting to be accepted."""
+    accounts = set(
+        db.exec(
+            select(RoleGrant.person_id)
+            .join(Account, col(Account.id) == RoleGrant.account_id)
+            .where(
+                RoleGrant.summit_id == summit.id,
+                RoleGrant.role == Role.SPEAKER,
+                col(Account.is_active),
+            )
+        )
+    )
+    invited = {
+        token.person_id
+        for token in pending_invitations(db, summit=summit, now=moment)
+        if token.role == Role.SPEAKER
+    }
+    return {"speaker_accounts": accounts - {None}, "speakers_invited": invited - accounts}
+
+
 PEOPLE = Kind(
     name="people",
     title=N_("People"),
@@ -134,6 +158,7 @@ PEOPLE = Kind(
     ),
     rows=_people,
     save=_save_person,
+    listing=_speaker_accounts,
     label=lambda row: row.full_name,
     filters=(
         FormField("delegation", N_("Delegation"), widget="select", options=_delegation_options),

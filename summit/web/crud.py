@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -25,7 +26,7 @@ from summit.auth.permissions import Access
 from summit.errors import DomainError
 from summit.i18n.viewer import translate_error
 from summit.web.access import page
-from summit.web.context import current_summit, database
+from summit.web.context import current_summit, database, now
 from summit.web.forms import field_errors, read_form, text_fields
 from summit.web.htmx import is_htmx
 from summit.web.rendering import render
@@ -64,6 +65,8 @@ class Kind:
     """Form values that are not attributes of the row (kept in other tables)."""
     audit: AuditAction | None = None
     """Recorded in the audit log, with who saved which row, each time a form is saved."""
+    listing: Callable[[Session, Summit, datetime], dict[str, Any]] | None = None
+    """What else the list page shows of its rows, as of a moment (the people's accounts)."""
 
 
 def form_values(kind: Kind, form: dict[str, str]) -> dict[str, Any]:
@@ -109,6 +112,7 @@ def routes_for(kind: Kind) -> list[Route]:
         summit = current_summit(request)
         wanted = {"q": request.query_params.get("q", "")[:200]}
         wanted |= {spec.name: request.query_params.get(spec.name, "") for spec in kind.filters}
+        moment = now(request)
 
         def load(db: Session) -> dict[str, Any]:
             rows = kind.rows(db, summit)
@@ -126,6 +130,7 @@ def routes_for(kind: Kind) -> list[Route]:
                     spec.name: spec.options(db, summit) if spec.options else []
                     for spec in kind.filters
                 },
+                **(kind.listing(db, summit, moment) if kind.listing else {}),
             }
 
         loaded = await database(request).run_read(load)
