@@ -15,7 +15,7 @@ from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from summit.agenda.models import ProgrammeSession, SessionPerson, Summit
+from summit.agenda.models import ProgrammeSession, PublishedSession, SessionPerson, Summit
 from summit.app import create_app
 from summit.auth.forms import AccountInput, RoleInput
 from summit.auth.models import Account, Role
@@ -271,6 +271,32 @@ def test_slides_are_a_download_from_the_session_page(
     assert download.content == PDF
     assert download.headers["content-disposition"].startswith("attachment;")
     assert download.headers["content-type"] == "application/pdf"
+
+
+def test_slides_of_someone_taken_off_the_session_are_no_longer_shown(
+    speaker: TestClient, database: Database
+) -> None:
+    session_id, _link = place_of(database, "noor-placeholder")
+    noor = person(database, "noor-placeholder")
+    post(
+        speaker,
+        f"{ME}/sessions/{session_id}/slides",
+        {},
+        files={"slides": ("My talk.pdf", PDF, "application/pdf")},
+    )
+    with database.write() as db:
+        slides = db.exec(select(SessionSlides)).one()
+        published = db.get(PublishedSession, session_id)
+        assert published is not None
+        # As a publication that took her off the session leaves it.
+        published.people = [e for e in published.people if e.get("person_id") != noor.id]
+        db.add(published)
+
+    listed = speaker.get(f"/ogp2021/sessions/{session_id}/slides", headers={"hx-request": "true"})
+    download = speaker.get(f"/ogp2021/slides/{slides.id}")
+
+    assert f"/ogp2021/slides/{slides.id}" not in listed.text
+    assert download.status_code == 404
 
 
 def test_slides_that_are_not_a_pdf_are_refused(speaker: TestClient, database: Database) -> None:

@@ -235,23 +235,37 @@ def slides_of(db: Session, *, person_id: int) -> dict[int, SessionSlides]:
 def published_slides(
     db: Session, *, summit: Summit, session_id: int
 ) -> list[tuple[SessionSlides, Person]]:
-    """The slides of a session the public can see, with whose they are, by speaker."""
+    """The slides of a session the public can see, with whose they are, by speaker: only of
+    the people the published session has (one taken off it keeps their file, unshown)."""
     published = db.get(PublishedSession, session_id)
     if published is None or published.summit_id != summit.id:
         return []
     rows = db.exec(
         select(SessionSlides, Person)
         .join(Person, col(Person.id) == SessionSlides.person_id)
-        .where(SessionSlides.session_id == session_id)
+        .where(
+            SessionSlides.session_id == session_id,
+            col(SessionSlides.person_id).in_(_presenters(published)),
+        )
         .order_by(col(Person.full_name))
     ).all()
     return [(slides, person) for slides, person in rows]
 
 
+def _presenters(published: PublishedSession) -> set[int]:
+    """The people on a published session."""
+    return {int(entry["person_id"]) for entry in published.people if entry.get("person_id")}
+
+
 def downloadable_slides(db: Session, *, summit: Summit, slides_id: int) -> SessionSlides:
-    """Slides anyone may download: those of a published session of this summit."""
+    """Slides anyone may download: those of a person on a published session of this summit."""
     slides = db.get(SessionSlides, slides_id)
     published = db.get(PublishedSession, slides.session_id) if slides is not None else None
-    if slides is None or published is None or published.summit_id != summit.id:
+    if (
+        slides is None
+        or published is None
+        or published.summit_id != summit.id
+        or slides.person_id not in _presenters(published)
+    ):
         raise NotFound("No such file.")
     return slides
