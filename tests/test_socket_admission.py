@@ -9,7 +9,7 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from summit.agenda.models import ProgrammeSession
+from summit.agenda.models import ProgrammeSession, PublishedSession
 from summit.agenda.publishing import publish
 from summit.columns import utcnow
 from summit.db import Database
@@ -78,6 +78,25 @@ def test_a_signed_in_page_socket_reads_its_account_every_time(client: TestClient
             pass
         # A closed account or ended sessions are known at the next socket.
         assert _reads(seen, "account") != []
+
+
+def test_a_signed_in_session_page_socket_reads_its_summit_once(client: TestClient) -> None:
+    """The admission reads the summit with the account; the session page's check uses that
+    row rather than reading it again."""
+    sign_in(client, "organiser@example.org")
+    database: Database = client.app.state.db  # type: ignore[attr-defined]
+    with database.read() as db:
+        shown = db.exec(select(PublishedSession)).first()
+    assert shown is not None
+    with (
+        count_queries(database.engine) as seen,
+        client.websocket_connect(
+            f"{WS}/ogp2021/live?page=session&session={shown.id}", headers=ORIGIN
+        ),
+    ):
+        _wait_until_following(client, f"summit:{shown.summit_id}:organisers")
+
+    assert len(_reads(seen, "summit")) == 1
 
 
 def test_a_session_page_socket_sees_a_publication_made_since_its_summit_was_known(

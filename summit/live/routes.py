@@ -64,14 +64,16 @@ async def summit_live(websocket: WebSocket) -> None:
     # Thousands of these frames stay suspended for hours: each holds only what it uses (see
     # ``_page``), and the hub sends to the socket itself (summit/live/hub.py): this task reads.
     hub: MemoryHub = websocket.app.state.hub
-    principal, summit_id, topics, view, group, last = _page(websocket)
-    if view.session_id is not None and not await _shown(websocket, summit_id, view.session_id):
+    principal, summit, summit_id, topics, view, group, last = _page(websocket)
+    if view.session_id is not None and not await _shown(
+        websocket, summit_id, view.session_id, summit
+    ):
         # Counted by presence, a session no page shows would count for nobody. Accepted
         # first, so that the page hears the reason (and 1008 stops it reconnecting).
         await websocket.accept()
         await websocket.close(code=POLICY_VIOLATION, reason="no such session")
         return
-    del view
+    del view, summit
     await websocket.accept()
     # The hub stops the reading when it closes the socket (too slow, session ended, restart) by
     # cancelling this task, the socket's own (an anyio cancel scope did the same, at 600 bytes
@@ -127,14 +129,18 @@ async def summit_live(websocket: WebSocket) -> None:
             await websocket.close(code=close.code, reason=close.reason)
 
 
-async def _shown(websocket: WebSocket, summit_id: int, session_id: int) -> bool:
+async def _shown(
+    websocket: WebSocket, summit_id: int, session_id: int, summit: Summit | None
+) -> bool:
     """Whether the summit's session page shows ``session_id`` (not another summit's, not a
     draft): the same published programme the page is rendered from, from memory unless a
-    publication came since (the summit's row says)."""
+    publication came since (the summit's row says: ``summit``, as the admission just read it,
+    else read now)."""
     database: Database = websocket.app.state.db
-    summit = await database.run_read(
-        lambda db: db.get(Summit, summit_id), limiter=websocket.app.state.socket_reads
-    )
+    if summit is None:
+        summit = await database.run_read(
+            lambda db: db.get(Summit, summit_id), limiter=websocket.app.state.socket_reads
+        )
     if summit is None:  # pragma: no cover - no summit is deleted
         return False
     cache: ProgrammeCache = websocket.app.state.programme_cache
@@ -150,9 +156,9 @@ def _shared(topics: frozenset[str]) -> frozenset[str]:
 
 def _page(
     websocket: WebSocket,
-) -> tuple[Principal, int, frozenset[str], PageView, str, int | None]:
-    """Who is asking, the summit's id, the socket's topics, its page, its rendering group, and the
-    last event its page has seen."""
+) -> tuple[Principal, Summit | None, int, frozenset[str], PageView, str, int | None]:
+    """Who is asking, the summit's row (when the admission read it) and id, the socket's topics,
+    its page, its rendering group, and the last event its page has seen."""
     scope = websocket.scope
     # What the checks left in the scope (the caller, the viewer, the path's parameters) is taken
     # out of it: the socket keeps what it uses as locals, and the rest goes, instead of staying
@@ -167,6 +173,7 @@ def _page(
     # Thousands of sockets on one page have equal topics and group: they share one copy.
     return (
         principal,
+        state.get("summit"),
         summit_id,
         _shared(live_topics(principal, summit_id)),
         view,

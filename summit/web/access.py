@@ -235,6 +235,7 @@ async def _identify_socket(connection: HTTPConnection) -> tuple[Principal, int |
     slug: str | None = connection.path_params.get("slug")
     summit_ids: SummitIds = state.summit_ids
     known = summit_ids.get(slug) if slug else None
+    summit: Summit | None = None
     if claim is None and (slug is None or known is not None):
         principal: Principal = ANONYMOUS
         summit_id = known
@@ -243,6 +244,8 @@ async def _identify_socket(connection: HTTPConnection) -> tuple[Principal, int |
         summit_id = summit.id if summit else None
     connection.state.principal = principal
     connection.state.summit_id = summit_id
+    # The row as just read, when it was: a session page's check needs it no fresher.
+    connection.state.summit = summit
     adopt_account_preferences(connection, principal)
     return principal, summit_id
 
