@@ -175,6 +175,11 @@ class PublishedSession(SQLModel, table=True):
         CheckConstraint("ends_at > starts_at", "ends_after_start"),
     )
 
+    @property
+    def person_ids(self) -> set[int]:
+        """The people on the session, whatever their role."""
+        return {int(entry["person_id"]) for entry in self.people}
+
 
 class SessionSearch(SQLModel, table=True):
     """The public search index: one row per published session, its words normalised by

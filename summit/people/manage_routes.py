@@ -122,6 +122,7 @@ def _speaker_accounts(db: Session, summit: Summit, moment: datetime) -> dict[str
             .where(
                 RoleGrant.summit_id == summit.id,
                 RoleGrant.role == Role.SPEAKER,
+                col(RoleGrant.person_id).is_not(None),
                 col(Account.is_active),
             )
         )
@@ -131,7 +132,7 @@ def _speaker_accounts(db: Session, summit: Summit, moment: datetime) -> dict[str
         for token in pending_invitations(db, summit=summit, now=moment)
         if token.role == Role.SPEAKER
     }
-    return {"speaker_accounts": accounts - {None}, "speakers_invited": invited - accounts}
+    return {"speaker_accounts": accounts, "speakers_invited": invited - accounts}
 
 
 PEOPLE = Kind(

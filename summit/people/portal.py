@@ -245,16 +245,11 @@ def published_slides(
         .join(Person, col(Person.id) == SessionSlides.person_id)
         .where(
             SessionSlides.session_id == session_id,
-            col(SessionSlides.person_id).in_(_presenters(published)),
+            col(SessionSlides.person_id).in_(published.person_ids),
         )
         .order_by(col(Person.full_name))
     ).all()
     return [(slides, person) for slides, person in rows]
-
-
-def _presenters(published: PublishedSession) -> set[int]:
-    """The people on a published session."""
-    return {int(entry["person_id"]) for entry in published.people if entry.get("person_id")}
 
 
 def downloadable_slides(db: Session, *, summit: Summit, slides_id: int) -> SessionSlides:
@@ -265,7 +260,7 @@ def downloadable_slides(db: Session, *, summit: Summit, slides_id: int) -> Sessi
         slides is None
         or published is None
         or published.summit_id != summit.id
-        or slides.person_id not in _presenters(published)
+        or slides.person_id not in published.person_ids
     ):
         raise NotFound("No such file.")
     return slides

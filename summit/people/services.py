@@ -83,9 +83,8 @@ def delete_person(db: Session, *, summit: Summit, person: Person) -> None:
     published programme is a programme change, which waits for a publication."""
     on_draft = db.exec(select(SessionPerson.id).where(SessionPerson.person_id == person.id)).first()
     on_published = any(
-        entry.get("person_id") == person.id
+        person.id in row.person_ids
         for row in db.exec(select(PublishedSession).where(PublishedSession.summit_id == summit.id))
-        for entry in row.people
     )
     if on_draft is not None or on_published:
         raise DomainError(
