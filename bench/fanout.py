@@ -18,7 +18,7 @@ round, alternately:
 A round is timed from just before the POST until each socket has its message: p50, p99 and
 the last one, and how many got it (the right event). Prints the median round and the worst,
 the servers' memory per idle socket (RSS after opening the sockets minus before, after a
-pause; a few sockets opened beforehand stay open meanwhile, see ``held``), and the ratios
+pause; a few sockets opened beforehand stay open meanwhile, see ``HELD``), and the ratios
 against the targets. Talks to 127.0.0.1 only; stops by itself.
 
 With ``--workers W``: W ``summit serve`` processes (one worker each, their own ports) share
@@ -87,31 +87,28 @@ TARGET_WORKERS = 1.5
 TARGET_POST_SECONDS = 0.05
 SETTLE_SECONDS = 3.0
 HELD = 200
-"""Sockets opened before the measured ones and kept open while they open (``held``)."""
+"""Sockets opened before the measured ones, so that what a server builds once (worker threads,
+database connections, buffers) is not counted as the cost of a socket; and kept open until the
+measured ones are, then closed. Closed before, they would leave memory free for the first
+measured sockets to take: those would cost next to nothing, the more so in the server whose
+allocations happen to fall that way, and the figure at 1,000 sockets would be a fifth off for
+one of the two servers."""
 
 
 async def warm_up(
     summit: Server, organiser: Organiser, session_id: int, count: int
 ) -> tuple[str, list[StampedConnection]]:
     """Sign in, warm the server up (templates, programme cache) with one page, and return that
-    page's message, and a few sockets opened beside it (``held``)."""
+    page's message, and the sockets opened beside it (``HELD``)."""
     await organiser.sign_in()
     [probe] = await open_sockets([f"{ws(summit.base)}/ogp2021/live?page=programme"], summit.base)
     await organiser.toggle()
     # A loaded machine takes long over the first rendering.
     sample = str(await asyncio.wait_for(probe.recv(), 60))
     await probe.close()
-    return sample, await held(summit_urls(summit.base, min(count, HELD), session_id), summit.base)
-
-
-async def held(urls: list[str], origin: str) -> list[StampedConnection]:
-    """Sockets opened before the measured ones, so that what a server builds once (worker
-    threads, database connections, buffers) is not counted as the cost of a socket; and kept
-    open until the measured ones are, then closed. Closed before, they would leave memory free
-    for the first measured sockets to take: those would cost next to nothing, the more so in
-    the server whose allocations happen to fall that way, and the figure at 1,000 sockets would
-    be a fifth off for one of the two servers."""
-    return await open_sockets(urls, origin)
+    return sample, await open_sockets(
+        summit_urls(summit.base, min(count, HELD), session_id), summit.base
+    )
 
 
 async def open_measured(
@@ -152,7 +149,9 @@ async def measure(
     organiser = Organiser(summit.base, session_id, live=is_live(database, session_id))
     # The reference broadcasts a message of the same size as Summit's.
     sample, summit_held = await warm_up(summit, organiser, session_id, count)
-    reference_held = await held([f"{ws(reference.base)}/ws"] * min(count, HELD), reference.base)
+    reference_held = await open_sockets(
+        [f"{ws(reference.base)}/ws"] * min(count, HELD), reference.base
+    )
     await asyncio.sleep(1)
 
     ours = Figures("summit", count, message_bytes=len(sample.encode()))
@@ -232,7 +231,9 @@ async def measure_workers(
         await asyncio.wait_for(probe.recv(), 60)
     await close_all(probes)
     for server in group:
-        kept += await held(summit_urls(server.base, min(per_worker, HELD), session_id), server.base)
+        kept += await open_sockets(
+            summit_urls(server.base, min(per_worker, HELD), session_id), server.base
+        )
     await asyncio.sleep(1)
 
     total = per_worker * len(group)
