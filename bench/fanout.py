@@ -33,8 +33,10 @@ other, each with only its own sockets open. The servers accept any number of soc
 address (``SUMMIT_MAX_SOCKETS_PER_CLIENT=0``, set by ``bench/server.py``).
 
 On a machine with two cores or more, the servers run on core 0 and this client on core 1, so
-that the client's work does not count as the server's. While a round is timed, the client only
-notes when bytes arrive; it reads the messages afterwards.
+that the client's work does not count as the server's. With ``--workers``, the group's
+processes spread over the cores for the group's rounds (``measure_workers`` says how). While a
+round is timed, the client (on uvloop, as the servers are) only notes when each socket's event
+arrives; it reads the messages afterwards.
 """
 
 from __future__ import annotations
@@ -47,10 +49,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Coroutine
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx2 as httpx
+import uvloop
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -72,12 +77,15 @@ from bench.server import (  # noqa: E402
     Server,
     check_broker,
     pin,
+    place,
     raise_open_files_limit,
     reference_server,
     rss_kib,
     serving,
 )
 from summit.cli import UVICORN_OPTIONS  # noqa: E402
+
+T = TypeVar("T")
 
 TARGET_LAST = {1000: 1.3, 5000: 1.2}
 """Last delivery, Summit ÷ reference: the median over the round pairs, by number of sockets."""
@@ -86,6 +94,8 @@ TARGET_WORKERS = 1.5
 """Last delivery over every process's sockets ÷ one process's with ``--baseline`` sockets."""
 TARGET_POST_SECONDS = 0.05
 SETTLE_SECONDS = 3.0
+CLIENT_CORE = 1
+"""Where this process runs when it is pinned; the servers run on core 0."""
 HELD = 200
 """Sockets opened before the measured ones, so that what a server builds once (worker threads,
 database connections, buffers) is not counted as the cost of a socket; and kept open until the
@@ -134,7 +144,10 @@ def ws(base: str) -> str:
 
 def print_round(count: int, index: int, *rounds: tuple[str, RoundResult]) -> None:
     said = ", ".join(
-        f"{name} last {ms(result.last)} ms ({result.delivered:,})" for name, result in rounds
+        f"{name} last {ms(result.last)} ms ({result.delivered:,}"
+        + "".join(f"; {count:,} {why}" for why, count in result.missed.items())
+        + ")"
+        for name, result in rounds
     )
     print(f"  N={count:,} round {index}{' (warm-up)' if not index else ''}: {said}", flush=True)
 
@@ -211,11 +224,33 @@ async def measure_workers(
     single: Server,
     group: list[Server],
     database: Path,
+    pinned: bool,
 ) -> tuple[Figures, Figures]:
     """One Summit process with ``baseline`` sockets against ``len(group)`` processes sharing a
     broker (and a database) with ``per_worker`` sockets each, rounds alternating. A group's round
     is one change, posted to its first process, timed until the last socket of every process
-    has it."""
+    has it.
+
+    ``pinned``: each side's rounds run where that side does best. The one process's on core 0,
+    this client on a core of its own: nothing competes with the one process, which cannot use a
+    second core. The group's processes spread over the cores, each on one, in turn: using more
+    cores is what a group is for. With fewer than three cores this client shares the cores with
+    the group, as it must; with more, it keeps its own."""
+    cores = os.cpu_count() or 1
+    everywhere = set(range(cores))
+    theirs = sorted(everywhere - {CLIENT_CORE} if cores >= 3 else everywhere)
+
+    def alone() -> None:
+        if pinned and cores >= 2:
+            place([single.pid], {0})
+            place([os.getpid()], {CLIENT_CORE})
+
+    def spread() -> None:
+        if pinned and cores >= 2:
+            for index, server in enumerate(group):
+                place([server.pid], {theirs[index % len(theirs)]})
+            place([os.getpid()], {CLIENT_CORE} if cores >= 3 else everywhere)
+
     session_id = opening_session_id(database)
     single_organiser = Organiser(single.base, session_id, live=is_live(database, session_id))
     group_organiser = Organiser(group[0].base, session_id, live=is_live(database, session_id))
@@ -247,10 +282,12 @@ async def measure_workers(
     )
     await close_all(kept)
     for index in range(rounds + 1):  # the first is a warm-up
+        alone()
+        await asyncio.sleep(0.5)
         one_round = await timed_round(single_sockets, single_organiser.toggle)
+        spread()
         await asyncio.sleep(0.5)
         group_round = await timed_round(group_sockets, group_organiser.toggle)
-        await asyncio.sleep(0.5)
         if index:
             ones.rounds.append(one_round)
             many.rounds.append(group_round)
@@ -259,6 +296,13 @@ async def measure_workers(
     await single_organiser.client.aclose()
     await group_organiser.client.aclose()
     return many, ones
+
+
+def run(work: Coroutine[Any, Any, T]) -> T:
+    """Run the client on uvloop, as the servers run: Python's own loop takes longer over each
+    socket's bytes, time that, where the client shares a core with servers, counts as theirs."""
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(work)
 
 
 def ms(seconds: float) -> str:
@@ -296,7 +340,11 @@ def report(results: list[tuple[Figures, Figures]], *, against: str, target: floa
         pairs = [o.last / t.last for o, t in zip(ours.rounds, theirs.rounds, strict=True)]
         memory_ratio = ours.per_socket_kib / theirs.per_socket_kib
         post = statistics.median(result.trigger_seconds for result in ours.rounds)
-        everyone = all(result.delivered == ours.sockets for result in ours.rounds)
+        everyone = all(
+            result.delivered == figures.sockets
+            for figures in (ours, theirs)
+            for result in figures.rounds
+        )
         wanted = target if target is not None else TARGET_LAST.get(ours.sockets)
         print(
             f"| {ours.sockets:,} | {statistics.median(pairs):.2f}× "
@@ -332,9 +380,7 @@ def run_single(args: argparse.Namespace, folder: Path, limit: int) -> None:
                 flush=True,
             )
             results.append(
-                asyncio.run(
-                    measure(count, args.rounds, summit, reference, folder / "bench.db", together)
-                )
+                run(measure(count, args.rounds, summit, reference, folder / "bench.db", together))
             )
     print(
         f"\nmachine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {args.rounds} rounds"
@@ -361,9 +407,9 @@ def run_workers(args: argparse.Namespace, folder: Path) -> None:
             f"(pids {', '.join(str(server.pid) for server in group)})",
             flush=True,
         )
-        result = asyncio.run(
+        result = run(
             measure_workers(
-                per_worker, args.baseline, args.rounds, single, group, folder / "group.db"
+                per_worker, args.baseline, args.rounds, single, group, folder / "group.db", args.pin
             )
         )
     print(
@@ -407,7 +453,7 @@ def main() -> None:
         raise SystemExit(f"the open-files limit ({limit}) is too low for {needed:,} sockets")
     if args.workers > 1:
         check_broker(args.redis_url if args.broker == "redis" else args.postgres_url)
-    pin(0, 1, args.pin)
+    pin(os.getpid(), CLIENT_CORE, args.pin)
     with tempfile.TemporaryDirectory() as folder:
         if args.workers > 1:
             run_workers(args, Path(folder))

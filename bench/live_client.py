@@ -9,10 +9,11 @@ import re
 import sqlite3
 import statistics
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import httpx2 as httpx
 from websockets.asyncio.client import ClientConnection, connect
@@ -20,6 +21,7 @@ from websockets.exceptions import ConnectionClosed
 
 ROUND_TIMEOUT = 15.0
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+EVENT_MARKER = b'id="live-last-event"'
 EVENT_ID = re.compile(r'id="live-last-event" hidden data-event-id="(\d+)"')
 # (share of the sockets, query string): mostly one group, as at a real summit.
 SUMMIT_MIX = [
@@ -47,24 +49,31 @@ class Timing:
 
 
 class StampedConnection(ClientConnection):
-    """A client socket that notes when a message's bytes arrive. While a round is timed it keeps
-    the bytes unparsed, so that parsing one socket's message does not delay noticing the next."""
-
-    timing: ClassVar[Timing | None] = None
+    """A client socket that notes when an event's message arrives. While its round is timed it
+    keeps the bytes unparsed, so that parsing one socket's message does not delay noticing the
+    next."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.timing: Timing | None = None
+        """The round this socket is in, while it is timed: each socket counts for its own round
+        only. Sockets of another server (the reference's, the other side's of ``--workers``)
+        hear other things meanwhile, presence counts among them; counted, they would end a
+        round before its last sockets had their message."""
         self.arrived_at: float | None = None
         self.held: list[bytes] = []
 
     def data_received(self, data: bytes) -> None:
-        timing = StampedConnection.timing
+        timing = self.timing
         if timing is None:
             super().data_received(data)
             return
         self.held.append(data)
-        # A few bytes are a ping or a pong, not the message.
-        if self.arrived_at is None and len(data) > 16:
+        # The event's message, not a ping, a pong or a presence count (a session page's):
+        # its marker opens the message, whole in these bytes or across the last two reads.
+        if self.arrived_at is None and (
+            EVENT_MARKER in data or EVENT_MARKER in b"".join(self.held[-2:])
+        ):
             self.arrived_at = time.perf_counter()
             timing.note()
 
@@ -82,6 +91,8 @@ class RoundResult:
     delays: list[float]
     delivered: int
     trigger_seconds: float
+    missed: Counter[str] = field(default_factory=Counter)
+    """Why the sockets that did not get the round's event did not, and how many."""
 
     @property
     def last(self) -> float:
@@ -136,9 +147,10 @@ async def open_sockets(urls: list[str], origin: str) -> list[StampedConnection]:
 async def timed_round(
     sockets: list[StampedConnection], trigger: Callable[[], Awaitable[None]]
 ) -> RoundResult:
+    timing = Timing(len(sockets))
     for socket in sockets:
         socket.arrived_at = None
-    timing = StampedConnection.timing = Timing(len(sockets))
+        socket.timing = timing
     started = time.perf_counter()
     await trigger()
     trigger_seconds = time.perf_counter() - started
@@ -146,34 +158,45 @@ async def timed_round(
         await asyncio.wait_for(timing.all_arrived.wait(), ROUND_TIMEOUT)
     except TimeoutError:
         pass
-    StampedConnection.timing = None
+    for socket in sockets:
+        socket.timing = None
     stamps = [socket.arrived_at for socket in sockets]
     for socket in sockets:
         socket.release()
-    # Count the sockets that got the round's event (the one most of them got), once each.
-    seen: list[str | None] = []
+    # Count the sockets that got the round's event (the one most of them got), once each, and
+    # say why the others did not.
+    seen: list[str] = []
     for socket, stamp in zip(sockets, stamps, strict=True):
-        if stamp is None:
-            seen.append(None)
-            continue
-        # Session pages also hear how many have them open (presence, no event id): skip those.
-        found = None
-        while found is None:
-            try:
-                message = await asyncio.wait_for(socket.recv(), 10)
-            except ConnectionClosed:  # closed by the server for not reading: not delivered
-                break
-            found = EVENT_ID.search(str(message))
-            if found is None and 'class="presence"' not in str(message):
-                break
-        seen.append(found.group(1) if found else None)
+        seen.append(await _event_of(socket) if stamp is not None else "nothing arrived")
     event = statistics.mode(seen)
     delays = [
         stamp - started
         for stamp, event_id in zip(stamps, seen, strict=True)
-        if stamp is not None and event_id == event and event is not None
+        if stamp is not None and event_id == event and event.isdigit()
     ]
-    return RoundResult(delays=delays, delivered=len(delays), trigger_seconds=trigger_seconds)
+    missed = Counter(
+        what if not what.isdigit() else "an earlier or later event"
+        for what in seen
+        if what != event or not event.isdigit()
+    )
+    return RoundResult(delays, len(delays), trigger_seconds, missed)
+
+
+async def _event_of(socket: StampedConnection) -> str:
+    """The id of the event a socket's next message carries, or what came instead."""
+    while True:
+        try:
+            message = str(await asyncio.wait_for(socket.recv(), 10))
+        except ConnectionClosed as closed:  # by the server, for not reading: not delivered
+            return f"closed: {closed.rcvd.code if closed.rcvd else 'no close frame'}"
+        except TimeoutError:
+            return "no message"
+        found = EVENT_ID.search(message)
+        if found is not None:
+            return found.group(1)
+        # Session pages also hear how many have them open (presence, no event id): skip those.
+        if 'class="presence"' not in message:
+            return f"another message: {message[:60]!r}"
 
 
 class Organiser:
