@@ -144,8 +144,10 @@ def ws(base: str) -> str:
 
 def print_round(count: int, index: int, *rounds: tuple[str, RoundResult]) -> None:
     said = ", ".join(
-        f"{name} last {ms(result.last)} ms ({result.delivered:,}"
-        + "".join(f"; {count:,} {why}" for why, count in result.missed.items())
+        f"{name} last {ms(result.last)} ms, POST {ms(result.trigger_seconds)} ms, "
+        f"client CPU {ms(result.client_cpu_seconds)} ms "
+        f"({result.delivered:,}"
+        + "".join(f"; {how_many:,} {why}" for why, how_many in result.missed.items())
         + ")"
         for name, result in rounds
     )
