@@ -239,19 +239,18 @@ async def measure_workers(
     cores is what a group is for. With fewer than three cores this client shares the cores with
     the group, as it must; with more, it keeps its own."""
     cores = os.cpu_count() or 1
-    everywhere = set(range(cores))
-    theirs = sorted(everywhere - {CLIENT_CORE} if cores >= 3 else everywhere)
+    theirs = [core for core in range(cores) if core != CLIENT_CORE or cores < 3]
 
     def alone() -> None:
-        if pinned and cores >= 2:
-            place([single.pid], {0})
-            place([os.getpid()], {CLIENT_CORE})
+        pin(single.pid, 0, pinned)
+        pin(os.getpid(), CLIENT_CORE, pinned)
 
     def spread() -> None:
-        if pinned and cores >= 2:
-            for index, server in enumerate(group):
-                place([server.pid], {theirs[index % len(theirs)]})
-            place([os.getpid()], {CLIENT_CORE} if cores >= 3 else everywhere)
+        for index, server in enumerate(group):
+            pin(server.pid, theirs[index % len(theirs)], pinned)
+        # With three cores or more, this client stays on its own (``alone`` put it there).
+        if pinned and cores == 2:
+            place(os.getpid(), set(range(cores)))
 
     session_id = opening_session_id(database)
     single_organiser = Organiser(single.base, session_id, live=is_live(database, session_id))

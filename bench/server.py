@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,18 +138,17 @@ def raise_open_files_limit() -> int:
 
 def pin(pid: int, core: int, enabled: bool) -> None:
     if enabled and (os.cpu_count() or 1) >= 2:
-        place([pid], {core})
+        place(pid, {core})
 
 
-def place(pids: Iterable[int], cores: set[int]) -> None:
-    """Run every thread of these processes on ``cores`` from now on. Each thread, because a
+def place(pid: int, cores: set[int]) -> None:
+    """Run every thread of process ``pid`` on ``cores`` from now on. Each thread, because a
     process's affinity is its threads': set on the process id alone, it would leave the worker
     threads already started where they were."""
-    for pid in pids:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            # A thread may end between the listing and the call.
-            with contextlib.suppress(ProcessLookupError):
-                os.sched_setaffinity(int(task), cores)
+    for task in os.listdir(f"/proc/{pid}/task"):
+        # A thread may end between the listing and the call.
+        with contextlib.suppress(ProcessLookupError):
+            os.sched_setaffinity(int(task), cores)
 
 
 @contextmanager
