@@ -82,8 +82,11 @@ class MailSender:
             except Exception:
                 # A bug must not end mail for the life of the process: log it, try again later.
                 await log.aexception("mail sender: unexpected error")
+            # asyncio.timeout, not wait_for: on Python 3.11, wait_for swallows a cancellation
+            # that arrives as the wake does, and the sender would outlive the app's shutdown.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.settings.poll_seconds)
+                async with asyncio.timeout(self.settings.poll_seconds):
+                    await self._wake.wait()
             self._wake.clear()
 
     async def tick(self) -> None:
