@@ -40,7 +40,7 @@ def test_a_socket_never_carries_anyones_choices(
         f"{WS}/ogp2021/live?page=session&session={opening}", headers={"origin": BASE_URL}
     ) as socket:
         assert _vote(delegate, opening, poll, yes) == 200
-        pushed = socket.receive_text()
+        pushed = receive_until(socket, lambda message: "1 vote" in message)
 
     assert "1 vote" in pushed
     assert "data-my-choices" not in pushed

@@ -10,7 +10,14 @@ from starlette.testclient import TestClient
 from summit.auth.models import Account, AuditEntry
 from summit.db import Database
 from summit.polls.models import Poll, PollStatus, PollVote
-from tests.conftest import BASE_URL, another_browser, choose_english, htmx_post, sign_in
+from tests.conftest import (
+    BASE_URL,
+    another_browser,
+    choose_english,
+    htmx_post,
+    receive_until,
+    sign_in,
+)
 from tests.polls_support import WS, _make, _open_poll, _opening, _options, _state, _vote
 from tests.qa_support import MODERATOR_EMAIL, _link_moderator
 
@@ -48,7 +55,7 @@ def test_opening_pushes_the_poll_to_every_open_page_and_is_audited(
         f"{WS}/ogp2021/live?page=session&session={opening}", headers={"origin": BASE_URL}
     ) as socket:
         _state(organiser, opening, poll, "open")
-        pushed = socket.receive_text()
+        pushed = receive_until(socket, lambda message: f'id="poll-{poll.id}"' in message)
 
     assert f'<div id="polls-{opening}"' in pushed
     assert f'id="poll-{poll.id}"' in pushed and "Should budgets be open?" in pushed
